@@ -1,0 +1,28 @@
+# Two commands do all set-up on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test extract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build the sample site into site/ (extracts catalogs first).
+site: $(STAMP)
+	$(BIN)/pipeline extract
+	$(BIN)/pipeline build
+	@echo "open site/index.html, or serve it: $(BIN)/python -m http.server -d site"
+
+## Run the test suite (GNU gettext must be installed: .ci/run does it on CI).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf site .pytest_cache

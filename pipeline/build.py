@@ -1,0 +1,373 @@
+"""Orchestration: read everything, compute everything, then write atomically. The only module
+that touches the project's files (besides `files`, which it uses to write)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from pipeline import catalog as catalogs
+from pipeline import markdown, words
+from pipeline.config import Config
+from pipeline.content import Article, decode_source, parse_article
+from pipeline.errors import PipelineError
+from pipeline.files import write_text_atomic
+from pipeline.locales import language_name
+from pipeline.memory import build_memory
+from pipeline.model import Catalog, Diagnostic, Message
+from pipeline.po import decode_po, format_po, parse_po
+from pipeline.segment import Segment, segments
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def article_files(config: Config) -> list[Path]:
+    """Every article file under content/, in a stable order (assets and top-level files excluded)."""
+    root = config.content_dir
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file() and len(relative.parts) > 1 \
+                and relative.parts[0] != "assets" and not any(p.startswith(".") for p in relative.parts):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def article_id(config: Config, path: Path) -> str:
+    relative = path.relative_to(config.content_dir).as_posix()
+    return relative.rsplit(".", 1)[0]
+
+
+def load_articles(config: Config) -> tuple[Article, ...]:
+    """Read and parse every article; raise one error listing every problem found."""
+    articles, problems = [], []
+    seen: dict[str, str] = {}
+    for path in article_files(config):
+        shown = config.relative(path)
+        identity = article_id(config, path)
+        first = seen.get(identity.lower())
+        if first is not None:
+            problems.append(Diagnostic(shown, 1, "duplicate-id",
+                                       f"article id {identity!r} is already used by {first}",
+                                       hint="rename one of the two files"))
+            continue
+        seen[identity.lower()] = shown
+        try:
+            text = decode_source(path.read_bytes(), shown)
+            articles.append(parse_article(text, identity, shown, config.default_language))
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise PipelineError(problems)
+    return tuple(articles)
+
+
+def read_catalog(config: Config, path: Path) -> Catalog | None:
+    if not path.is_file():
+        return None
+    shown = config.relative(path)
+    return parse_po(decode_po(path.read_bytes(), shown), shown)
+
+
+def template_path(config: Config, article: Article) -> Path:
+    return config.locale_dir / "templates" / f"{article.id}.pot"
+
+
+def catalog_path(config: Config, lang: str, article_id_: str) -> Path:
+    return config.locale_dir / lang / "LC_MESSAGES" / f"{article_id_}.po"
+
+
+def target_languages(config: Config, article: Article) -> tuple[str, ...]:
+    return tuple(lang for lang in config.languages if lang != article.lang)
+
+
+def all_catalogs(config: Config, lang: str) -> dict[Path, Catalog]:
+    """Every catalog of one language (article catalogs and ui.po), read and checked."""
+    folder = config.locale_dir / lang / "LC_MESSAGES"
+    found, problems = {}, []
+    for path in sorted(folder.rglob("*.po")) if folder.is_dir() else ():
+        try:
+            found[path] = read_catalog(config, path)
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise PipelineError(problems)
+    return found
+
+
+# --- extraction -----------------------------------------------------------------------------------
+
+
+def creation_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+
+
+def article_segments(config: Config, article: Article) -> tuple[Segment, ...]:
+    document = markdown.parse(article.body)
+    return segments(article, document, config.collection(article.collection).translate)
+
+
+def article_template(config: Config, article: Article, info: catalogs.CatalogInfo) -> Catalog:
+    title = article.metadata.get("title")
+    title = title if isinstance(title, str) else article.id
+    return catalogs.template(title, article.path, article_segments(config, article), info)
+
+
+def merged_catalog(config: Config, pot: Catalog, existing: Catalog | None, lang: str,
+                   memory, info: catalogs.CatalogInfo) -> Catalog:
+    if existing is None:
+        header = catalogs.new_header(pot, lang, language_name(lang), info)
+        existing = Catalog(header=header, messages=())
+    return catalogs.update(existing, pot, memory)
+
+
+@dataclass(frozen=True)
+class ExtractReport:
+    written: tuple[str, ...]
+    unchanged: int
+
+
+def plan_extract(config: Config, articles: Iterable[Article], existing: Mapping[str, Mapping[Path, Catalog]],
+                 info: catalogs.CatalogInfo) -> dict[Path, str]:
+    """Every template and catalog text that extraction should leave on disk (a pure function)."""
+    memories = {lang: build_memory(m for cat in existing.get(lang, {}).values() for m in cat.messages)
+                for lang in config.languages}
+    planned: dict[Path, str] = {}
+    ui_pot = ui_template(config, info)
+    pot_path, po_paths = ui_paths(config)
+    planned[pot_path] = format_po(ui_pot)
+    for lang, path in po_paths.items():
+        old = existing.get(lang, {}).get(path)
+        planned[path] = format_po(merged_catalog(config, ui_pot, old, lang, memories[lang], info))
+    for article in articles:
+        pot = article_template(config, article, info)
+        planned[template_path(config, article)] = format_po(pot)
+        for lang in target_languages(config, article):
+            path = catalog_path(config, lang, article.id)
+            old = existing.get(lang, {}).get(path)
+            planned[path] = format_po(merged_catalog(config, pot, old, lang, memories[lang], info))
+    return planned
+
+
+def extract(config: Config) -> ExtractReport:
+    """Refresh every template and catalog. Nothing is written unless everything could be read."""
+    articles = load_articles(config)
+    existing, problems = {}, []
+    for lang in config.languages:
+        try:
+            existing[lang] = all_catalogs(config, lang)
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise PipelineError(problems)
+    info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
+    planned = plan_extract(config, articles, existing, info)
+    return _write_changed(config, planned)
+
+
+def _write_changed(config: Config, planned: Mapping[Path, str]) -> ExtractReport:
+    """Write the files whose content changed (a changed date alone is no change)."""
+    written, unchanged = [], 0
+    for path, text in planned.items():
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        if old is not None and catalogs.content_equal(old, text):
+            unchanged += 1
+            continue
+        write_text_atomic(path, text)
+        written.append(config.relative(path))
+    return ExtractReport(written=tuple(written), unchanged=unchanged)
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    article: str
+    lang: str
+    catalog: str
+    stats: catalogs.Statistics
+    words_left: int
+
+    def as_dict(self) -> dict:
+        s = self.stats
+        return {"article": self.article, "language": self.lang, "catalog": self.catalog,
+                "translated": s.translated, "fuzzy": s.fuzzy, "untranslated": s.untranslated,
+                "obsolete": s.obsolete, "percent": round(s.percent, 1), "words_left": self.words_left}
+
+
+def status(config: Config) -> tuple[StatusRow, ...]:
+    """Per article and target language: counts, percent complete, source words left to translate."""
+    rows = []
+    for article in load_articles(config):
+        for lang in target_languages(config, article):
+            path = catalog_path(config, lang, article.id)
+            found = read_catalog(config, path) or Catalog(header=None, messages=())
+            if not path.is_file():
+                # not extracted yet: everything is left to do
+                segs = article_segments(config, article)
+                found = Catalog(header=None, messages=tuple(
+                    Message(msgid=s.msgid, msgctxt=s.msgctxt) for s in
+                    {(s.msgctxt, s.msgid): s for s in segs}.values()))
+            left = sum(words.count_words(m.msgid) for m in found.messages if not m.obsolete and not m.translated)
+            rows.append(StatusRow(article.id, lang, config.relative(path), catalogs.statistics(found), left))
+    return tuple(rows)
+
+
+# --- interface strings ------------------------------------------------------------------------------
+
+
+def ui_template(config: Config, info: catalogs.CatalogInfo) -> Catalog:
+    """ui.pot: every string of the templates, plus the site name and collection labels."""
+    from pipeline.render import ui_messages
+    from pipeline.site import collection_label
+
+    found: list[Segment] = []
+    entries: dict[str, list[str]] = {}
+    comments: dict[str, str] = {}
+    templates = config.relative(config.templates_dir)
+    for name, line, text in ui_messages(config.templates_dir):
+        entries.setdefault(text, []).append(f"{templates}/{name}:{line}")
+    for text, comment in [(config.site_name, "site name (pyproject.toml: site_name)")] + [
+            (collection_label(c), f"collection name: {c}") for c in collections_of(config)]:
+        entries.setdefault(text, [])
+        comments.setdefault(text, comment)
+    messages = tuple(
+        Message(msgid=text, references=tuple(refs), extracted_comments=(comments[text],) if text in comments else ())
+        for text, refs in entries.items())
+    pot = catalogs.template("the site interface", templates, found, info)
+    return Catalog(header=pot.header, messages=messages)
+
+
+def collections_of(config: Config) -> list[str]:
+    folder = config.content_dir
+    names = {p.relative_to(folder).parts[0] for p in article_files(config)}
+    return sorted(names | set(config.collections))
+
+
+def ui_paths(config: Config) -> tuple[Path, dict[str, Path]]:
+    pot = config.locale_dir / "ui.pot"
+    return pot, {lang: config.locale_dir / lang / "LC_MESSAGES" / "ui.po"
+                 for lang in config.languages if lang != config.default_language}
+
+
+# --- the site ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: str
+    pages: int
+    assets: int
+    held_back: tuple
+    warnings: tuple[Diagnostic, ...]
+    markdown_files: int = 0
+
+
+def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
+               strict: bool = False) -> BuildReport:
+    """Read everything, plan every page, then swap the finished tree into place."""
+    from pipeline import site
+    from pipeline.content import check_front_matter, raise_if_errors
+    from pipeline.export import export_markdown
+
+    articles = load_articles(config)
+    raise_if_errors(tuple(d for a in articles
+                          for d in check_front_matter(a, config.collection(a.collection).required)))
+    sources = tuple(site.prepare(config, a) for a in articles)
+    translations, broken = _article_translations(config, articles)
+    if broken and strict:
+        raise PipelineError(broken)
+    ui = _ui_translations(config)
+    plan, problems = site.plan_site(config, sources, translations, ui, options,
+                                    exists=Path.is_file, resolve=Path.resolve)
+    if problems:
+        raise PipelineError(problems)
+    files = dict(plan.files)
+    for path in sorted((config.templates_dir / "static").rglob("*")):
+        if path.is_file():
+            files["static/" + path.relative_to(config.templates_dir / "static").as_posix()] = path.read_bytes()
+    for relative, source in plan.assets.items():
+        files[relative] = source.read_bytes()
+    warnings: list[Diagnostic] = list(broken)
+    exported = {}
+    if markdown_out is not None:
+        by_id = {s.article.id: s for s in sources}
+        for article_id, lang in plan.published:
+            source = by_id[article_id]
+            found = {} if lang == source.article.lang else translations[(article_id, lang)]
+            text, notes = export_markdown(source.article, source.document, source.segments, found)
+            exported[f"{lang}/{article_id}.md"] = text.encode("utf-8")
+            warnings.extend(notes)
+    replace_tree(out, files)
+    if markdown_out is not None:
+        replace_tree(markdown_out, exported)
+    return BuildReport(out=config.relative(out), pages=len(plan.files), assets=len(plan.assets),
+                       held_back=plan.held_back, warnings=tuple(warnings), markdown_files=len(exported))
+
+
+def _article_translations(config: Config, articles: tuple[Article, ...]):
+    """(article id, lang) → usable translations; a broken catalog holds its page back."""
+    found, broken = {}, []
+    for article in articles:
+        for lang in target_languages(config, article):
+            try:
+                cat = read_catalog(config, catalog_path(config, lang, article.id))
+            except PipelineError as error:
+                broken.extend(error.diagnostics)
+                continue
+            if cat is not None:
+                found[(article.id, lang)] = catalogs.translations(cat)
+    return found, broken
+
+
+def _ui_translations(config: Config) -> dict[str, dict[str, str]]:
+    _, paths = ui_paths(config)
+    result = {}
+    for lang, path in paths.items():
+        cat = read_catalog(config, path)
+        result[lang] = {msgid: text for (_ctxt, msgid), text in catalogs.translations(cat).items()} if cat else {}
+    return result
+
+
+def replace_tree(out: Path, files: Mapping[str, bytes]) -> None:
+    """Write a whole tree beside `out`, then swap it in: a failed or killed build leaves the old tree."""
+    import fcntl
+    import shutil
+    import tempfile
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            for relative, data in sorted(files.items()):
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
+                folder.chmod(0o755)
+            retired = None
+            if out.exists():
+                retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+                os.rename(out, retired / out.name)
+            os.rename(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,275 @@
+"""Catalogs as values: templates from segments, msgmerge-style updates, statistics.
+
+Owns babel.messages (plural forms). Reading and writing PO text is `pipeline.po`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from typing import Iterable, Mapping
+
+from babel.core import UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from pipeline.memory import TranslationMemory
+from pipeline.model import Catalog, Message
+from pipeline.segment import Segment
+
+FUZZY_THRESHOLD = 0.6  # the similarity GNU msgmerge requires for a fuzzy match
+MARKDOWN_FLAG = "markdown-text"
+DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What goes into a header: the project, the language and the creation time."""
+
+    project: str
+    version: str
+    created: dt.datetime
+
+
+def format_header_date(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def plural_forms(lang: str) -> str:
+    try:
+        plural = get_plural(lang)
+    except (UnknownLocaleError, ValueError):
+        return "nplurals=2; plural=(n != 1);"
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def _header_text(fields: Iterable[tuple[str, str]]) -> str:
+    return "".join(f"{name}: {value}\n" for name, value in fields)
+
+
+def template(title: str, source_path: str, segments: Iterable[Segment], info: CatalogInfo) -> Catalog:
+    """The .pot for one article: one entry per distinct (msgctxt, msgid), in first-seen order."""
+    header = Message(
+        msgid="",
+        msgstr=_header_text([
+            ("Project-Id-Version", f"{info.project} {info.version}"),
+            ("Report-Msgid-Bugs-To", ""),
+            ("POT-Creation-Date", format_header_date(info.created)),
+            ("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"),
+            ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
+            ("Language-Team", "LANGUAGE <LL@li.org>"),
+            ("Language", ""),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+        ]),
+        translator_comments=(f"Translation template for {title}", f"Source: {source_path}"),
+        flags=("fuzzy",),
+    )
+    entries: dict[tuple[str | None, str], Message] = {}
+    for segment in segments:
+        key = (segment.msgctxt, segment.msgid)
+        reference = f"{source_path}:{segment.line}"
+        if key in entries:
+            old = entries[key]
+            if reference not in old.references:
+                entries[key] = replace(old, references=old.references + (reference,))
+            continue
+        entries[key] = Message(
+            msgid=segment.msgid,
+            msgctxt=segment.msgctxt,
+            extracted_comments=(_describe(segment),),
+            references=(reference,),
+            flags=(MARKDOWN_FLAG,) if segment.is_markdown else (),
+        )
+    return Catalog(header=header, messages=tuple(entries.values()))
+
+
+def _describe(segment: Segment) -> str:
+    if segment.key_path is not None:
+        return f"front matter: {segment.key_path}"
+    return segment.kind
+
+
+def new_header(pot: Catalog, lang: str, language_name: str, info: CatalogInfo) -> Message:
+    """The header of a catalog that did not exist before."""
+    stamp = format_header_date(info.created)
+    return Message(
+        msgid="",
+        msgstr=_header_text([
+            ("Project-Id-Version", f"{info.project} {info.version}"),
+            ("Report-Msgid-Bugs-To", ""),
+            ("POT-Creation-Date", stamp),
+            ("PO-Revision-Date", stamp),
+            ("Last-Translator", ""),
+            ("Language-Team", language_name),
+            ("Language", lang),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+            ("Plural-Forms", plural_forms(lang)),
+        ]),
+        translator_comments=tuple(c.replace("Translation template", f"{language_name} translation")
+                                  for c in (pot.header.translator_comments if pot.header else ())),
+    )
+
+
+def with_header_field(header: Message, name: str, value: str) -> Message:
+    """The header with one field set (replaced in place, or appended)."""
+    lines = header.msgstr.split("\n")
+    for index, line in enumerate(lines):
+        key, sep, _ = line.partition(":")
+        if sep and key.strip().lower() == name.lower():
+            lines[index] = f"{key}: {value}"
+            return replace(header, msgstr="\n".join(lines))
+    text = header.msgstr if header.msgstr.endswith("\n") or not header.msgstr else header.msgstr + "\n"
+    return replace(header, msgstr=f"{text}{name}: {value}\n")
+
+
+def update(existing: Catalog, pot: Catalog, memory: TranslationMemory | None) -> Catalog:
+    """Merge a new template into a translated catalog the way `msgmerge --previous` does.
+
+    Exact matches keep their translation; an edited unit gets the closest old translation as
+    `fuzzy` with `#| msgid` holding the old source; a new unit is pre-filled from the language's
+    translation memory; old translated units no longer in the template become obsolete (`#~`).
+    """
+    current = {m.key: m for m in existing.messages if not m.obsolete}
+    obsolete = {m.key: m for m in existing.messages if m.obsolete}
+    used: set[tuple[str | None, str]] = set()
+    merged = []
+    pending = []
+    for entry in pot.messages:
+        old = current.get(entry.key) or obsolete.get(entry.key)
+        if old is not None:
+            used.add(old.key)
+            merged.append(_keep_translation(entry, old))
+        else:
+            merged.append(None)
+            pending.append((len(merged) - 1, entry))
+    unused = [m for key, m in current.items() if key not in used and m.msgstr]
+    for position, entry in pending:
+        old = _closest(entry, unused)
+        if old is not None:
+            unused.remove(old)
+            used.add(old.key)
+            merged[position] = _as_fuzzy(entry, old.msgid, old.msgctxt, old.msgstr, old)
+        else:
+            merged[position] = _from_memory(entry, memory)
+    retired = [_retire(m) for key, m in current.items() if key not in used and m.msgstr]
+    retired += [m for key, m in obsolete.items() if key not in used]
+    header = existing.header
+    if header is not None and pot.header is not None:
+        created = pot.header_field("POT-Creation-Date")
+        if created is not None and existing.header_field("POT-Creation-Date") is not None:
+            header = with_header_field(header, "POT-Creation-Date", created)
+    return Catalog(header=header, messages=tuple(merged) + tuple(retired))
+
+
+def _keep_translation(entry: Message, old: Message) -> Message:
+    flags = _merge_flags(old.flags, entry.flags)
+    return replace(
+        entry,
+        msgstr=old.msgstr,
+        msgid_plural=old.msgid_plural if entry.msgid_plural is None else entry.msgid_plural,
+        msgstr_plural=old.msgstr_plural,
+        flags=flags,
+        translator_comments=old.translator_comments,
+        previous_msgid=old.previous_msgid if "fuzzy" in flags else None,
+        previous_msgctxt=old.previous_msgctxt if "fuzzy" in flags else None,
+        obsolete=False,
+    )
+
+
+def _as_fuzzy(entry: Message, old_msgid: str, old_msgctxt: str | None, msgstr: str,
+              old: Message | None = None) -> Message:
+    flags = _merge_flags(("fuzzy",) + (old.flags if old else ()), entry.flags)
+    return replace(
+        entry,
+        msgstr=msgstr,
+        flags=flags,
+        translator_comments=old.translator_comments if old else (),
+        previous_msgid=old_msgid,
+        previous_msgctxt=old_msgctxt if old_msgctxt != entry.msgctxt else None,
+    )
+
+
+def _from_memory(entry: Message, memory: TranslationMemory | None) -> Message:
+    if memory is None:
+        return entry
+    exact = memory.exact(entry.msgctxt, entry.msgid)
+    if exact is not None:
+        return replace(entry, msgstr=exact)
+    close = memory.closest(entry.msgid)
+    if close is not None:
+        return _as_fuzzy(entry, close.msgid, close.msgctxt, close.msgstr)
+    return entry
+
+
+def _merge_flags(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """Keep the translator's flags (fuzzy, no-wrap, …) and add the template's."""
+    return tuple(dict.fromkeys(old + new))
+
+
+def _retire(message: Message) -> Message:
+    return replace(message, obsolete=True, references=(), extracted_comments=())
+
+
+def _closest(entry: Message, candidates: list[Message]) -> Message | None:
+    """The most similar old unit of this catalog (same context preferred), as msgmerge chooses."""
+    best, best_score = None, FUZZY_THRESHOLD
+    for old in candidates:
+        if old.msgid_plural is not None or entry.msgid_plural is not None:
+            continue
+        matcher = SequenceMatcher(None, entry.msgid, old.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio() + (0.01 if old.msgctxt == entry.msgctxt else 0.0)
+        if score >= best_score:
+            best, best_score = old, score
+    return best
+
+
+def content_equal(a: str, b: str) -> bool:
+    """Whether two PO texts differ at most in their creation/revision dates."""
+    return _without_dates(a) == _without_dates(b)
+
+
+def _without_dates(text: str) -> str:
+    return "\n".join(line for line in text.split("\n")
+                     if not line.startswith(tuple(f'"{name}:' for name in DATE_FIELDS)))
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
+
+
+def statistics(catalog: Catalog) -> Statistics:
+    live = [m for m in catalog.messages if not m.obsolete]
+    translated = sum(1 for m in live if m.translated)
+    fuzzy = sum(1 for m in live if m.fuzzy and not m.translated)
+    return Statistics(
+        translated=translated,
+        fuzzy=fuzzy,
+        untranslated=len(live) - translated - fuzzy,
+        obsolete=len(catalog.messages) - len(live),
+    )
+
+
+def translations(catalog: Catalog) -> Mapping[tuple[str | None, str], str]:
+    """The usable translations of a catalog: (msgctxt, msgid) → msgstr, fuzzy and empty left out."""
+    return {m.key: m.msgstr for m in catalog.messages if m.translated and m.msgid_plural is None}

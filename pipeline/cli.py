@@ -1,0 +1,160 @@
+"""The `pipeline` command: argument parsing, messages and exit codes. The only module that prints."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from pipeline import __version__, build
+from pipeline.config import Config, load_config
+from pipeline.errors import PipelineError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage mistakes exit 2, as documented
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline", description="Bilingual Khmer–English publishing from Markdown and gettext catalogs.")
+    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml (default: .)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every file written")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    extract = commands.add_parser(
+        "extract", help="refresh .pot templates and .po catalogs from the articles",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write locale/templates/<id>.pot for every article and create or update\n"
+                    "locale/<lang>/LC_MESSAGES/<id>.po for every target language, like msgmerge --previous.",
+        epilog="example:\n  pipeline extract\n  SOURCE_DATE_EPOCH=1755043200 pipeline extract")
+    extract.set_defaults(run=_extract)
+
+    status = commands.add_parser(
+        "status", help="translation progress per article and language",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  pipeline status\n  pipeline status --json > status.json")
+    status.add_argument("--json", action="store_true", help="print one JSON report")
+    status.set_defaults(run=_status)
+    build_cmd = commands.add_parser(
+        "build", help="build the bilingual static site",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build every published article in every language whose translation is complete\n"
+                    "enough, list pages, feeds, a sitemap and a 404 page. The new site replaces the\n"
+                    "old one only when it is complete.",
+        epilog="examples:\n  pipeline build\n  pipeline build --out public --min-translated 80\n"
+               "  pipeline build --now 2025-12-01 --markdown export/")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: site/)")
+    build_cmd.add_argument("--markdown", type=Path, metavar="DIR",
+                           help="also write each published page as Markdown: DIR/<lang>/<id>.md")
+    build_cmd.add_argument("--min-translated", type=_percent, metavar="PERCENT",
+                           help="publish a translation when at least PERCENT of its units are translated "
+                                "(default: min_translated in pyproject.toml)")
+    build_cmd.add_argument("--drafts", action="store_true", help="include drafts and future-dated articles")
+    build_cmd.add_argument("--now", type=_iso_date, metavar="YYYY-MM-DD",
+                           help="publish as if today were this date (default: today)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="fail the whole build on any translation error instead of holding pages back")
+    build_cmd.set_defaults(run=_build)
+    return parser
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError("a percentage is between 0 and 100")
+    return value
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-08-13") from None
+
+
+def _build(config: Config, args: argparse.Namespace) -> int:
+    from pipeline.site import BuildOptions
+
+    options = BuildOptions(
+        today=args.now or dt.date.today(),
+        drafts=args.drafts,
+        min_translated=config.min_translated if args.min_translated is None else args.min_translated,
+    )
+    out = (args.out or config.site_dir).resolve()
+    report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict)
+    for warning in report.warnings:
+        _print_diagnostic(warning)
+    if not args.quiet:
+        for held in report.held_back:
+            print(f"held back: {held.lang}/{held.article_id}: {held.reason}")
+        print(f"build: {report.pages} pages and {report.assets} assets in {report.out}"
+              + (f", {report.markdown_files} Markdown files" if args.markdown else ""))
+    return EXIT_OK
+
+
+def _extract(config: Config, args: argparse.Namespace) -> int:
+    report = build.extract(config)
+    if args.verbose:
+        for path in report.written:
+            print(f"wrote {path}")
+    if not args.quiet:
+        print(f"extract: {len(report.written)} file(s) written, {report.unchanged} unchanged")
+    return EXIT_OK
+
+
+def _status(config: Config, args: argparse.Namespace) -> int:
+    rows = build.status(config)
+    if args.json:
+        print(json.dumps({"catalogs": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'article':40} {'lang':4} {'done':>6} {'transl':>6} {'fuzzy':>5} {'untr':>5} {'obs':>4} {'words left':>10}")
+    for row in rows:
+        s = row.stats
+        print(f"{row.article:40} {row.lang:4} {s.percent:5.1f}% {s.translated:6} {s.fuzzy:5} "
+              f"{s.untranslated:5} {s.obsolete:4} {row.words_left:10}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.root.resolve())
+    except PipelineError as error:
+        _show(error)
+        return EXIT_USAGE
+    run: Callable[[Config, argparse.Namespace], int] = args.run
+    try:
+        return run(config, args)
+    except PipelineError as error:
+        _show(error)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("pipeline: interrupted; files already written are complete, nothing is torn", file=sys.stderr)
+        return 130
+
+
+def _show(error: PipelineError) -> None:
+    for diagnostic in error.diagnostics:
+        _print_diagnostic(diagnostic)
+
+
+def _print_diagnostic(diagnostic) -> None:
+    print(diagnostic, file=sys.stderr)
+    if diagnostic.hint:
+        print(f"  hint: {diagnostic.hint}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

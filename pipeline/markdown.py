@@ -1,0 +1,281 @@
+"""Markdown through mistune: block parsing with source positions, slot substitution, HTML rendering.
+
+The one module that imports mistune. A parsed `Document` keeps mistune's block tokens *before*
+inline parsing, so each translatable piece of inline Markdown (a `Slot`) can be swapped for its
+translation and the whole document rendered by mistune exactly as the source would be.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+import mistune
+from mistune.core import BlockState
+from mistune.renderers.html import HTMLRenderer
+
+PLUGINS = ("table", "strikethrough", "footnotes", "task_lists", "url")
+
+Address = tuple  # path of child indexes into the token tree; may end in ("alt", n) or be ("footnote", key)
+
+_BLOCK_TAG = re.compile(r"^(\s*<[a-zA-Z0-9]+)")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One piece of inline Markdown in a document that a translation may replace."""
+
+    kind: str  # heading, paragraph, list item, table cell, blockquote, footnote, image alt
+    text: str  # the inline Markdown, stripped as mistune strips it
+    address: Address
+    line: int  # 1-based line within the body where the text starts
+    span: tuple[int, int] | None  # offsets of the text in the body when it stands there verbatim
+    prefix: str  # what continuation lines of this block start with in the source (e.g. "> ", "  ")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed Markdown body. `tokens` and `env` are mistune's and must be treated as read-only."""
+
+    tokens: tuple[dict, ...]
+    env: Mapping[str, Any]
+    slots: tuple[Slot, ...]
+
+
+def _keep_url(kind: str, url: str) -> str:
+    return url
+
+
+class _PageRenderer(HTMLRenderer):
+    """mistune's HTML renderer, plus a `lang` attribute on blocks that fall back to the source,
+    and a hook that maps link and image URLs (to paired pages, to published assets)."""
+
+    def __init__(self, escape: bool, rewrite_url: Callable[[str, str], str] = _keep_url):
+        super().__init__(escape=escape)
+        self._rewrite_url = rewrite_url
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        return super().link(text, self._rewrite_url("link", url), title)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return super().image(text, self._rewrite_url("image", url), title)
+
+    def render_token(self, token: dict, state: BlockState) -> str:
+        lang = (token.get("attrs") or {}).get("lang")
+        if lang is None:
+            return super().render_token(token, state)
+        attrs = {k: v for k, v in token["attrs"].items() if k != "lang"}
+        html = super().render_token({**token, "attrs": attrs}, state)
+        attribute = f' lang="{self.escape_attribute(lang)}"'
+        tagged = _BLOCK_TAG.match(html)
+        if tagged:
+            return html[: tagged.end()] + attribute + html[tagged.end():]
+        return f"<span{attribute}>{html}</span>"
+
+
+def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url) -> mistune.Markdown:
+    renderer = _PageRenderer(escape=False, rewrite_url=rewrite_url)
+    return mistune.create_markdown(escape=False, renderer=renderer, plugins=list(PLUGINS))
+
+
+def html_of(text: str) -> str:
+    """mistune's HTML of a Markdown text: the reference every translated page is compared with."""
+    return _markdown()(text)
+
+
+def parse(body: str) -> Document:
+    """Parse the block structure of a Markdown body and find every translatable slot."""
+    md = _markdown()
+    state = md.block.state_cls()
+    state.process(_normalise(body))
+    md.block.parse(state)
+    tokens = tuple(state.tokens)
+    env = state.env
+    slots = tuple(_locate(body, list(_walk(md, tokens, env))))
+    return Document(tokens=tokens, env=env, slots=slots)
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping[Address, str],
+           rewrite_url: Callable[[str, str], str] = _keep_url) -> str:
+    """HTML of the document with slot texts replaced; `fallback` slots get a `lang` attribute;
+    `rewrite_url(kind, url)` maps each link ("link") and image ("image") URL."""
+    md = _markdown(rewrite_url)
+    tokens = copy.deepcopy(list(doc.tokens))
+    env = copy.deepcopy(dict(doc.env))
+    alt_edits: dict[Address, dict[int, str]] = {}
+    for address, text in replacements.items():
+        if address[0] == "footnote":
+            env["ref_footnotes"][address[1]] = text + "\n"
+        elif len(address) > 2 and address[-2] == "alt":
+            alt_edits.setdefault(address[:-2], {})[address[-1]] = text
+        else:
+            _token_at(tokens, address)["text"] = text
+    for address, edits in alt_edits.items():
+        token = _token_at(tokens, address)
+        token["text"] = _replace_alts(token["text"], edits)
+    for address, lang in fallback.items():
+        if address[0] != "footnote" and "alt" not in address:
+            token = _token_at(tokens, address)
+            token["attrs"] = {**(token.get("attrs") or {}), "lang": lang}
+    state = md.block.state_cls()
+    state.tokens = tokens
+    state.env = env
+    for hook in md.before_render_hooks:
+        hook(md, state)
+    result = md.render_state(state)
+    for after in md.after_render_hooks:
+        result = after(md, result, state)
+    return result
+
+
+def _token_at(tokens: list, address: Address) -> dict:
+    token = tokens[address[0]]
+    for index in address[1:]:
+        token = token["children"][index]
+    return token
+
+
+# --- finding the slots --------------------------------------------------------------------------
+
+
+def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Address = (),
+          context: str = "") -> Iterator[tuple[str, str, Address]]:
+    """(kind, text, address) for every slot, in source order."""
+    for index, token in enumerate(tokens):
+        here = address + (index,)
+        kind = token["type"]
+        if "text" in token:
+            text = token["text"].strip(" \r\n\t\f")
+            if not text:
+                continue
+            if kind == "heading":
+                yield "heading", text, here
+            elif kind == "table_cell":
+                yield "table cell", text, here
+            elif kind in ("paragraph", "block_text"):
+                alts = _image_only_alts(md, text, env)
+                if alts is not None:
+                    for n, alt in enumerate(alts):
+                        if alt.strip():
+                            yield "image alt", alt, here + ("alt", n)
+                else:
+                    yield context or "paragraph", text, here
+        elif "children" in token:
+            inner = {"block_quote": "blockquote", "list_item": "list item"}.get(kind, context)
+            yield from _walk(md, token["children"], env, here, inner)
+    if not address:
+        for key, raw in (env.get("ref_footnotes") or {}).items():
+            text = raw.strip()
+            if text:
+                yield "footnote", text, ("footnote", key)
+
+
+def _image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:
+    """The raw alt texts when a paragraph holds nothing but images (and spaces), else None."""
+    if not text.startswith("!["):
+        return None
+    inline = md.inline(text, dict(env))
+    images = [t for t in inline if t["type"] == "image"]
+    others = [t for t in inline if t["type"] not in ("image", "softbreak", "linebreak")
+              and not (t["type"] == "text" and not t["raw"].strip())]
+    if not images or others:
+        return None
+    spans = _alt_spans(text)
+    if len(spans) != len(images):
+        return None
+    return [text[start:end] for start, end in spans]
+
+
+def _alt_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the alt text of each `![alt](…)` in order (brackets may nest, `\\` escapes)."""
+    spans = []
+    position = text.find("![")
+    while position != -1:
+        depth, cursor = 1, position + 2
+        while cursor < len(text) and depth:
+            char = text[cursor]
+            if char == "\\":
+                cursor += 1
+            elif char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+            cursor += 1
+        if depth:
+            break
+        spans.append((position + 2, cursor - 1))
+        position = text.find("![", cursor)
+    return spans
+
+
+def _replace_alts(text: str, edits: Mapping[int, str]) -> str:
+    spans = _alt_spans(text)
+    for n in sorted(edits, reverse=True):
+        start, end = spans[n]
+        text = text[:start] + edits[n] + text[end:]
+    return text
+
+
+def _locate(body: str, found: list[tuple[str, str, Address]]) -> Iterator[Slot]:
+    """Attach source lines, verbatim spans and continuation prefixes, scanning forward in order."""
+    cursor = 0
+    for kind, text, address in found:
+        start = 0
+        if address[0] == "footnote":
+            start = max(body.find(f"[^{address[1]}]:"), 0)
+        else:
+            start = cursor
+        span = _find_lines(body, text, start)
+        if span is None:
+            first = text.split("\n", 1)[0].strip()
+            at = body.find(first, start)
+            line_offset = at if at >= 0 else start
+            prefix = ""
+        else:
+            line_offset = span[0]
+            prefix = _continuation_prefix(body, span[0], text)
+            if address[0] != "footnote":
+                cursor = span[1]
+        yield Slot(kind, text, address, body.count("\n", 0, line_offset) + 1, span, prefix)
+
+
+def _find_lines(body: str, text: str, start: int) -> tuple[int, int] | None:
+    """Where `text` stands in the body from `start` on, each of its lines on consecutive lines."""
+    lines = text.split("\n")
+    begin = body.find(lines[0], start)
+    if begin < 0:
+        return None
+    end = begin + len(lines[0])
+    for line in lines[1:]:
+        line_start = body.find("\n", end)
+        if line_start < 0:
+            return None
+        line_end = body.find("\n", line_start + 1)
+        line_end = len(body) if line_end < 0 else line_end
+        stripped = line.lstrip(" \t")
+        at = body.find(stripped, line_start + 1, line_end) if stripped else line_start + 1
+        if at < 0:
+            return None
+        end = at + len(stripped)
+    return begin, end
+
+
+def _continuation_prefix(body: str, begin: int, text: str) -> str:
+    """What a new line inside this block must start with: taken from the source's second line,
+    or derived from the first line's container markers (`> ` kept, list markers become spaces)."""
+    line_start = body.rfind("\n", 0, begin) + 1
+    if "\n" in text:
+        second = body.find("\n", begin) + 1
+        second_text = text.split("\n")[1].lstrip(" \t")
+        at = body.find(second_text, second) if second_text else second
+        if at >= second:
+            return body[second:at]
+    lead = body[line_start:begin]
+    return "".join(c if c in ">\t" else " " for c in lead)

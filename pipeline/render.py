@@ -1,0 +1,57 @@
+"""Jinja2: the template environment (autoescape, StrictUndefined, gettext from the `ui` catalog),
+and extraction of interface strings from the templates. The one module that imports Jinja2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+import jinja2
+import markupsafe
+from jinja2.ext import babel_extract
+
+
+def environment(templates_dir: Path, ui: Mapping[str, str],
+                filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
+    """An environment whose `_()` / `{% trans %}` look strings up in `ui` (msgid → msgstr)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(("html", "xml")),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def gettext(message: str) -> str:
+        return ui.get(message) or message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular) if n == 1 else gettext(plural)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(filters)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
+    return env.get_template(template).render(**context)
+
+
+def ui_messages(templates_dir: Path) -> Iterator[tuple[str, int, str]]:
+    """(template path, line, message) for every `_()`, `gettext()` and `{% trans %}` in the templates."""
+    for path in sorted(templates_dir.rglob("*")):
+        if path.suffix not in (".html", ".xml") or not path.is_file():
+            continue
+        with path.open("rb") as stream:
+            options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+            for line, _function, message, _comments in babel_extract(stream, ("_", "gettext", "ngettext"), [], options):
+                messages = message if isinstance(message, tuple) else (message,)
+                for text in messages:
+                    if text:
+                        yield path.relative_to(templates_dir).as_posix(), line, text
+
+
+TemplateError = jinja2.TemplateError
+Markup = markupsafe.Markup  # HTML the templates insert as it is (our own rendered Markdown)

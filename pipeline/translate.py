@@ -1,0 +1,83 @@
+"""Apply one language's translations to an article: untrusted text made safe, fallbacks marked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from pipeline import markdown
+from pipeline.content import Article
+from pipeline.markdown import Document
+from pipeline.segment import Segment
+
+Key = tuple[str | None, str]
+
+# Raw inline HTML a translation might carry: tags, comments, processing instructions, declarations.
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?--|![A-Z][^<>]*|\?.*?\?)>",
+                       re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Translated:
+    """An article in one language: rendered body, translated front-matter values, completeness."""
+
+    article: Article
+    lang: str
+    body_html: str
+    values: Mapping[str, str]  # key path → text in this language
+    total: int  # distinct units
+    done: int  # distinct units with a usable translation
+    fallback_lang: str | None  # the source language, when some units fell back to it
+    fallback_values: frozenset[str] = frozenset()  # front-matter key paths shown in the source language
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+
+    def value(self, key_path: str, default: str = "") -> str:
+        if key_path in self.values:
+            return self.values[key_path]
+        raw = self.article.metadata.get(key_path, default)
+        return raw if isinstance(raw, str) else default
+
+
+def neutralise_raw_html(msgid: str, msgstr: str) -> str:
+    """Escape raw HTML in a translation unless the very same markup is in its source unit."""
+    allowed = set(_RAW_HTML.findall(msgid))
+    return _RAW_HTML.sub(lambda m: m.group(0) if m.group(0) in allowed else "&lt;" + m.group(0)[1:], msgstr)
+
+
+def translate(article: Article, document: Document, segments: tuple[Segment, ...], lang: str,
+              translations: Mapping[Key, str] | None,
+              rewrite_url: Callable[[str, str], str]) -> Translated:
+    """The article in `lang`. `translations` None means the source language itself."""
+    replacements, fallback, values = {}, {}, {}
+    fallback_values: set[str] = set()
+    done: set[Key] = set()
+    keys: set[Key] = set()
+    for segment in segments:
+        key = (segment.msgctxt, segment.msgid)
+        keys.add(key)
+        if translations is None:
+            text = segment.msgid
+            done.add(key)
+        elif key in translations:
+            text = neutralise_raw_html(segment.msgid, translations[key])
+            done.add(key)
+        else:
+            text = segment.msgid
+            if segment.address is not None:
+                fallback[segment.address] = article.lang
+            elif segment.key_path is not None:
+                fallback_values.add(segment.key_path)
+        if segment.address is not None:
+            replacements[segment.address] = text
+        elif segment.key_path is not None:
+            values[segment.key_path] = text
+    html = markdown.render(document, replacements, fallback, rewrite_url)
+    return Translated(
+        article=article, lang=lang, body_html=html, values=values, total=len(keys), done=len(done),
+        fallback_lang=article.lang if len(done) < len(keys) else None,
+        fallback_values=frozenset(fallback_values),
+    )

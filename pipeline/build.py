@@ -16,6 +16,7 @@ from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
 from pipeline.files import write_text_atomic
 from pipeline.locales import language_name
+from pipeline.checks import check_catalog
 from pipeline.memory import build_memory
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.po import decode_po, format_po, parse_po
@@ -287,12 +288,15 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
     raise_if_errors(tuple(d for a in articles
                           for d in check_front_matter(a, config.collection(a.collection).required)))
     sources = tuple(site.prepare(config, a) for a in articles)
-    translations, broken = _article_translations(config, articles)
-    if broken and strict:
-        raise PipelineError(broken)
+    translations, findings = _article_translations(config, articles)
+    errors = [d for found in findings.values() for d in found if d.severity == "error"]
+    if errors and strict:
+        raise PipelineError(errors)
+    blocked = {page: _hold_reason(found) for page, found in findings.items()
+               if any(d.severity == "error" for d in found)}
     ui = _ui_translations(config)
     plan, problems = site.plan_site(config, sources, translations, ui, options,
-                                    exists=Path.is_file, resolve=Path.resolve)
+                                    exists=Path.is_file, resolve=Path.resolve, blocked=blocked)
     if problems:
         raise PipelineError(problems)
     files = dict(plan.files)
@@ -301,7 +305,7 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
             files["static/" + path.relative_to(config.templates_dir / "static").as_posix()] = path.read_bytes()
     for relative, source in plan.assets.items():
         files[relative] = source.read_bytes()
-    warnings: list[Diagnostic] = list(broken)
+    warnings: list[Diagnostic] = [d for found in findings.values() for d in found]
     exported = {}
     if markdown_out is not None:
         by_id = {s.article.id: s for s in sources}
@@ -319,18 +323,51 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
 
 
 def _article_translations(config: Config, articles: tuple[Article, ...]):
-    """(article id, lang) → usable translations; a broken catalog holds its page back."""
-    found, broken = {}, []
+    """(article id, lang) → usable translations, and (article id, lang) → findings of its catalog."""
+    found, findings = {}, {}
     for article in articles:
         for lang in target_languages(config, article):
+            path = catalog_path(config, lang, article.id)
             try:
-                cat = read_catalog(config, catalog_path(config, lang, article.id))
+                cat = read_catalog(config, path)
             except PipelineError as error:
-                broken.extend(error.diagnostics)
+                findings[(article.id, lang)] = error.diagnostics
                 continue
             if cat is not None:
                 found[(article.id, lang)] = catalogs.translations(cat)
-    return found, broken
+                checked = check_catalog(cat, config.relative(path), lang, config.languages)
+                if checked:
+                    findings[(article.id, lang)] = checked
+    return found, findings
+
+
+def _hold_reason(found: tuple[Diagnostic, ...]) -> str:
+    errors = [d for d in found if d.severity == "error"]
+    return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
+
+
+def check_project(config: Config) -> tuple[Diagnostic, ...]:
+    """Everything `pipeline check` reports: articles, front matter, every catalog and translation."""
+    from pipeline.content import check_front_matter
+
+    problems: list[Diagnostic] = []
+    try:
+        articles = load_articles(config)
+    except PipelineError as error:
+        problems.extend(error.diagnostics)
+        articles = ()
+    for article in articles:
+        problems.extend(check_front_matter(article, config.collection(article.collection).required))
+    for lang in config.languages:
+        folder = config.locale_dir / lang / "LC_MESSAGES"
+        for path in sorted(folder.rglob("*.po")) if folder.is_dir() else ():
+            try:
+                cat = read_catalog(config, path)
+            except PipelineError as error:
+                problems.extend(error.diagnostics)
+                continue
+            problems.extend(check_catalog(cat, config.relative(path), lang, config.languages))
+    return tuple(problems)
 
 
 def _ui_translations(config: Config) -> dict[str, dict[str, str]]:

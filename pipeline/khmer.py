@@ -131,11 +131,14 @@ def khmer_ratio(text: str) -> float:
     return khmer / total if total else 0.0
 
 
-def is_khmer(text: str, min_ratio: float = 0.5) -> bool:
-    """Whether `text` is written in Khmer script: at least `min_ratio` of its letters are Khmer.
+def is_khmer(text: str, min_ratio: float = 0.2) -> bool:
+    """Whether `text` is written in Khmer: it has Khmer letters and they are at least `min_ratio`
+    of all its letters.
 
-    Digits, punctuation, placeholders and markup are ignored, so `"%(count)s ឯកសារ"` is Khmer
-    and `"Save %(name)s"` is not; a string with no letters is not Khmer.
+    Digits, punctuation, placeholders, markup and URLs are ignored. The default threshold is low on
+    purpose: a Khmer translation keeps product names and code in Latin (`អំពី gedit`,
+    `Boolean (អាចជា True រឺ False)`), while a Latin-only msgstr has a ratio of 0. A string with no
+    letters (`%s`, `១២៣`) is not Khmer.
     """
     ratio = khmer_ratio(text)
     return ratio > 0.0 and ratio >= min_ratio
@@ -340,7 +343,12 @@ def _dedupe(items: list[Item]) -> list[Item]:
             continue
         out.append(it)
     # a bare coeng right before a subscript is a doubled coeng: ស + ្ + ្ម
-    return [it for pos, it in enumerate(out) if not (it[0] == _BARE_COENG and pos + 1 < len(out) and out[pos + 1][0] == _COENG and out[pos + 1][1] == it[1] + 1)]
+    def doubled(pos: int) -> bool:
+        it = out[pos]
+        nxt = out[pos + 1] if pos + 1 < len(out) else None
+        return it[0] == _BARE_COENG and nxt is not None and nxt[0] == _COENG and nxt[1] == it[1] + 1
+
+    return [it for pos, it in enumerate(out) if not doubled(pos)]
 
 
 def _canonical(base: str, items: list[Item]) -> str:
@@ -373,7 +381,10 @@ def _check_cluster(text: str, start: int, end: int, items: list[Item]) -> list[K
         return f"{action}: {fixed}" if fixed != cluster else action
 
     def add(code: str, message: str, action: str, offset: int, mechanical: bool = True) -> None:
-        out.append(_finding(code, message, hint(action) if mechanical else action, offset, cluster, fixed if mechanical else None))
+        if mechanical:
+            out.append(_finding(code, message, hint(action), offset, cluster, fixed))
+        else:
+            out.append(_finding(code, message, action, offset, cluster, None))
 
     marks = [it for it in items if it[0] not in (_JOINER, _INHERENT)]
 
@@ -383,7 +394,8 @@ def _check_cluster(text: str, start: int, end: int, items: list[Item]) -> list[K
             continue
         nxt = marks[pos + 1] if pos + 1 < len(marks) else None
         if nxt is not None and nxt[1] == i + 1 and nxt[0] in (_COENG, _BARE_COENG):
-            add("km-duplicate-mark", f"coeng {_show(COENG)} typed twice in {cluster!r}", f"delete one {_show(COENG)}", i)
+            message = f"coeng {_show(COENG)} typed twice in {cluster!r}"
+            add("km-duplicate-mark", message, f"delete one {_show(COENG)}", i)
         elif text[i + 1 : i + 2] == ZWSP and _cat(text[i + 2 : i + 3] or " ") == _BASE:
             piece = text[start : i + 3]
             out.append(
@@ -658,7 +670,8 @@ def check_khmer(text: str) -> tuple[KhmerFinding, ...]:
                 m.group(1),
             )
         )
-    out.extend(_lone_consonant_zwsp(text))
+    cut = {f.offset for f in out if f.code == "km-zwsp-in-word"}  # already reported as an error
+    out.extend(f for f in _lone_consonant_zwsp(text) if f.offset not in cut)
     out.sort(key=lambda f: (f.offset, f.code))
     return tuple(out)
 

@@ -279,3 +279,58 @@ def _continuation_prefix(body: str, begin: int, text: str) -> str:
             return body[second:at]
     lead = body[line_start:begin]
     return "".join(c if c in ">\t" else " " for c in lead)
+
+
+# --- what a unit of inline Markdown contains (for translation checks) ---------------------------------
+
+
+@dataclass(frozen=True)
+class InlineFeatures:
+    """The parts of inline Markdown a translation must keep."""
+
+    links: tuple[str, ...]
+    images: tuple[str, ...]
+    code: tuple[str, ...]
+    strong: int
+    emphasis: int
+    strikethrough: int
+    footnotes: tuple[str, ...]
+    raw_html: tuple[str, ...]
+
+
+def inline_features(text: str) -> InlineFeatures:
+    md = _markdown()
+    found: dict[str, list] = {"links": [], "images": [], "code": [], "footnotes": [], "raw_html": []}
+    counts = {"strong": 0, "emphasis": 0, "strikethrough": 0}
+    env = {"ref_links": {}, "ref_footnotes": _FootnoteKeys()}
+    for token in _flatten(md.inline(text, env)):
+        kind = token["type"]
+        if kind == "link":
+            found["links"].append(token["attrs"]["url"])
+        elif kind == "image":
+            found["images"].append(token["attrs"]["url"])
+        elif kind == "codespan":
+            found["code"].append(token["raw"])
+        elif kind == "footnote_ref":
+            found["footnotes"].append(token["raw"])
+        elif kind == "inline_html":
+            found["raw_html"].append(token["raw"])
+        elif kind in counts:
+            counts[kind] += 1
+    return InlineFeatures(**{k: tuple(v) for k, v in found.items()}, **counts)
+
+
+class _FootnoteKeys(dict):
+    """Pretends every footnote key is defined, so `[^n]` in a lone unit parses as a reference."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _flatten(tokens: list[dict]) -> Iterator[dict]:
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", []))

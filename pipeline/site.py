@@ -82,7 +82,7 @@ def page_url(lang: str, article_id: str) -> str:
 
 def availability(sources: tuple[SourceArticle, ...], config: Config,
                  translations: Mapping[tuple[str, str], Mapping[Key, str]],
-                 options: BuildOptions) -> tuple[set[tuple[str, str]], list[HeldBack]]:
+                 options: BuildOptions, blocked: Mapping[tuple[str, str], str]) -> tuple[set[tuple[str, str]], list[HeldBack]]:
     """Which (article, language) pages are published, and why the others are held back."""
     published, held = set(), []
     for source in sources:
@@ -93,6 +93,9 @@ def availability(sources: tuple[SourceArticle, ...], config: Config,
             if lang == article.lang:
                 continue
             found = translations.get((article.id, lang))
+            if (article.id, lang) in blocked:
+                held.append(HeldBack(article.id, lang, blocked[(article.id, lang)]))
+                continue
             if found is None:
                 held.append(HeldBack(article.id, lang, "no catalog yet (run `pipeline extract`)"))
                 continue
@@ -230,10 +233,12 @@ def _sort_key(entry: Entry) -> tuple:
 def plan_site(config: Config, sources: tuple[SourceArticle, ...],
               translations: Mapping[tuple[str, str], Mapping[Key, str]],
               ui: Mapping[str, Mapping[str, str]], options: BuildOptions,
-              exists: Callable[[Path], bool], resolve: Callable[[Path], Path]) -> tuple[SitePlan, tuple[Diagnostic, ...]]:
-    """Every page of the site. Problems in source articles (missing images…) come back as errors."""
+              exists: Callable[[Path], bool], resolve: Callable[[Path], Path],
+              blocked: Mapping[tuple[str, str], str] | None = None) -> tuple[SitePlan, tuple[Diagnostic, ...]]:
+    """Every page of the site. Problems in source articles (missing images…) come back as errors;
+    `blocked` pages (a broken or failing catalog) are held back with the reason given."""
     visible = tuple(s for s in sources if is_visible(s.article, options))
-    published, held = availability(visible, config, translations, options)
+    published, held = availability(visible, config, translations, options, blocked or {})
     ids = {s.article.id.lower(): s.article.id for s in visible}
     assets = AssetCollector(config, exists, resolve)
     envs = {lang: render.environment(config.templates_dir, ui.get(lang, {}), template_filters())

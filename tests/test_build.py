@@ -171,11 +171,12 @@ def site_project(project: Project) -> Project:
 
 
 def translate_all(project: Project, article_id: str, skip: tuple[str, ...] = (), fuzzy: tuple[str, ...] = (),
-                  text=lambda msgid: f"ខ្មែរ {msgid}") -> None:
+                  text=lambda msgid: f"ខ្មែរ {msgid}", comment: str = "") -> None:
     path = project.root / f"locale/km/LC_MESSAGES/{article_id}.po"
     cat = parse_po(path.read_text(encoding="utf-8"), str(path))
     messages = tuple(m if m.msgid in skip else replace(
-        m, msgstr=text(m.msgid), flags=m.flags + (("fuzzy",) if m.msgid in fuzzy else ())) for m in cat.messages)
+        m, msgstr=text(m.msgid), flags=m.flags + (("fuzzy",) if m.msgid in fuzzy else ()),
+        translator_comments=(comment,) if comment else m.translator_comments) for m in cat.messages)
     path.write_text(format_po(replace(cat, messages=messages)), encoding="utf-8")
 
 
@@ -268,8 +269,18 @@ def test_same_image_is_copied_once_with_one_url(site_project: Project) -> None:
     ('ខ្មែរ <img src=x onerror="alert(1)">', "<img src=x"),
     ("ខ្មែរ [x](javascript:alert(1))", 'href="javascript:'),
 ])
-def test_nothing_executable_from_a_translation_reaches_a_page(site_project: Project, msgstr, forbidden) -> None:
-    translate_all(site_project, "news/post", text=lambda m: msgstr if m == "First paragraph." else f"ខ្មែរ {m}")
+def test_nothing_executable_from_a_translation_reaches_a_page(site_project: Project, msgstr, forbidden, capsys) -> None:
+    def hostile(msgid: str) -> str:
+        return msgstr if msgid == "First paragraph." else f"ខ្មែរ {msgid}"
+
+    translate_all(site_project, "news/post", text=hostile)
+    capsys.readouterr()
+    assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == 0
+    assert "locale/km/LC_MESSAGES/news/post.po:" in capsys.readouterr().err
+    assert not (site_project.root / "site/km/news/post/index.html").exists()  # held back: the check failed
+    assert site_project.run("build", "--now", "2025-09-01", "--strict") == 1
+    # Even when a translator silences the checks, the page carries no executable markup.
+    translate_all(site_project, "news/post", text=hostile, comment="noqa: raw-html, links, unsafe-url, numbers")
     assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == 0
     html = (site_project.root / "site/km/news/post/index.html").read_text(encoding="utf-8")
     assert forbidden not in html

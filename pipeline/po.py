@@ -1,0 +1,1088 @@
+"""Read and write gettext PO files. Standard library only.
+
+`parse_po(text, path)` reads the whole PO grammar into a `Catalog` and reports every problem it
+finds at once (one `PipelineError` with one located diagnostic per problem). `decode_po(data,
+path)` turns the bytes of a file into text, pointing at the line of the first invalid UTF-8 byte.
+
+`format_po(catalog)` writes the text that GNU `msgcat` 0.21 (default options, page width 79)
+prints for the same catalog, byte for byte, so catalogs that translators, Poedit, Weblate or
+`msgmerge` touched do not churn. What `msgcat` does, and we therefore do as well:
+
+* entry layout: translator comments `# `, extracted `#.`, references `#:`, flags `#,`, previous
+  `#|` strings, then msgctxt/msgid/msgid_plural/msgstr; one blank line between entries; obsolete
+  (`#~`) entries after all the others, and obsolete entries without a translation are dropped;
+* references: a leading `./` is dropped, line numbers are printed as integers, duplicate
+  (file, line) pairs are printed once, `#:` lines are filled up to 79 columns counted in bytes;
+* flags: `fuzzy` first (dropped when the first msgstr is empty), then the `X-format` /
+  `no-X-format` flags in gettext's language order, `range: a..b`, `no-wrap`. `msgcat` drops
+  flags it does not know (such as `markdown-text`); we keep them, in their stored order, last;
+* strings: C escapes, `msgid ""` plus continuation lines when the string contains an inner
+  `\\n` or does not fit, a line break after every `\\n`, and in between libunistring's line
+  breaking (UAX #14 as implemented by libunistring 1.0, Unicode 14 data) over the *escaped*
+  text, with a greedy fill to 79 columns (Khmer combining marks are 0 columns wide, CJK 2), no
+  break inside an escape sequence nor inside a format directive of the entry's format language.
+
+File names containing spaces are written between U+2068 and U+2069 (the way newer gettext
+versions do it) and read back from that form, also when `msgcat` 0.21, which does not know that
+convention, has split such a name across two `#:` lines.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from collections.abc import Iterable
+
+from pipeline.errors import PipelineError
+from pipeline.model import Catalog, Diagnostic, Message
+
+__all__ = ["decode_po", "format_po", "parse_po"]
+
+PAGE_WIDTH = 79
+_FSI, _PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE / POP DIRECTIONAL ISOLATE
+
+# gettext 0.21 format languages, in the order msgcat prints their flags.
+FORMAT_LANGUAGES = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
+    "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
+    "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace",
+    "php", "gcc-internal", "gfc-internal", "ycp",
+)
+_FORMAT_INDEX = {name: i for i, name in enumerate(FORMAT_LANGUAGES)}
+_FORMAT_FLAG_RE = re.compile(r"(possible-|impossible-|no-)?(.+)-format")
+_RANGE_FLAG_RE = re.compile(r"range:[ \t]+([0-9]+)\.\.([0-9]+)")
+
+
+# =============================================================================================
+# Decoding
+# =============================================================================================
+
+
+def decode_po(data: bytes, path: str) -> str:
+    """Decode the bytes of a PO file as UTF-8; invalid bytes are a located `po-encoding` error."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        raise PipelineError(
+            Diagnostic(
+                path=path,
+                line=line,
+                code="po-encoding",
+                message=f"invalid UTF-8 byte sequence ({bad}) in the catalog",
+                hint="save the file as UTF-8 (and declare 'charset=UTF-8' in the header)",
+            )
+        ) from None
+
+
+# =============================================================================================
+# Parsing
+# =============================================================================================
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v"}
+_ESCAPE_RE = re.compile(r"\\(?:([ntr\"\\abfv])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))", re.S)
+_ONE_STRING_RE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
+_STRINGS_RE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
+_KEYWORD_RE = re.compile(r"[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([^\]]*)\])?(?=[ \t\"]|$)")
+_TRAILING_WS_RE = re.compile(r"[ \t]*")
+
+
+def _byte(value: int) -> str:
+    """A byte given by an octal or hex escape; bytes >= 0x80 are carried as surrogate escapes
+    and turned into text (UTF-8) once the whole string has been read."""
+    value &= 0xFF
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
+class _Entry:
+    """An entry being read."""
+
+    __slots__ = ("tcomments", "xcomments", "refs", "flags", "prev", "prev_cur", "msgctxt",
+                 "msgid", "msgid_plural", "msgstr", "plural", "cur", "obsolete", "msgid_line",
+                 "key_line", "bad", "has_msgstr", "has_keyword")
+
+    def __init__(self) -> None:
+        self.tcomments: list[str] = []
+        self.xcomments: list[str] = []
+        self.refs: list[str] = []
+        self.flags: list[str] = []
+        self.prev: dict[str, list[str]] = {}
+        self.prev_cur: list[str] | None = None
+        self.msgctxt: list[str] | None = None
+        self.msgid: list[str] | None = None
+        self.msgid_plural: list[str] | None = None
+        self.msgstr: list[str] | None = None
+        self.plural: list[list[str]] = []
+        self.cur: list[str] | None = None
+        self.obsolete: bool | None = None
+        self.msgid_line = 0
+        self.key_line = 0
+        self.bad = False
+        self.has_msgstr = False
+        self.has_keyword = False
+
+
+class _Parser:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.header: Message | None = None
+        self.messages: list[Message] = []
+        self.seen: dict[tuple[str | None, str], int] = {}
+
+    # -- diagnostics -----------------------------------------------------------------------
+
+    def error(self, line: int, message: str, hint: str = "", code: str = "po-syntax") -> None:
+        self.diagnostics.append(
+            Diagnostic(path=self.path, line=line, code=code, message=message, hint=hint)
+        )
+
+    # -- strings ---------------------------------------------------------------------------
+
+    def unescape(self, body: str, lineno: int) -> str | None:
+        if "\\" not in body:
+            return body
+        bad: list[str] = []
+
+        def repl(m: re.Match[str]) -> str:
+            if m.group(1) is not None:
+                return _ESCAPES[m.group(1)]
+            if m.group(2) is not None:
+                return _byte(int(m.group(2), 8))
+            if m.group(3) is not None:
+                return _byte(int(m.group(3), 16))
+            bad.append(m.group(0))
+            return ""
+
+        text = _ESCAPE_RE.sub(repl, body)
+        if bad:
+            shown = ", ".join(repr(b) for b in bad)
+            self.error(
+                lineno,
+                f"invalid escape sequence {shown} in a string",
+                hint='use one of \\n \\t \\r \\" \\\\ \\a \\b \\f \\v, an octal \\ooo or a hex '
+                "\\xHH escape; write a literal backslash as \\\\",
+            )
+            return None
+        return text
+
+    def strings(self, rest: str, lineno: int, what: str) -> str | None:
+        """The concatenated value of the string literal(s) making up `rest`, or None (error)."""
+        m = _ONE_STRING_RE.fullmatch(rest)
+        if m is not None:
+            return self.unescape(m.group(1), lineno)
+        parts: list[str] = []
+        pos = 0
+        for m in _STRINGS_RE.finditer(rest):
+            if m.start() != pos:
+                break
+            parts.append(m.group(1))
+            pos = m.end()
+        tail = rest[pos:]
+        if parts and _TRAILING_WS_RE.fullmatch(tail):
+            values = [self.unescape(p, lineno) for p in parts]
+            if any(v is None for v in values):
+                return None
+            return "".join(values)  # type: ignore[arg-type]
+        stripped = tail.lstrip(" \t")
+        if stripped.startswith('"'):
+            self.error(
+                lineno,
+                f"unterminated string after {what}",
+                hint='close the string with a double quote on the same line; write a quote '
+                'inside the text as \\"',
+            )
+        elif not parts and not stripped:
+            self.error(lineno, f"{what} is not followed by a quoted string",
+                       hint=f'write {what} "text" (an empty string is "")')
+        else:
+            self.error(lineno, f"unexpected text {stripped[:30]!r} after {what}",
+                       hint="a line holds a keyword and one quoted string; continue long strings "
+                       'on the next line with "..."')
+        return None
+
+    # -- entries ---------------------------------------------------------------------------
+
+    def finish(self, e: _Entry) -> None:
+        if not e.has_keyword:
+            return  # comments without an entry (e.g. at the end of the file) are dropped
+        if e.msgid is None:
+            if not e.bad:
+                self.error(e.key_line, "msgctxt without msgid",
+                           hint='follow msgctxt with msgid "..." and msgstr "..."')
+            return
+        if not e.has_msgstr:
+            if not e.bad:
+                self.error(e.msgid_line, "entry has no msgstr",
+                           hint='add msgstr "" (or msgstr[0] "" for a plural entry) after the msgid')
+            return
+        if e.msgid_plural is not None and not e.plural:
+            if not e.bad:
+                self.error(e.msgid_line, "plural entry (msgid_plural) has no msgstr[0]",
+                           hint='use msgstr[0] "...", msgstr[1] "..." after msgid_plural')
+            return
+        if e.bad:
+            return
+
+        def text(parts: list[str] | None) -> str | None:
+            if parts is None:
+                return None
+            value = "".join(parts)
+            if any("\udc80" <= c <= "\udcff" for c in value):
+                try:
+                    value = value.encode("utf-8", "surrogateescape").decode("utf-8")
+                except UnicodeDecodeError:
+                    self.error(e.msgid_line, "escaped bytes in a string are not valid UTF-8",
+                               code="po-encoding",
+                               hint="write the characters themselves instead of octal/hex escapes")
+                    e.bad = True
+            return value
+
+        msgid = text(e.msgid) or ""
+        msgctxt = text(e.msgctxt)
+        message = Message(
+            msgid=msgid,
+            msgstr=text(e.msgstr) or "",
+            msgctxt=msgctxt,
+            msgid_plural=text(e.msgid_plural),
+            msgstr_plural=tuple(text(p) or "" for p in e.plural),
+            flags=tuple(e.flags),
+            translator_comments=tuple(e.tcomments),
+            extracted_comments=tuple(e.xcomments),
+            references=_parse_references(e.refs),
+            previous_msgctxt=text(e.prev.get("msgctxt")),
+            previous_msgid=text(e.prev.get("msgid")),
+            previous_msgid_plural=text(e.prev.get("msgid_plural")),
+            obsolete=bool(e.obsolete),
+            line=e.msgid_line,
+        )
+        if e.bad:
+            return
+        key = (msgctxt, msgid)
+        first = self.seen.get(key)
+        if first is not None:
+            ctx = f" (msgctxt {msgctxt!r})" if msgctxt is not None else ""
+            self.error(
+                e.msgid_line,
+                f"duplicate entry msgid {msgid[:60]!r}{ctx}; first defined at line {first}",
+                code="po-duplicate",
+                hint=f"merge this entry with the one at line {first} and delete one of them",
+            )
+            return
+        self.seen[key] = e.msgid_line
+        if msgid == "" and msgctxt is None and not message.obsolete:
+            self.header = message
+        else:
+            self.messages.append(message)
+
+    def run(self, text: str) -> Catalog:
+        if text.startswith("\ufeff"):
+            self.error(1, "the file starts with a UTF-8 byte order mark (BOM)", code="po-encoding",
+                       hint="save the file as UTF-8 without BOM")
+            text = text[1:]
+        if "\r" in text:
+            line = text.count("\n", 0, text.index("\r")) + 1
+            self.error(line, "the file has CR or CRLF line endings", code="po-encoding",
+                       hint="save the file with LF (Unix) line endings")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+        e = _Entry()
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for lineno, line in enumerate(lines, 1):
+            if not line:
+                continue
+            c = line[0]
+            if c == "#":
+                c2 = line[1:2]
+                if c2 == "~":
+                    rest = line[2:]
+                    if rest.startswith("|"):
+                        e = self.previous(e, rest[1:], lineno)
+                    elif rest.strip(" \t"):
+                        e = self.keyword(e, rest, lineno, True)
+                    continue
+                if c2 == "|":
+                    e = self.previous(e, line[2:], lineno)
+                    continue
+                if e.has_keyword:
+                    e = self.new_entry(e, lineno)
+                if c2 == ",":
+                    e.flags.extend(f for f in (x.strip() for x in line[2:].split(",")) if f)
+                elif c2 == ":":
+                    e.refs.append(line[2:])
+                elif c2 == ".":
+                    body = line[2:]
+                    e.xcomments.append(body[1:] if body.startswith(" ") else body)
+                else:
+                    body = line[1:]
+                    e.tcomments.append(body[1:] if body.startswith(" ") else body)
+                continue
+            if c == '"' or (c in " \t" and line.lstrip(" \t").startswith('"')):
+                self.continuation(e, line, lineno, False)
+                continue
+            if not line.strip(" \t\f\v"):
+                continue
+            e = self.keyword(e, line, lineno, False)
+        self.finish(e)
+        if self.diagnostics:
+            raise PipelineError(self.diagnostics)
+        return Catalog(header=self.header, messages=tuple(self.messages))
+
+    def new_entry(self, e: _Entry, lineno: int) -> _Entry:
+        """A comment line or a new keyword after an entry: close that entry."""
+        if e.has_keyword and not e.has_msgstr and e.msgid is not None and not e.bad:
+            self.error(e.msgid_line, "entry has no msgstr",
+                       hint='add msgstr "" after the msgid (comments come before msgid)')
+            e.bad = True
+        self.finish(e)
+        return _Entry()
+
+    def continuation(self, e: _Entry, line: str, lineno: int, obsolete: bool) -> None:
+        if e.cur is None:
+            self.error(lineno, "string continuation line without a keyword before it",
+                       hint='start the entry with msgid "..." (continuation lines follow it)')
+            e.bad = True
+            return
+        if e.obsolete is not None and e.obsolete != obsolete:
+            self.mixed(e, lineno)
+        value = self.strings(line, lineno, "continuation line")
+        if value is None:
+            e.bad = True
+        else:
+            e.cur.append(value)
+
+    def mixed(self, e: _Entry, lineno: int) -> None:
+        if not e.bad:
+            self.error(lineno, "entry mixes obsolete (#~) and active lines",
+                       hint="prefix every line of an obsolete entry with #~, or none of them")
+        e.bad = True
+
+    def previous(self, e: _Entry, rest: str, lineno: int) -> _Entry:
+        """A `#|` (or `#~|`) line: previous msgctxt/msgid/msgid_plural or their continuation."""
+        if e.has_keyword:
+            e = self.new_entry(e, lineno)
+        body = rest.lstrip(" \t")
+        if body.startswith('"'):
+            if e.prev_cur is None:
+                self.error(lineno, "'#|' continuation line without a previous keyword",
+                           hint='write #| msgid "..." before #| "..." lines')
+                e.bad = True
+                return e
+            value = self.strings(body, lineno, "#| continuation line")
+            if value is None:
+                e.bad = True
+            else:
+                e.prev_cur.append(value)
+            return e
+        m = _KEYWORD_RE.match(body)
+        if m is None or m.group(1) == "msgstr":
+            self.error(lineno, f"unknown '#|' line {body[:30]!r}",
+                       hint="#| lines hold only the previous msgctxt, msgid or msgid_plural")
+            e.bad = True
+            return e
+        name = m.group(1)
+        value = self.strings(body[m.end():], lineno, "#| " + name)
+        if value is None:
+            e.bad = True
+            return e
+        e.prev_cur = e.prev[name] = [value]
+        return e
+
+    def keyword(self, e: _Entry, line: str, lineno: int, obsolete: bool) -> _Entry:
+        m = _KEYWORD_RE.match(line)
+        if m is None:
+            stripped = line.lstrip(" \t")
+            if stripped.startswith('"'):
+                self.continuation(e, stripped, lineno, obsolete)
+                return e
+            word = stripped.split(None, 1)[0] if stripped.strip() else stripped
+            self.error(lineno, f"unknown keyword {word[:30]!r}",
+                       hint="PO lines start with msgctxt, msgid, msgid_plural, msgstr, msgstr[N], "
+                       'a quoted "continuation" or #')
+            if e.has_keyword:
+                e.bad = True
+            return e
+        name, index = m.group(1), m.group(2)
+        rest = line[m.end():]
+        if name in ("msgctxt", "msgid"):
+            if e.has_msgstr or (e.has_keyword and (e.msgid is not None or name == "msgctxt")):
+                if e.msgctxt is not None and e.msgid is None and name == "msgctxt":
+                    self.error(lineno, "second msgctxt in one entry",
+                               hint="an entry has at most one msgctxt")
+                    e.bad = True
+                e = self.new_entry(e, lineno)
+        if e.obsolete is not None and e.has_keyword and e.obsolete != obsolete:
+            self.mixed(e, lineno)
+        if not e.has_keyword:
+            e.obsolete = obsolete
+            e.key_line = lineno
+        e.has_keyword = True
+        value = self.strings(rest, lineno, name if index is None else f"{name}[{index}]")
+        if value is None:
+            e.bad = True
+            value = ""
+        if name == "msgctxt":
+            e.msgctxt = e.cur = [value]
+        elif name == "msgid":
+            e.msgid = e.cur = [value]
+            e.msgid_line = lineno
+        elif name == "msgid_plural":
+            if e.msgid is None or e.has_msgstr or e.msgid_plural is not None:
+                self.error(lineno, "msgid_plural must directly follow the msgid of its entry",
+                           hint="order: msgctxt, msgid, msgid_plural, msgstr[0], msgstr[1], ...")
+                e.bad = True
+            e.msgid_plural = e.cur = [value]
+        elif e.msgid is None:
+            self.error(lineno, f"{name if index is None else name + '[' + index + ']'} without msgid",
+                       hint='every msgstr needs a msgid "..." line before it')
+            e.bad = True
+            e.cur = [value]
+            e.msgid_line = e.msgid_line or lineno
+            e.msgid = e.msgid or [""]
+            e.has_msgstr = True
+        elif index is None:
+            if e.msgid_plural is not None:
+                self.error(lineno, "plural entry uses msgstr instead of msgstr[0]",
+                           hint='write msgstr[0] "...", msgstr[1] "..." after msgid_plural')
+                e.bad = True
+            elif e.has_msgstr:
+                self.error(lineno, "second msgstr in one entry",
+                           hint="an entry has exactly one msgstr; start a new entry with msgid")
+                e.bad = True
+            e.msgstr = e.cur = [value]
+            e.has_msgstr = True
+        else:
+            if e.msgid_plural is None:
+                self.error(lineno, f"msgstr[{index}] in an entry without msgid_plural",
+                           hint='use msgstr "..." for entries without msgid_plural')
+                e.bad = True
+            expected = len(e.plural)
+            if not index.isdigit() or int(index) != expected:
+                self.error(lineno, f"msgstr[{index}] where msgstr[{expected}] was expected",
+                           hint="number the plural forms msgstr[0], msgstr[1], ... without gaps")
+                e.bad = True
+            e.cur = [value]
+            e.plural.append(e.cur)
+            e.has_msgstr = True
+        return e
+
+
+def parse_po(text: str, path: str) -> Catalog:
+    """Read PO text. Raises one `PipelineError` listing every problem found, each located."""
+    return _Parser(path).run(text)
+
+
+# --- references ------------------------------------------------------------------------------
+
+_REF_TOKEN_RE = re.compile("\u2068([^\u2069]*)\u2069(?::([0-9]+))?|[^ \t\n\u2068]+|\u2068")
+
+
+def _parse_references(lines: list[str]) -> tuple[str, ...]:
+    """`#:` lines to "file:line" items. File names between U+2068 and U+2069 may contain spaces
+    (and may have been split over two `#:` lines by msgcat 0.21)."""
+    if not lines:
+        return ()
+    text = " ".join(line.strip(" \t") for line in lines)
+    refs: list[str] = []
+    if _FSI in text:
+        for m in _REF_TOKEN_RE.finditer(text):
+            if m.group(0).startswith(_FSI) and m.group(0) != _FSI:
+                name, line = m.group(1), m.group(2)
+                refs.append(f"{name}:{int(line)}" if line is not None else name)
+            else:
+                refs.extend(_format_ref(f, n) for f, n in _msgcat_filepos(m.group(0)))
+        return tuple(refs)
+    return tuple(_format_ref(f, n) for f, n in _msgcat_filepos(text))
+
+
+def _format_ref(name: str, line: int | None) -> str:
+    return name if line is None else f"{name}:{line}"
+
+
+_WS = " \t\n"
+
+
+def _msgcat_filepos(s: str) -> list[tuple[str, int | None]]:
+    """How gettext 0.21 splits the text of a `#:` line into (file, line) pairs."""
+    out: list[tuple[str, int | None]] = []
+    n = len(s)
+    i = 0
+    while i < n:
+        while i < n and s[i] in _WS:
+            i += 1
+        if i >= n:
+            break
+        start = i
+        while i < n and s[i] not in _WS:
+            i += 1
+        token = s[start:i]
+        # "file : 12" / "file :12"
+        j = i
+        while j < n and s[j] in _WS:
+            j += 1
+        if j < n and s[j] == ":":
+            j += 1
+            while j < n and s[j] in _WS:
+                j += 1
+            k = j
+            while k < n and "0" <= s[k] <= "9":
+                k += 1
+            if k > j and (k == n or s[k] in _WS):
+                out.append((token, int(s[j:k])))
+                i = k
+                continue
+        # "file: 12"
+        if token.endswith(":"):
+            j = i
+            while j < n and s[j] in _WS:
+                j += 1
+            k = j
+            while k < n and "0" <= s[k] <= "9":
+                k += 1
+            if k > j and (k == n or s[k] in _WS):
+                out.append((token[:-1], int(s[j:k])))
+                i = k
+                continue
+        # "file:12"
+        k = len(token)
+        while k > 0 and "0" <= token[k - 1] <= "9":
+            k -= 1
+        if k < len(token) and k > 1 and token[k - 1] == ":":
+            out.append((token[: k - 1], int(token[k:])))
+        else:
+            out.append((token, None))
+    return out
+
+
+# =============================================================================================
+# Line breaking (libunistring 1.0 `ulc_width_linebreaks`, UTF-8, as used by gettext 0.21)
+# =============================================================================================
+
+# Line breaking classes, numbered as the pair table below. AI, SA and XX are resolved to AL,
+# CB to ID (what libunistring does for a non-CJK encoding) when the table is built.
+_WJ, _GL, _B2, _BA, _BB, _HY, _CL, _CP, _CP2, _EX, _IN, _NS, _OP, _OP2, _QU, _IS, _NU, _PO, \
+    _PR, _SY, _AL, _H2, _H3, _ID, _ID2, _JL, _JV, _JT, _HL, _RI, _ZWJ, _EB, _EM, _BK, _CR, _LF, \
+    _CM, _ZW, _SP = range(39)
+_HL_BA = 99  # "Hebrew letter followed by hyphen or break-after" (rule LB21a)
+
+_tables: tuple[bytes, bytes, bytes] | None = None
+_zero_re: re.Pattern[str] | None = None
+_wide_re: re.Pattern[str] | None = None
+
+
+def _ranges(data: str) -> list[tuple[int, int]]:
+    raw = zlib.decompress(base64.b64decode(data))
+    out: list[tuple[int, int]] = []
+    pos = i = 0
+    while i < len(raw):
+        delta = shift = 0
+        while True:
+            b = raw[i]
+            i += 1
+            delta |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        pos += delta
+        out.append((pos, raw[i]))
+        i += 1
+    return out
+
+
+def _expand(ranges: list[tuple[int, int]]) -> bytes:
+    table = bytearray(0x110000)
+    bounds = [start for start, _ in ranges[1:]] + [0x110000]
+    for (start, value), end in zip(ranges, bounds):
+        if value:
+            table[start:end] = bytes([value]) * (end - start)
+    return bytes(table)
+
+
+def _load_tables() -> tuple[bytes, bytes, bytes]:
+    global _tables, _zero_re, _wide_re
+    if _tables is None:
+        lb_ranges = _ranges("".join(_LB_DATA))
+        width_ranges = _ranges("".join(_WIDTH_DATA))
+        rows = [_PAIRS[i : i + 33] for i in range(0, len(_PAIRS), 33)]
+        pairs = bytes(int(ch) for row in rows for ch in row.ljust(64, "0"))
+        _tables = (_expand(lb_ranges), _expand(width_ranges), pairs)
+        bounds = [start for start, _ in width_ranges[1:]] + [0x110000]
+
+        def char_class(value: int) -> str:
+            parts = []
+            for (start, v), end in zip(width_ranges, bounds):
+                if v == value and start < 0xD800 or (v == value and start > 0xDFFF):
+                    last = end - 1
+                    if start <= 0xDFFF and last >= 0xD800:
+                        continue
+                    parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(last)) if last > start else ""))
+            return "[" + "".join(parts) + "]"
+
+        _zero_re = re.compile(char_class(0))
+        _wide_re = re.compile(char_class(2))
+    return _tables
+
+
+def _text_width(s: str) -> int:
+    """Columns of `s` as libunistring's uc_width counts them (control characters count 0)."""
+    if s.isascii():
+        if s.isprintable():
+            return len(s)
+        return len(s) - sum(1 for ch in s if not ch.isprintable())
+    _load_tables()
+    assert _zero_re is not None and _wide_re is not None
+    return len(s) - len(_zero_re.findall(s)) + len(_wide_re.findall(s))
+
+
+def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[int]) -> list[int]:
+    """Indices i of `s` before which msgcat starts a new line.
+
+    One pass doing both libunistring steps: the UAX #14 break opportunities of
+    `u8_possible_linebreaks_v2` and the greedy fill of `u8_width_linebreaks_v2`. `prohibited`
+    holds the indices where gettext's overrides forbid a break."""
+    lb, widths, pairs = _load_tables()
+    forbid = set(prohibited)
+    result: list[int] = []
+    prev_prop = last_prop = _BK
+    seen_space = False
+    ri_count = 0
+    last_p = -1
+    last_column = start_column
+    piece_width = 0
+    for i, ch in enumerate(s):
+        o = ord(ch)
+        p = lb[o]
+        # -- break opportunity before s[i] ---------------------------------------------------
+        if p >= _BK and p <= _LF:
+            brk = 3  # mandatory
+            prev_prop = p
+            last_prop = _BK
+            seen_space = False
+        else:
+            if p == _SP:
+                brk = 0
+                seen_space = True
+            elif p == _ZW:
+                brk = 0
+                last_prop = _ZW
+                seen_space = False
+            elif p == _CM or p == _ZWJ:
+                if last_prop == _BK:
+                    brk = 0
+                    last_prop = _AL
+                    seen_space = False
+                elif last_prop == _ZW or seen_space:
+                    brk = 1
+                    last_prop = _AL
+                    seen_space = False
+                else:
+                    brk = 0
+            else:
+                if last_prop == _BK:
+                    brk = 0
+                elif last_prop == _ZW:
+                    brk = 1
+                elif prev_prop == _ZWJ:
+                    brk = 0
+                elif last_prop == _RI and p == _RI:
+                    brk = 1 if (seen_space or ri_count % 2 == 0) else 0
+                elif prev_prop == _HL_BA:
+                    brk = 0
+                else:
+                    t = pairs[last_prop * 64 + p]
+                    brk = 1 if t == 1 or (t == 2 and seen_space) else 0
+                last_prop = p
+                seen_space = False
+            prev_prop = _HL_BA if (prev_prop == _HL and (p == _HY or p == _BA)) else p
+        ri_count = ri_count + 1 if p == _RI else 0
+        if brk and i in forbid:
+            brk = 0
+        # -- greedy fill ---------------------------------------------------------------------
+        if brk:
+            if last_p >= 0 and last_column + piece_width > width:
+                result.append(last_p)
+                last_column = 0
+            if brk == 3:
+                last_p = -1
+                last_column = 0
+                piece_width = 0
+                continue
+            last_p = i
+            last_column += piece_width
+            piece_width = 0
+        piece_width += widths[o]
+    if last_p >= 0 and last_column + piece_width > width:
+        result.append(last_p)
+    return result
+
+
+# =============================================================================================
+# Format directives (gettext does not break lines inside them)
+# =============================================================================================
+
+_C_DIRECTIVE = re.compile(
+    r"%(?:%|(?:[0-9]+\$)?[-+ #0'I]*(?:\*(?:[0-9]+\$)?|[0-9]+)?(?:\.(?:\*(?:[0-9]+\$)?|[0-9]+)?)?"
+    r"(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnCS])"
+)
+_OBJC_DIRECTIVE = re.compile(_C_DIRECTIVE.pattern[:-2] + "@])")
+_PYTHON_DIRECTIVE = re.compile(
+    r"%(?:%|(?:\([^)]*\))?[-+ #0]*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]+)?)?[hlL]?[diouxXeEfFgGcrsa%])"
+)
+_JS_DIRECTIVE = re.compile(r"%(?:%|(?:[0-9]+\$)?[-+ #0]*[0-9]*(?:\.[0-9]+)?[bcdfijosxXeEgGu])")
+_BRACE_DIRECTIVE = re.compile(
+    r"\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*(?::[^{}]*)?\}"
+)
+_PERCENT_DIRECTIVES = {"c": _C_DIRECTIVE, "objc": _OBJC_DIRECTIVE, "python": _PYTHON_DIRECTIVE,
+                       "javascript": _JS_DIRECTIVE}
+
+
+def _directive_spans(language: str, value: str) -> list[tuple[int, int]]:
+    """(start, end) index pairs, end inclusive, of the valid format directives of `value`, up to
+    the first invalid one (where gettext's format parsers stop)."""
+    spans: list[tuple[int, int]] = []
+    pattern = _PERCENT_DIRECTIVES.get(language)
+    if pattern is not None:
+        pos = value.find("%")
+        while pos >= 0:
+            m = pattern.match(value, pos)
+            if m is None:
+                break
+            spans.append((pos, m.end() - 1))
+            pos = value.find("%", m.end())
+        return spans
+    if language == "python-brace":
+        i, n = 0, len(value)
+        while i < n:
+            c = value[i]
+            if c == "{":
+                if value.startswith("{{", i):
+                    i += 2
+                    continue
+                m = _BRACE_DIRECTIVE.match(value, i)
+                if m is None:
+                    break
+                spans.append((i, m.end() - 1))
+                i = m.end()
+            elif c == "}":
+                if not value.startswith("}}", i):
+                    break
+                i += 2
+            else:
+                j = min((k for k in (value.find("{", i), value.find("}", i)) if k >= 0), default=n)
+                i = max(j, i + 1)
+    return spans
+
+
+# =============================================================================================
+# Writing
+# =============================================================================================
+
+_ESCAPE_TABLE = str.maketrans({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+                               "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'})
+_ESCAPED_CHARS = frozenset("\a\b\f\n\r\t\v\\\"")
+_PORTION_RE = re.compile(r"[^\n]*\n|[^\n]+")
+_INFINITE = 1 << 30
+
+
+def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
+          format_language: str | None) -> None:
+    """Append the lines msgcat writes for `name "value"` (gettext write-po.c `wrap`)."""
+    if not value:
+        out.append(f'{prefix}{name} ""')
+        return
+    after_break = len(prefix) + 1
+    width = (PAGE_WIDTH if wrap else _INFINITE) - 1 - after_break
+    portions = _PORTION_RE.findall(value)
+    spans = _directive_spans(format_language, value) if format_language else []
+    first = True
+    offset = 0
+    last_index = len(portions) - 1
+    for k, portion in enumerate(portions):
+        escaped = portion.translate(_ESCAPE_TABLE)
+        total = _text_width(escaped)
+        start_column = len(name) + 1 if first else 0
+        if start_column + total <= width:
+            breaks: list[int] = []
+        else:
+            breaks = _break_points(escaped, width, start_column,
+                                   _prohibited(portion, escaped, offset, spans))
+        if first and (k < last_index or start_column > width or breaks):
+            out.append(f'{prefix}{name} ""')
+            first = False
+            if breaks or total > width:
+                breaks = _break_points(escaped, width, 0,
+                                       _prohibited(portion, escaped, offset, spans))
+            else:
+                breaks = []
+        lead = f"{prefix}{name} " if first else prefix
+        first = False
+        if not breaks:
+            out.append(f'{lead}"{escaped}"')
+        else:
+            pos = 0
+            for b in breaks:
+                out.append(f'{lead}"{escaped[pos:b]}"')
+                lead = prefix
+                pos = b
+            out.append(f'{prefix}"{escaped[pos:]}"')
+        offset += len(portion)
+
+
+def _prohibited(portion: str, escaped: str, offset: int,
+                spans: list[tuple[int, int]]) -> list[int]:
+    """Indices of `escaped` where gettext's overrides forbid a break: the second character of
+    each escape sequence, the backslash of a final \\n, and the inside of format directives."""
+    result = [m.start() + 1 for m in re.finditer(r"\\.", escaped)] if "\\" in escaped else []
+    if portion.endswith("\n"):
+        result.append(len(escaped) - 2)
+    if spans:
+        end = offset + len(portion)
+        positions: list[int] | None = None
+        for a, b in spans:
+            if b < offset or a >= end:
+                continue
+            if positions is None:
+                positions = []
+                pos = 0
+                for ch in portion:
+                    positions.append(pos)
+                    pos += 2 if ch in _ESCAPED_CHARS else 1
+            for j in range(max(a + 1, offset), min(b, end - 1) + 1):
+                result.append(positions[j - offset])
+    return result
+
+
+def _normalized_flags(flags: Iterable[str], obsolete: bool = False
+                      ) -> tuple[list[str], str | None, bool]:
+    """(flags as msgcat prints them followed by our own flags, format language whose
+    directives must not be broken, wrap). msgcat prints no range flag on obsolete entries."""
+    fuzzy = False
+    formats: dict[int, str | None] = {}
+    value_range: tuple[int, int] | None = None
+    wrap: bool | None = None
+    extra: list[str] = []
+    for flag in flags:
+        flag = flag.strip()
+        if flag == "fuzzy":
+            fuzzy = True
+            continue
+        if flag == "wrap":
+            wrap = True
+            continue
+        if flag == "no-wrap":
+            wrap = False
+            continue
+        if flag.endswith("-format"):
+            m = _FORMAT_FLAG_RE.fullmatch(flag)
+            if m is not None and m.group(2) in _FORMAT_INDEX:
+                kind = m.group(1)
+                formats[_FORMAT_INDEX[m.group(2)]] = (
+                    "no" if kind == "no-" else None if kind == "impossible-" else "yes"
+                )
+                continue
+        if flag.startswith("range:"):
+            m = _RANGE_FLAG_RE.fullmatch(flag)
+            if m is not None:
+                low, high = int(m.group(1)), int(m.group(2))
+                if low <= high:
+                    value_range = (low, high)
+                continue
+        if flag and flag not in extra:
+            extra.append(flag)
+    out = ["fuzzy"] if fuzzy else []
+    language = None
+    for index in sorted(formats):
+        state = formats[index]
+        if state == "yes":
+            out.append(f"{FORMAT_LANGUAGES[index]}-format")
+            if language is None:
+                language = FORMAT_LANGUAGES[index]
+        elif state == "no":
+            out.append(f"no-{FORMAT_LANGUAGES[index]}-format")
+    if value_range is not None and not obsolete:
+        out.append(f"range: {value_range[0]}..{value_range[1]}")
+    if wrap is False:
+        out.append("no-wrap")
+    return out + extra, language, wrap is not False
+
+
+def _reference_lines(references: Iterable[str]) -> list[str]:
+    """The `#:` lines msgcat writes for these references."""
+    parts = []
+    for ref in references:
+        name, sep, line = ref.rpartition(":")
+        if not (sep and line.isdigit() and name):
+            name, line = ref, ""
+        if " " in name or "\t" in name:
+            parts.append(f"{_FSI}{name}{_PDI}" + (f":{line}" if line else ""))
+        else:
+            parts.append(ref)
+    seen: set[tuple[str, int | None]] = set()
+    lines: list[str] = []
+    current = "#:"
+    column = 2
+    for name, number in _msgcat_filepos(" ".join(parts)):
+        if (name, number) in seen:
+            continue
+        seen.add((name, number))
+        while name.startswith("./"):
+            name = name[2:]
+        item = name if number is None else f"{name}:{number}"
+        size = len(item.encode("utf-8")) + 1 if not item.isascii() else len(item) + 1
+        if column > 2 and column + size > PAGE_WIDTH:
+            lines.append(current)
+            current = "#:"
+            column = 2
+        current += " " + item
+        column += size
+    lines.append(current)
+    return lines
+
+
+def _write_message(out: list[str], m: Message) -> None:
+    obsolete = m.obsolete
+    first_msgstr = m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural else m.msgstr
+    for comment in m.translator_comments:
+        for line in comment.split("\n"):
+            out.append(f"# {line}" if line else "#")
+    for comment in m.extracted_comments:
+        out.append(f"#. {comment}" if comment else "#.")
+    if m.references:
+        out.extend(_reference_lines(m.references))
+    flags, language, wrap = _normalized_flags(m.flags, obsolete)
+    if flags and flags[0] == "fuzzy" and not first_msgstr:
+        flags = flags[1:]
+    if flags:
+        out.append("#, " + ", ".join(flags))
+    prev_prefix = "#~| " if obsolete else "#| "
+    if m.previous_msgctxt is not None:
+        _wrap(out, prev_prefix, "msgctxt", m.previous_msgctxt, wrap, language)
+    if m.previous_msgid is not None:
+        _wrap(out, prev_prefix, "msgid", m.previous_msgid, wrap, language)
+    if m.previous_msgid_plural is not None:
+        _wrap(out, prev_prefix, "msgid_plural", m.previous_msgid_plural, wrap, language)
+    prefix = "#~ " if obsolete else ""
+    if m.msgctxt is not None:
+        _wrap(out, prefix, "msgctxt", m.msgctxt, wrap, language)
+    _wrap(out, prefix, "msgid", m.msgid, wrap, language)
+    if m.msgid_plural is not None:
+        _wrap(out, prefix, "msgid_plural", m.msgid_plural, wrap, language)
+        for i, form in enumerate(m.msgstr_plural or ("",)):
+            _wrap(out, prefix, f"msgstr[{i}]", form, wrap, language)
+    else:
+        _wrap(out, prefix, "msgstr", m.msgstr, wrap, language)
+
+
+def format_po(catalog: Catalog) -> str:
+    """The PO text GNU msgcat 0.21 writes for `catalog` (header first, obsolete entries last,
+    obsolete entries without translation dropped), keeping flags msgcat does not know."""
+    out: list[str] = []
+    entries = [catalog.header] if catalog.header is not None else []
+    entries += [m for m in catalog.messages if not m.obsolete]
+    entries += [
+        m for m in catalog.messages
+        if m.obsolete and (m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural
+                           else m.msgstr)
+    ]
+    for m in entries:
+        if out:
+            out.append("")
+        _write_message(out, m)
+    return "\n".join(out) + "\n" if out else ""
+
+
+# =============================================================================================
+# Unicode data (Unicode 14.0, as compiled into libunistring 1.0 which gettext 0.21 uses).
+# _PAIRS: UAX #14 pair table, row = class before, column = class after:
+#   0 prohibited, 1 direct break, 2 indirect break (only across spaces).
+# _LB_DATA / _WIDTH_DATA: zlib+base64 of (varint code point delta, value) runs giving the line
+# breaking class (numbered as above) and the column width (0, 1, 2) of every code point.
+# =============================================================================================
+
+_PAIRS = (
+    "022222000022222022202222222222222"
+    "022222000022222022202222222222222"
+    "020212000022112011101111111111111"
+    "011212000022112011101111111111111"
+    "022222000022222022202222222222222"
+    "011212000022112021101111111111111"
+    "021212000020112012201111111111111"
+    "021212000022112022202111111121211"
+    "021212000022112012201111111111111"
+    "021212000022112011101111111111111"
+    "021212000022112011101111111111111"
+    "021212000022112011101111111111111"
+    "000000000000000000000000000000000"
+    "000000000000000000000000000000000"
+    "022222000022002022202222222222222"
+    "021212000022112021101111111111111"
+    "021212000022212022202111111121211"
+    "021212000022222021102111111121211"
+    "021212000022222021102222222221222"
+    "021212000022112021101111111121111"
+    "021212000022212022202111111121211"
+    "021212000022112012101111112211111"
+    "021212000022112012101111111211111"
+    "021212000022112012101111111111111"
+    "021212000022112012101111111111112"
+    "021212000022112012101221122111111"
+    "021212000022112012101111112211111"
+    "021212000022112012101111111211111"
+    "021212000022212022202111111121211"
+    "021212000022112011101111111111111"
+    "021212000022212022202112211121222"
+    "021212000022112012101111111111112"
+    "021212000022112012101111111111111"
+)
+_LB_DATA = (
+    "eNrtWE2IZVcRnjp17v999933prrPnX6v+/bMnIxNMj2ZGUh6MLaGwQQl5keJoIhhIJpFQiCLkEBWDUkgmgkEkoHgIiDq"
+    "0p24UnCjIgjJJtlEF2pw5c9kFVHM+FXdO+MkPQm670Xdc07VqTqn6vzVdw/Fguk4HXXHKM5PUEENCc1phm9DNWXWmlIC"
+    "OkxtOXXCBcmiBhey9ZqYUvSJ6VGKawSNGc1ZErXCJA4tfD1JCg7XJC94NBg0B23G+4kiRokTaaYkz7mYyRUMBVU/V7Pb"
+    "TFFLp1RoPV8uxC+9rM4Yk3GxUm7BcktcacsZtZggej1cqFYGeQpSbS+uLSVAthEX8o1YyRTto7EQP4XbqjV3sop+BB5F"
+    "BiWwyvKZmMvNsUP7qNxu/LnZLqNjtTkD71y8Op7OiaVAu9Q65G7mJJlZICEjkw/9E/Fjf52ztKqhtepaj3ycCYuM1tRK"
+    "Dq/oBqNmoKujziG7AyOw6XubUQN+Af0U/J1Rl0Z5Br1q1M2wNkXUVfqkXi3aOxbb/8qv97uAzzqju8HzNuPBo1Rjgj73"
+    "YCZtW7KTJ8H5lEfkvSMQE1GREHrbujjTKMedYFRj0ylBdiY2kCSs9QSrSjFi60EHPQu1BS8ScvJtG+nzsPTIkQtrX1h8"
+    "TX6vIdOt9rp+rnh81tSo3McsEc4sI0NlAcMboAvsqmFXgzB1D1NdgS3gdaIaBsw74ozIY+h9DMM/FWs4XkteaDj2VLSL"
+    "yD9sndSn1dhj/oncGmdS2fyIPeJXSMFmEANPLJYnYyOnowhzMupG9HjAor6CQcj8VYd+RfFO+beuneOMiPkmTGoD0dGo"
+    "snOIaONqanAYcSR9yYzDHxHtGfZag1ErxG5q0a1YanMXK8N8CHGMpUwsRI19Z/MMB7wBeZAddtAU52SOtdc9XyNQ/9KD"
+    "9Q6VJN3VdZMmOJlMtPZLCl4uenxa8FzAeIF7Qv1IYDmJ9ipoNyCUg0xUxmNfh3aOMg2J8qGnvFzlvZd7m1SXJtjVk9LH"
+    "kdxv3/6Gslc+UXVf989dq23a971Ez2WB+OluRjSfADVYqwtxs2k4181U21WJ2DtdmQ8bZK83me0M7G/n1A6j16BpXC72"
+    "a5EcC2uIyNelDm9jX2v4cFO7gD0cnAb+o7SfW+nXhTIiuJFCUmmwwQ0fpSOg/rp2aqRXkquwaND7HzWC1/6ShFsw9YdA"
+    "D0pdtaFHbQvLfPl2uTNc+qEqvK9LvCM7cP8l7GyLLO4Sucvu7xIvi54OjVoi39VLl+0SIjwAiZUVNucd3uHc5uh2Fld6"
+    "bpd5ilrp7aJGaxnBhc5E6iPrsOFxVBtJsQh2fEHarvVZGi89huxFvY+c3Vx/wYVnV5PZXqHVxQEd0AEd0AEd0P9DUq8F"
+    "8Ysz8tz5sOdlfYm0bgk4sJyAkPwskQws3Uil/I01E5CfKZLj2E7xkk/x2um7Xmqy2IbkRlnA/owgZCDDeJXTVOpDPZCE"
+    "BEv68Gq/QocsYw/OGIOyG5RDpckDZIvJ0F4fS0sxlCwRKMM2+vV42oHarhHQkWaWgZFGziNjqGc1DfqnYoE/6ueSIilk"
+    "33Ia9Ia+2z/OUPu1JgV/GJCJYgMvW6jr498ie3pJmQWniMZ5zuRdfdxzqL7nNFWW1whY4gx4z0DntjjFe74OfEaGXErw"
+    "tyFnVmvbljYoZGgEg2u2jD4nFal4RUOMzL1B+qXZCFl+YjhOYQPc+FKsx+xOXXkUQ98GyGBZ/nX4ah+uBI/h9S8UjHod"
+    "0uCDZjpfBkyoof7WoFd42Eaawzw1tPmVOEPHidr3E/ksUhv1+hHFZJjNXylO5UcawrsNsalJP6IulReQPG12s8EDSJbI"
+    "t7YMA3rzyY/8AhE6FVvNWL0CqYtscDa3pKzU/MkrwNuMq+A2CHRqWRpdg5RkUzsNNwdeYu3f6Iz+TDMvGwjW5RzG/rSo"
+    "OcUCpNcl+vJ3LZz8hCiz9qXjVrz8RdjQxXgA5QkFjvLpmGGSAJgKwuTnKYQ/HVzeAYAFjKg8kcHeJvzjViSie6ns+VDI"
+    "+3eFHzjZBk6aVdg94SLL9w/r9oHS72I8hTAFed0bCl+1mG1A8qpuye9U7VkYwQg+nkX2OIACh5Vszd+pvFlaEGZDrMcA"
+    "PK8NXYR3dal3o4LQBBjrzQr8x0G6cXzt5LepHnzQG2k42fnwra4O086ByOimDlAOR+uboN1A3bn1tcDdxPoWXRZc14S0"
+    "+x6F5wmgCpMPAaQgK+nZgJZDeWozCed7oIq+Civ9YQNuHnwCZQrGQI3eESMlKpcBpN0rWWgR0Yl04WbY8JCtmL4Luwhm"
+    "B1B3D+xwn8iJhhFkH45D3oJXoKyUuiS0HYdJx/JkV8tXg8fca/hA3VRQyrkul7JLZQvlBvx33X1S9wNUzPs8pCiLvjRv"
+    "zqG+i9HJiMLMPJmEY/IgotdAO8FYSllXhHWUOj733JUBY4S8y3tI5LLh++4DHJPwwRUev8/ubdnPpwuyR/EyyX8Adzdx"
+    "Cw=="
+)
+_WIDTH_DATA = (
+    "eNpVVUtoXFUYPt9/7r1z505mkknN28RUo8aENI9KayO1waKWguDCKuqisRAXQqEbXejCKfVBUbHgq8WFKepCoRs3UoLd"
+    "CC5cFRduqmB14a50p0u//7sng8J8nP+e//zvx4Qwi5NhL9oB+DkLZ/ChhQbesbAE8ArBEoCHQoEqtETvCyMY4rkVSn4X"
+    "ML3JsFcywEyYwgt8ux6aaPJ7nDyQRohEjkWeD1KmoPxCOISDSS7jd8Yz0omK/GnS67rPUPK8g3eTPN3eId2bYNQXZdd0"
+    "tvr8XP5nSXaUviLpNNms9TbIc5kZ0oeJAWJNfiD5FpHL96z/dte3QdKu+07ZtP/56m+OSX+U3edlt0H9JU6JblJXgeN8"
+    "O5VyANnsKE/ue66czymPLymPhe49BxOyF1mLTCU05dR9Ak7ZZtgGfvPcfOsOTCvAGhsqWEOOGg248iUafIX3d5N+le89"
+    "sX5fkL5RW6wjdsFdT42RFKESbyXchVV6siJeLn5OzDPKAcrPkld3SmQ31d0VU3bXqcd5F+sWactIJuteBsOPCBt41ws6"
+    "SaxKfYVN9u7XmRnaxDVYhkj9pHHeb0eINRvAIi/2EG2i5F2XyImS3zkxQjRcir8sKWiIZl153kPUvKjzMM9xnh3iRsFH"
+    "+5PgpUj33/fANzlZPdg3MWTWpdBzwexKpMXbB7Bh168An0dVs2JeDE8RFyy1nMc9odIDn0I9P6z63scsTbBcHZuGW1pR"
+    "Beqs3k/6aJpFh/ewl3eZ2J+ybFJaz/MCT+ffQhoGtzpsXz5LyTF+rOLNR62XaSZu5mHIhogNfMDn9iLesAaGqfGsS/3h"
+    "Kj72kr/dVvncSsa6Ryn9yi++97k455W8BEbgffI6eQfCIB5InVvx/WqKZtehSpMYMaeCl3hE02ncHk3yMr07qcjqfvJ2"
+    "2YbyWGIkjaTn9F72U6SSH6BOq+dxjHg67YQs7bpbPuRF+pgiTkigVv9yv+1roS2ZztTu50wbztCzlGIP4AJSRP4xm+oz"
+    "r7PeE03RkTu1LelPosaroGOjWha7S/g13sX+Uq5H8Fh/hNiIrnlngU58d5ruPMwnF93AERp60tx8i53asX+W2YW/NLFg"
+    "Tfz1GEcGrKVa3r4wLLG1u7ws7b2Iy3vSYv91LuyjM2PY9nXTDEPybIacj7yvdgbDQQa4poA6xKjKNYjrlRzt/ieQHG/5"
+    "x9+mXZvh9xa/ThNXfTp/8vG6Bs1ghS27zEamn7DHiVHSi5yznGdXkx7tCQ0kbMcljnDCPZ5xNjIwqb0APGMnsEIFhQRY"
+    "MCInPB0NKv8TXBE+vZ+ZLVO6Iq4CZ2gnCg00feCsRTH+CfJBYSUz1MD5ynq9Emd78/r32eTIh9vAv0tmZz8="
+)

@@ -47,7 +47,10 @@ SRAP, PHATRABOT, ASSOCH, KADEK = "ស្រាពណ៍", "ភទ្របទ", 
 MIGASIR, BOS, MEAK, PHALKUN = "មិគសិរ", "បុស្ស", "មាឃ", "ផល្គុន"
 
 # The twelve-animal cycle, rat first.
-ANIMAL_YEARS = ("ជូត", "ឆ្លូវ", "ខាល", "ថោះ", "រោង", "ម្សាញ់", "មមី", "មមែ", "វក", "រកា", "ច", "កុរ")
+ANIMAL_YEARS = (
+    "ជូត", "ឆ្លូវ", "ខាល", "ថោះ", "រោង", "ម្សាញ់",
+    "មមី", "មមែ", "វក", "រកា", "ច", "កុរ",
+)
 
 # The ten sak names, indexed by the last digit of the Chula Sakarat year (…0 is សំរឹទ្ធិស័ក).
 SAKS = (
@@ -340,7 +343,8 @@ def _new_year(year: int) -> KhmerNewYear:
     js_year = year - _JS_OFFSET
     vonabat_days, sun_position = _songkran_sotin(js_year)
     days = vonabat_days + 2
-    leungsak = dt.date.fromordinal(_chetr_first_ordinal(year) + _leungsak_offset_from_chetr(js_year))
+    leungsak_ordinal = _chetr_first_ordinal(year) + _leungsak_offset_from_chetr(js_year)
+    leungsak = dt.date.fromordinal(leungsak_ordinal)
     first_day = leungsak - dt.timedelta(days=days - 1)
     return KhmerNewYear(
         songkran=dt.datetime.combine(first_day, _songkran_time(sun_position)),
@@ -371,7 +375,9 @@ def _songkran_time(position: int) -> dt.time:
 def _first_day_of_new_era(year: int) -> dt.date:
     # Animal year and sak are those of the new Chula Sakarat year from the first civil day that
     # begins at or after the Songkran moment: a day that started in the old year keeps its name.
-    # (This is how the reference data behaves; it is usually the Vonabat day.)
+    # This is usually the (first) Vonabat day.  It is how the reference data behaves; note that
+    # tradition raises the sak on Leungsak day (ឡើងស័ក), one or two days later, while the
+    # reference data changes both names together.
     songkran = _new_year(year).songkran
     if songkran.time() == dt.time():
         return songkran.date()
@@ -416,20 +422,18 @@ def lunar_date(day: dt.date) -> LunarDate:
     )
 
 
+def _day_month_and_year(ld: LunarDate) -> str:
+    return f"ថ្ងៃ{ld.weekday} {ld.lunar_day} ខែ{ld.month} ឆ្នាំ{ld.animal_year} {ld.sak}"
+
+
 def format_lunar_line(ld: LunarDate) -> str:
     """`ថ្ងៃពុធ ៤រោច ខែស្រាពណ៍ ឆ្នាំម្សាញ់ សប្តស័ក ពុទ្ធសករាជ ២៥៦៩`."""
-    return (
-        f"ថ្ងៃ{ld.weekday} {ld.lunar_day} ខែ{ld.month} ឆ្នាំ{ld.animal_year} {ld.sak} "
-        f"ពុទ្ធសករាជ {to_khmer_digits(ld.buddhist_era)}"
-    )
+    return f"{_day_month_and_year(ld)} ពុទ្ធសករាជ {to_khmer_digits(ld.buddhist_era)}"
 
 
 def format_official_date(day: dt.date) -> str:
     """The lunar line with the era abbreviated, then the Gregorian date in Khmer:
     `ថ្ងៃពុធ ៤រោច ខែស្រាពណ៍ ឆ្នាំម្សាញ់ សប្តស័ក ព.ស.២៥៦៩ ត្រូវនឹងថ្ងៃទី១៣ ខែសីហា ឆ្នាំ២០២៥`."""
     ld = lunar_date(day)
-    lunar = (
-        f"ថ្ងៃ{ld.weekday} {ld.lunar_day} ខែ{ld.month} ឆ្នាំ{ld.animal_year} {ld.sak} "
-        f"ព.ស.{to_khmer_digits(ld.buddhist_era)}"
-    )
-    return f"{lunar} ត្រូវនឹង{format_date(ld.gregorian, 'km')}"
+    era = to_khmer_digits(ld.buddhist_era)
+    return f"{_day_month_and_year(ld)} ព.ស.{era} ត្រូវនឹង{format_date(ld.gregorian, 'km')}"

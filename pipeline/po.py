@@ -84,17 +84,14 @@ def decode_po(data: bytes, path: str) -> str:
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
             "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r"\\(?:([ntr\"\\abfv])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))", re.S)
-_ONE_STRING_RE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
-_STRINGS_RE = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
+_ONE_STRING_RE = re.compile(r'[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*')
+_STRINGS_RE = re.compile(r'[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"')
 _KEYWORD_RE = re.compile(r"[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([^\]]*)\])?(?=[ \t\"]|$)")
 _TRAILING_WS_RE = re.compile(r"[ \t]*")
-
-
-def _byte(value: int) -> str:
-    """A byte given by an octal or hex escape; bytes >= 0x80 are carried as surrogate escapes
-    and turned into text (UTF-8) once the whole string has been read."""
-    value &= 0xFF
-    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+_SIMPLE_KEYWORD_RE = re.compile(
+    r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([0-9]+)\])? "([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*', re.S
+)
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
 
 class _Entry:
@@ -132,6 +129,7 @@ class _Parser:
         self.header: Message | None = None
         self.messages: list[Message] = []
         self.seen: dict[tuple[str | None, str], int] = {}
+        self.bytes_seen = False  # an octal/hex escape of a byte >= 0x80 in the current entry
 
     # -- diagnostics -----------------------------------------------------------------------
 
@@ -151,11 +149,16 @@ class _Parser:
             if m.group(1) is not None:
                 return _ESCAPES[m.group(1)]
             if m.group(2) is not None:
-                return _byte(int(m.group(2), 8))
-            if m.group(3) is not None:
-                return _byte(int(m.group(3), 16))
-            bad.append(m.group(0))
-            return ""
+                value = int(m.group(2), 8) & 0xFF
+            elif m.group(3) is not None:
+                value = int(m.group(3), 16) & 0xFF
+            else:
+                bad.append(m.group(0))
+                return ""
+            if value < 0x80:
+                return chr(value)
+            self.bytes_seen = True  # carried as a surrogate escape, decoded in finish()
+            return chr(0xDC00 + value)
 
         text = _ESCAPE_RE.sub(repl, body)
         if bad:
@@ -227,35 +230,39 @@ class _Parser:
         if e.bad:
             return
 
-        def text(parts: list[str] | None) -> str | None:
-            if parts is None:
-                return None
-            value = "".join(parts)
-            if any("\udc80" <= c <= "\udcff" for c in value):
-                try:
-                    value = value.encode("utf-8", "surrogateescape").decode("utf-8")
-                except UnicodeDecodeError:
-                    self.error(e.msgid_line, "escaped bytes in a string are not valid UTF-8",
-                               code="po-encoding",
-                               hint="write the characters themselves instead of octal/hex escapes")
-                    e.bad = True
-            return value
-
-        msgid = text(e.msgid) or ""
-        msgctxt = text(e.msgctxt)
+        join = "".join
+        if self.bytes_seen:  # octal/hex escapes of bytes >= 0x80: decode the strings as UTF-8
+            self.bytes_seen = False
+            for parts in (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, *e.plural,
+                          *e.prev.values()):
+                if parts is not None:
+                    value = join(parts)
+                    if _SURROGATE_RE.search(value):
+                        try:
+                            value = value.encode("utf-8", "surrogateescape").decode("utf-8")
+                        except UnicodeDecodeError:
+                            self.error(e.msgid_line, "escaped bytes in a string are not valid UTF-8",
+                                       code="po-encoding",
+                                       hint="write the characters themselves instead of octal/hex "
+                                       "escapes")
+                            return
+                    parts[:] = [value]
+        msgid = join(e.msgid)
+        msgctxt = join(e.msgctxt) if e.msgctxt is not None else None
+        prev = e.prev
         message = Message(
             msgid=msgid,
-            msgstr=text(e.msgstr) or "",
+            msgstr=join(e.msgstr) if e.msgstr is not None else "",
             msgctxt=msgctxt,
-            msgid_plural=text(e.msgid_plural),
-            msgstr_plural=tuple(text(p) or "" for p in e.plural),
+            msgid_plural=join(e.msgid_plural) if e.msgid_plural is not None else None,
+            msgstr_plural=tuple(join(p) for p in e.plural),
             flags=tuple(e.flags),
             translator_comments=tuple(e.tcomments),
             extracted_comments=tuple(e.xcomments),
-            references=_parse_references(e.refs),
-            previous_msgctxt=text(e.prev.get("msgctxt")),
-            previous_msgid=text(e.prev.get("msgid")),
-            previous_msgid_plural=text(e.prev.get("msgid_plural")),
+            references=_parse_references(e.refs) if e.refs else (),
+            previous_msgctxt=join(prev["msgctxt"]) if "msgctxt" in prev else None,
+            previous_msgid=join(prev["msgid"]) if "msgid" in prev else None,
+            previous_msgid_plural=join(prev["msgid_plural"]) if "msgid_plural" in prev else None,
             obsolete=bool(e.obsolete),
             line=e.msgid_line,
         )
@@ -343,6 +350,14 @@ class _Parser:
         return _Entry()
 
     def continuation(self, e: _Entry, line: str, lineno: int, obsolete: bool) -> None:
+        cur = e.cur
+        if cur is not None and e.obsolete is obsolete:
+            m = _ONE_STRING_RE.fullmatch(line)
+            if m is not None:
+                value = m.group(1)
+                if "\\" not in value:
+                    cur.append(value)
+                    return
         if e.cur is None:
             self.error(lineno, "string continuation line without a keyword before it",
                        hint='start the entry with msgid "..." (continuation lines follow it)')
@@ -394,7 +409,8 @@ class _Parser:
         return e
 
     def keyword(self, e: _Entry, line: str, lineno: int, obsolete: bool) -> _Entry:
-        m = _KEYWORD_RE.match(line)
+        fast = _SIMPLE_KEYWORD_RE.fullmatch(line)
+        m = fast or _KEYWORD_RE.match(line)
         if m is None:
             stripped = line.lstrip(" \t")
             if stripped.startswith('"'):
@@ -408,7 +424,6 @@ class _Parser:
                 e.bad = True
             return e
         name, index = m.group(1), m.group(2)
-        rest = line[m.end():]
         if name in ("msgctxt", "msgid"):
             if e.has_msgstr or (e.has_keyword and (e.msgid is not None or name == "msgctxt")):
                 if e.msgctxt is not None and e.msgid is None and name == "msgctxt":
@@ -422,7 +437,13 @@ class _Parser:
             e.obsolete = obsolete
             e.key_line = lineno
         e.has_keyword = True
-        value = self.strings(rest, lineno, name if index is None else f"{name}[{index}]")
+        if fast is not None:
+            value = fast.group(3)
+            if "\\" in value:
+                value = self.unescape(value, lineno)
+        else:
+            value = self.strings(line[m.end():], lineno,
+                                 name if index is None else f"{name}[{index}]")
         if value is None:
             e.bad = True
             value = ""
@@ -479,25 +500,45 @@ def parse_po(text: str, path: str) -> Catalog:
 
 # --- references ------------------------------------------------------------------------------
 
-_REF_TOKEN_RE = re.compile("\u2068([^\u2069]*)\u2069(?::([0-9]+))?|[^ \t\n\u2068]+|\u2068")
+_REF_TOKEN_RE = re.compile("\u2068([^\u2069]*)\u2069(?::([0-9]+))?|[^ \t\n]+")
 
 
 def _parse_references(lines: list[str]) -> tuple[str, ...]:
-    """`#:` lines to "file:line" items. File names between U+2068 and U+2069 may contain spaces
-    (and may have been split over two `#:` lines by msgcat 0.21)."""
+    """`#:` lines to "file:line" items, read the way gettext 0.21 reads them, except that file
+    names between U+2068 and U+2069 may contain spaces.
+
+    msgcat 0.21 does not know that convention: it splits such a name at its spaces, may put the
+    pieces on two `#:` lines, and drops pieces equal to an earlier piece (so the second of
+    `my file.md:3` and `my file.md:9` is written `file.md\u2069:9`). Such a stray end is
+    completed from the previous name with spaces."""
     if not lines:
         return ()
     text = " ".join(line.strip(" \t") for line in lines)
+    if _FSI not in text and _PDI not in text:
+        return tuple(_format_ref(f, n) for f, n in _msgcat_filepos(text))
     refs: list[str] = []
-    if _FSI in text:
-        for m in _REF_TOKEN_RE.finditer(text):
-            if m.group(0).startswith(_FSI) and m.group(0) != _FSI:
-                name, line = m.group(1), m.group(2)
-                refs.append(f"{name}:{int(line)}" if line is not None else name)
+    previous: list[str] | None = None  # words of the last name with spaces
+    plain: list[int] = []  # indices in refs of the bare words read since then
+    for m in _REF_TOKEN_RE.finditer(text):
+        if m.group(1) is not None:
+            name, line = m.group(1), m.group(2)
+            refs.append(_format_ref(name, int(line) if line is not None else None))
+            previous = name.split(" ")
+            plain = []
+            continue
+        for name, number in _msgcat_filepos(m.group(0)):
+            if previous is not None and name.endswith(_PDI) and _FSI not in name:
+                middle = [refs[i] for i in plain]
+                if plain:
+                    del refs[plain[0]:]
+                words = ([previous[0], *middle] if middle else previous[:-1]) + [name[:-1]]
+                refs.append(_format_ref(" ".join(words), number))
+                previous = words
+                plain = []
             else:
-                refs.extend(_format_ref(f, n) for f, n in _msgcat_filepos(m.group(0)))
-        return tuple(refs)
-    return tuple(_format_ref(f, n) for f, n in _msgcat_filepos(text))
+                refs.append(_format_ref(name, number))
+                plain = plain + [len(refs) - 1] if number is None else []
+    return tuple(refs)
 
 
 def _format_ref(name: str, line: int | None) -> str:
@@ -507,8 +548,19 @@ def _format_ref(name: str, line: int | None) -> str:
 _WS = " \t\n"
 
 
+_WORD_RE = re.compile(r"[^ \t\n]+")
+_FILE_LINE_RE = re.compile(r"(.+):([0-9]+)", re.S)
+
+
 def _msgcat_filepos(s: str) -> list[tuple[str, int | None]]:
     """How gettext 0.21 splits the text of a `#:` line into (file, line) pairs."""
+    words = _WORD_RE.findall(s)
+    if not any(w[0] == ":" or w[-1] == ":" for w in words):  # only "file:12" and "file"
+        pairs: list[tuple[str, int | None]] = []
+        for w in words:
+            m = _FILE_LINE_RE.fullmatch(w)
+            pairs.append((m.group(1), int(m.group(2))) if m else (w, None))
+        return pairs
     out: list[tuple[str, int | None]] = []
     n = len(s)
     i = 0
@@ -570,9 +622,18 @@ _WJ, _GL, _B2, _BA, _BB, _HY, _CL, _CP, _CP2, _EX, _IN, _NS, _OP, _OP2, _QU, _IS
     _CM, _ZW, _SP = range(39)
 _HL_BA = 99  # "Hebrew letter followed by hyphen or break-after" (rule LB21a)
 
-_tables: tuple[bytes, bytes, bytes] | None = None
-_zero_re: re.Pattern[str] | None = None
-_wide_re: re.Pattern[str] | None = None
+_TRANSLATED = 0x20000  # code points below this are classified by str.translate
+_CODES: list[int] | None = None  # code point -> 1 + 3 * class + width (an ASCII character)
+_CODE_WIDTH: dict[int, str | None] = {}  # that character -> width as a string of that length
+_PAIR: bytes = b""  # _PAIR[64 * class_before + class_after]: 0 no break, 1 direct, 2 indirect
+_LB: bytes = b""  # class of every code point
+_WIDTH: bytes = b""  # width of every code point
+_SP_CODE = chr(1 + 3 * _SP + 1)
+_AL_CODES = (chr(1 + 3 * _AL), chr(2 + 3 * _AL), chr(3 + 3 * _AL))
+# a run of letters (or any other single character) and the spaces after it
+_RUN_RE = re.compile(
+    f"([{re.escape(_AL_CODES[0])}-{re.escape(_AL_CODES[2])}]+|.)({re.escape(_SP_CODE)}*)", re.S
+)
 
 
 def _ranges(data: str) -> list[tuple[int, int]]:
@@ -603,50 +664,54 @@ def _expand(ranges: list[tuple[int, int]]) -> bytes:
     return bytes(table)
 
 
-def _load_tables() -> tuple[bytes, bytes, bytes]:
-    global _tables, _zero_re, _wide_re
-    if _tables is None:
-        lb_ranges = _ranges("".join(_LB_DATA))
-        width_ranges = _ranges("".join(_WIDTH_DATA))
+def _load_tables() -> list[int]:
+    """Decode the Unicode data below (once)."""
+    global _CODES, _PAIR, _LB, _WIDTH
+    if _CODES is None:
+        _LB = _expand(_ranges("".join(_LB_DATA)))
+        _WIDTH = _expand(_ranges("".join(_WIDTH_DATA)))
         rows = [_PAIRS[i : i + 33] for i in range(0, len(_PAIRS), 33)]
-        pairs = bytes(int(ch) for row in rows for ch in row.ljust(64, "0"))
-        _tables = (_expand(lb_ranges), _expand(width_ranges), pairs)
-        bounds = [start for start, _ in width_ranges[1:]] + [0x110000]
+        _PAIR = bytes(int(ch) for row in rows for ch in row.ljust(64, "0"))
+        for code in range(1, 3 * _SP + 4):
+            w = (code - 1) % 3
+            _CODE_WIDTH[code] = "xx"[:w] or None
+        _CODES = [1 + 3 * c + w for c, w in zip(_LB[:_TRANSLATED], _WIDTH[:_TRANSLATED])]
+    return _CODES
 
-        def char_class(value: int) -> str:
-            parts = []
-            for (start, v), end in zip(width_ranges, bounds):
-                if v == value and start < 0xD800 or (v == value and start > 0xDFFF):
-                    last = end - 1
-                    if start <= 0xDFFF and last >= 0xD800:
-                        continue
-                    parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(last)) if last > start else ""))
-            return "[" + "".join(parts) + "]"
 
-        _zero_re = re.compile(char_class(0))
-        _wide_re = re.compile(char_class(2))
-    return _tables
+def _classify(s: str) -> str:
+    """One ASCII character per character of `s`: chr(1 + 3 * line breaking class + width)."""
+    codes = s.translate(_CODES or _load_tables())
+    if not codes.isascii():  # characters beyond the translated range were left as they were
+        codes = "".join(
+            c if c < "\x80" else chr(1 + 3 * _LB[ord(c)] + _WIDTH[ord(c)]) for c in codes
+        )
+    return codes
 
 
 def _text_width(s: str) -> int:
     """Columns of `s` as libunistring's uc_width counts them (control characters count 0)."""
-    if s.isascii():
-        if s.isprintable():
-            return len(s)
-        return len(s) - sum(1 for ch in s if not ch.isprintable())
-    _load_tables()
-    assert _zero_re is not None and _wide_re is not None
-    return len(s) - len(_zero_re.findall(s)) + len(_wide_re.findall(s))
+    if s.isascii() and s.isprintable():
+        return len(s)
+    return len(_classify(s).translate(_CODE_WIDTH))
 
 
-def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[int]) -> list[int]:
+def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[int],
+                  codes: str | None = None) -> list[int]:
     """Indices i of `s` before which msgcat starts a new line.
 
     One pass doing both libunistring steps: the UAX #14 break opportunities of
     `u8_possible_linebreaks_v2` and the greedy fill of `u8_width_linebreaks_v2`. `prohibited`
-    holds the indices where gettext's overrides forbid a break."""
-    lb, widths, pairs = _load_tables()
+    holds the indices where gettext's overrides forbid a break. A run of letters (class AL) and
+    the spaces after it are taken in one step: inside them nothing can break. `codes` is
+    `_classify(s)` when the caller has it already."""
+    if codes is None:
+        codes = _classify(s)
+    pairs = _PAIR
     forbid = set(prohibited)
+    al0, al2 = _AL_CODES[0], _AL_CODES[2]
+    zero_width_letters = al0 in codes
+    wide_letters = al2 in codes
     result: list[int] = []
     prev_prop = last_prop = _BK
     seen_space = False
@@ -654,15 +719,37 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
     last_p = -1
     last_column = start_column
     piece_width = 0
-    for i, ch in enumerate(s):
-        o = ord(ch)
-        p = lb[o]
+    i = 0
+    for run, spaces in _RUN_RE.findall(codes):
+        code = ord(run[0]) - 1
+        p = code // 3
         # -- break opportunity before s[i] ---------------------------------------------------
-        if p >= _BK and p <= _LF:
-            brk = 3  # mandatory
+        if p < _BK and p != _ZWJ:
+            if last_prop == _BK:
+                brk = 0
+            elif last_prop == _ZW:
+                brk = 1
+            elif prev_prop == _ZWJ or prev_prop == _HL_BA:
+                brk = 0
+            elif p == _RI and last_prop == _RI:
+                brk = 1 if (seen_space or ri_count % 2 == 0) else 0
+            else:
+                t = pairs[last_prop * 64 + p]
+                brk = 1 if t == 1 or (t == 2 and seen_space) else 0
+            last_prop = p
+            seen_space = False
+            if p == _RI:
+                ri_count += 1
+                prev_prop = p
+            else:
+                ri_count = 0
+                prev_prop = _HL_BA if (prev_prop == _HL and (p == _HY or p == _BA)) else p
+        elif _BK <= p <= _LF:  # BK, CR, LF: mandatory break
+            brk = 3
             prev_prop = p
             last_prop = _BK
             seen_space = False
+            ri_count = 0
         else:
             if p == _SP:
                 brk = 0
@@ -671,7 +758,7 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
                 brk = 0
                 last_prop = _ZW
                 seen_space = False
-            elif p == _CM or p == _ZWJ:
+            else:  # CM or ZWJ
                 if last_prop == _BK:
                     brk = 0
                     last_prop = _AL
@@ -682,40 +769,43 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
                     seen_space = False
                 else:
                     brk = 0
-            else:
-                if last_prop == _BK:
-                    brk = 0
-                elif last_prop == _ZW:
-                    brk = 1
-                elif prev_prop == _ZWJ:
-                    brk = 0
-                elif last_prop == _RI and p == _RI:
-                    brk = 1 if (seen_space or ri_count % 2 == 0) else 0
-                elif prev_prop == _HL_BA:
-                    brk = 0
-                else:
-                    t = pairs[last_prop * 64 + p]
-                    brk = 1 if t == 1 or (t == 2 and seen_space) else 0
-                last_prop = p
-                seen_space = False
-            prev_prop = _HL_BA if (prev_prop == _HL and (p == _HY or p == _BA)) else p
-        ri_count = ri_count + 1 if p == _RI else 0
-        if brk and i in forbid:
-            brk = 0
+            prev_prop = p
+            ri_count = 0
         # -- greedy fill ---------------------------------------------------------------------
         if brk:
-            if last_p >= 0 and last_column + piece_width > width:
-                result.append(last_p)
-                last_column = 0
-            if brk == 3:
+            if forbid and i in forbid:
+                pass
+            elif brk == 1:
+                if last_p >= 0 and last_column + piece_width > width:
+                    result.append(last_p)
+                    last_column = 0
+                last_p = i
+                last_column += piece_width
+                piece_width = 0
+            else:
+                if last_p >= 0 and last_column + piece_width > width:
+                    result.append(last_p)
                 last_p = -1
                 last_column = 0
-                piece_width = 0
-                continue
-            last_p = i
-            last_column += piece_width
-            piece_width = 0
-        piece_width += widths[o]
+                piece_width = -(code % 3)  # the mandatory break character itself is not counted
+        n = len(run)
+        if n == 1:
+            piece_width += code % 3
+        else:  # a run of letters: nothing changes inside it
+            piece_width += n
+            if zero_width_letters:
+                piece_width -= run.count(al0)
+            if wide_letters:
+                piece_width += run.count(al2)
+        i += n
+        if spaces:  # no break before a space, and more spaces change nothing
+            k = len(spaces)
+            if p != _SP:
+                seen_space = True
+                prev_prop = _SP
+                ri_count = 0
+            piece_width += k
+            i += k
     if last_p >= 0 and last_column + piece_width > width:
         result.append(last_p)
     return result
@@ -725,56 +815,239 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
 # Format directives (gettext does not break lines inside them)
 # =============================================================================================
 
-_C_DIRECTIVE = re.compile(
-    r"%(?:%|(?:[0-9]+\$)?[-+ #0'I]*(?:\*(?:[0-9]+\$)?|[0-9]+)?(?:\.(?:\*(?:[0-9]+\$)?|[0-9]+)?)?"
-    r"(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnCS])"
-)
-_OBJC_DIRECTIVE = re.compile(_C_DIRECTIVE.pattern[:-2] + "@])")
-_PYTHON_DIRECTIVE = re.compile(
-    r"%(?:%|(?:\([^)]*\))?[-+ #0]*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]+)?)?[hlL]?[diouxXeEfFgGcrsa%])"
-)
-_JS_DIRECTIVE = re.compile(r"%(?:%|(?:[0-9]+\$)?[-+ #0]*[0-9]*(?:\.[0-9]+)?[bcdfijosxXeEgGu])")
-_BRACE_DIRECTIVE = re.compile(
-    r"\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*(?::[^{}]*)?\}"
-)
-_PERCENT_DIRECTIVES = {"c": _C_DIRECTIVE, "objc": _OBJC_DIRECTIVE, "python": _PYTHON_DIRECTIVE,
-                       "javascript": _JS_DIRECTIVE}
+# What gettext 0.21's c, objc, python, python-brace and javascript format parsers accept (the
+# other languages are not modelled: no break is forbidden for them). A parser stops at the first invalid
+# directive; the valid directives before it are kept.
+_C_CONVERSIONS = frozenset("diouxXeEfFgGaAcCsSpnm%")
+_PY_CONVERSIONS = frozenset("diouxXeEfgGcrs%")
+_JS_CONVERSIONS = frozenset("bcdfjosxX%")
+_PRI_RE = re.compile(r"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>")
+_DIGITS_RE = re.compile(r"[0-9]+")
 
 
-def _directive_spans(language: str, value: str) -> list[tuple[int, int]]:
-    """(start, end) index pairs, end inclusive, of the valid format directives of `value`, up to
-    the first invalid one (where gettext's format parsers stop)."""
-    spans: list[tuple[int, int]] = []
-    pattern = _PERCENT_DIRECTIVES.get(language)
-    if pattern is not None:
-        pos = value.find("%")
-        while pos >= 0:
-            m = pattern.match(value, pos)
+_BRACE_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
+_BRACE_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _brace_directive(value: str, i: int, toplevel: bool) -> tuple[int, int | None, int | None]:
+    """gettext 0.21 python-brace `parse_directive` at value[i] == "{":
+    (index after it, index of its "}" or None for "{{", error index or None)."""
+    j = i + 1
+    if value.startswith("{", j):
+        return j + 1, None, None
+    m = _BRACE_NAME_RE.match(value, j)
+    if m is None:
+        return j, None, j
+    j = m.end()
+    while j < len(value) and value[j] in ".[":
+        if value[j] == ".":
+            m = _BRACE_IDENT_RE.match(value, j + 1)
             if m is None:
-                break
-            spans.append((pos, m.end() - 1))
-            pos = value.find("%", m.end())
-        return spans
+                return j + 1, None, j + 1
+            j = m.end()
+        else:
+            m = _BRACE_NAME_RE.match(value, j + 1)
+            if m is None:
+                return j + 1, None, j + 1
+            j = m.end()
+            if not value.startswith("]", j):
+                return j, None, j
+            j += 1
+    if value.startswith(":", j):
+        if not toplevel:
+            return j, None, j
+        j += 1
+        if value.startswith("{", j):
+            end, _, error = _brace_directive(value, j, False)
+            if error is not None:
+                return end, None, error
+            j = end
+        else:
+            if j >= len(value):
+                return j, None, j
+            if value[j + 1 : j + 2] in ("<", ">", "=", "^") and j + 1 < len(value):
+                j += 2
+            elif value[j] in "<>=^":
+                j += 1
+            if value[j : j + 1] in ("+", "-", " "):
+                j += 1
+            if value.startswith("#", j):
+                j += 1
+            if value.startswith("0", j):
+                j += 1
+            m = _DIGITS_RE.match(value, j)
+            if m:
+                j = m.end()
+            if value.startswith(".", j):
+                m = _DIGITS_RE.match(value, j + 1)
+                if m:
+                    j = m.end()
+            if value[j : j + 1] and value[j] in "bcdoxXneEfFgG%":
+                j += 1
+    if not value.startswith("}", j):
+        return j, None, j
+    return j + 1, j, None
+
+
+def _brace_spans(value: str) -> list[tuple[int, int]]:
+    """gettext 0.21's python-brace parser records each directive's marks relative to the
+    directive's own "{" instead of to the string, so every valid directive marks the bytes
+    0..len(directive)-1 of the string: breaks there are forbidden, up to the first such end or
+    error offset (an error offset makes that stretch "invalid", which forbids nothing)."""
+    ends: list[int] = []
+    error: int | None = None
+    i = value.find("{")
+    while i >= 0:
+        nxt, close, err = _brace_directive(value, i, True)
+        if err is not None:
+            error = len(value[i:err].encode("utf-8"))
+            break
+        if close is not None:
+            ends.append(len(value[i:close].encode("utf-8")))
+        i = value.find("{", nxt)
+    if not ends:
+        return []
+    k = min(ends)
+    if error is not None and error <= k:
+        return []
+    # the span covers the characters of `value` whose first byte lies in 0..k
+    if value.isascii():
+        return [(0, min(k, len(value) - 1))]
+    offset = last = 0
+    for index, ch in enumerate(value):
+        if offset > k:
+            break
+        last = index
+        offset += len(ch.encode("utf-8"))
+    return [(0, last)]
+
+
+def _directive_spans(language: str, value: str, is_msgstr: bool) -> list[tuple[int, int]]:
+    """(start, end) index pairs, end inclusive, of the valid format directives of `value`."""
+    spans: list[tuple[int, int]] = []
     if language == "python-brace":
-        i, n = 0, len(value)
-        while i < n:
-            c = value[i]
-            if c == "{":
-                if value.startswith("{{", i):
-                    i += 2
-                    continue
-                m = _BRACE_DIRECTIVE.match(value, i)
-                if m is None:
-                    break
-                spans.append((i, m.end() - 1))
-                i = m.end()
-            elif c == "}":
-                if not value.startswith("}}", i):
-                    break
-                i += 2
+        return _brace_spans(value) if "{" in value else spans
+    if language not in ("c", "objc", "python", "javascript") or "%" not in value:
+        return spans
+    n = len(value)
+    numbered = unnumbered = 0  # python: named / unnamed
+    pos = value.find("%")
+    while pos >= 0:
+        j = pos + 1
+        if language == "python":
+            named = False
+            if j < n and value[j] == "(":
+                depth = 0
+                while j < n:
+                    if value[j] == "(":
+                        depth += 1
+                    elif value[j] == ")":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                if j >= n:
+                    return spans
+                j += 1
+                named = True
+            while j < n and value[j] in "-+ #0":
+                j += 1
+            for part in ("width", "precision"):
+                if part == "precision":
+                    if j < n and value[j] == ".":
+                        j += 1
+                    else:
+                        break
+                if j < n and value[j] == "*":
+                    if named or numbered:
+                        return spans
+                    unnumbered += 1
+                    j += 1
+                else:
+                    m = _DIGITS_RE.match(value, j)
+                    if m:
+                        j = m.end()
+            if j < n and value[j] in "hlL":
+                j += 1
+            if j >= n or value[j] not in _PY_CONVERSIONS:
+                return spans
+            if value[j] != "%":
+                if named:
+                    if unnumbered:
+                        return spans
+                    numbered += 1
+                else:
+                    if numbered:
+                        return spans
+                    unnumbered += 1
+        else:
+            number = 0
+            m = _DIGITS_RE.match(value, j)
+            if m and value.startswith("$", m.end()):
+                number = int(m.group())
+                if number == 0:
+                    return spans
+                j = m.end() + 1
+            if language == "javascript":
+                while j < n and value[j] in "-+ 0":
+                    j += 1
+                m = _DIGITS_RE.match(value, j)
+                if m:
+                    j = m.end()
+                if j < n and value[j] == ".":
+                    m = _DIGITS_RE.match(value, j + 1)
+                    j = m.end() if m else j + 1
+                if j >= n or value[j] not in _JS_CONVERSIONS:
+                    return spans
+                takes_argument = value[j] != "%"
             else:
-                j = min((k for k in (value.find("{", i), value.find("}", i)) if k >= 0), default=n)
-                i = max(j, i + 1)
+                flags = "-+ #0'I" if is_msgstr else "-+ #0'"
+                while j < n and value[j] in flags:
+                    j += 1
+                for part in ("width", "precision"):
+                    if part == "precision":
+                        if j < n and value[j] == ".":
+                            j += 1
+                        else:
+                            break
+                    if j < n and value[j] == "*":
+                        j += 1
+                        m = _DIGITS_RE.match(value, j)
+                        if m and value.startswith("$", m.end()):
+                            if int(m.group()) == 0 or unnumbered:
+                                return spans
+                            numbered += 1
+                            j = m.end() + 1
+                        else:
+                            if numbered:
+                                return spans
+                            unnumbered += 1
+                    else:
+                        m = _DIGITS_RE.match(value, j)
+                        if m:
+                            j = m.end()
+                m = _PRI_RE.match(value, j)
+                if m:
+                    j = m.end() - 1
+                    takes_argument = True
+                else:
+                    while j < n and value[j] in "hlLqjzZt":  # 0.21 accepts any sequence
+                        j += 1
+                    if j >= n or not (value[j] in _C_CONVERSIONS
+                                      or (value[j] == "@" and language == "objc")):
+                        return spans
+                    takes_argument = value[j] not in "%m"
+            if takes_argument:
+                if number:
+                    if unnumbered:
+                        return spans
+                    numbered += 1
+                else:
+                    if numbered:
+                        return spans
+                    unnumbered += 1
+        spans.append((pos, j))
+        pos = value.find("%", j + 1)
     return spans
 
 
@@ -795,30 +1068,40 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
     if not value:
         out.append(f'{prefix}{name} ""')
         return
-    after_break = len(prefix) + 1
-    width = (PAGE_WIDTH if wrap else _INFINITE) - 1 - after_break
-    portions = _PORTION_RE.findall(value)
-    spans = _directive_spans(format_language, value) if format_language else []
+    width = (PAGE_WIDTH if wrap else _INFINITE) - 2 - len(prefix)
+    if value.isascii() and value.isprintable():  # fast path: no \n, nothing wide or invisible
+        escaped = value.translate(_ESCAPE_TABLE) if ('"' in value or "\\" in value) else value
+        if len(name) + 1 + len(escaped) <= width:
+            out.append(f'{prefix}{name} "{escaped}"')
+            return
+    newline = value.find("\n")
+    portions = [value] if newline < 0 or newline == len(value) - 1 else _PORTION_RE.findall(value)
+    spans = (_directive_spans(format_language, value, name.startswith("msgstr"))
+             if format_language else [])
     first = True
     offset = 0
     last_index = len(portions) - 1
     for k, portion in enumerate(portions):
         escaped = portion.translate(_ESCAPE_TABLE)
-        total = _text_width(escaped)
-        start_column = len(name) + 1 if first else 0
-        if start_column + total <= width:
-            breaks: list[int] = []
-        else:
-            breaks = _break_points(escaped, width, start_column,
-                                   _prohibited(portion, escaped, offset, spans))
-        if first and (k < last_index or start_column > width or breaks):
+        if first and k < last_index:  # an inner \n: msgcat starts with an empty first line
             out.append(f'{prefix}{name} ""')
             first = False
-            if breaks or total > width:
-                breaks = _break_points(escaped, width, 0,
-                                       _prohibited(portion, escaped, offset, spans))
-            else:
-                breaks = []
+        start_column = len(name) + 1 if first else 0
+        codes = None
+        if escaped.isascii() and escaped.isprintable():
+            total = len(escaped)
+        elif start_column + 2 * len(escaped) <= width:  # fits even if every character is wide
+            total = 2 * len(escaped)
+        else:
+            codes = _classify(escaped)
+            total = len(codes.translate(_CODE_WIDTH))
+        breaks = [] if start_column + total <= width else _break_points(
+            escaped, width, start_column, _prohibited(portion, escaped, offset, spans), codes)
+        if first and (breaks or start_column > width):
+            out.append(f'{prefix}{name} ""')
+            first = False
+            breaks = [] if total <= width else _break_points(
+                escaped, width, 0, _prohibited(portion, escaped, offset, spans), codes)
         lead = f"{prefix}{name} " if first else prefix
         first = False
         if not breaks:
@@ -857,10 +1140,12 @@ def _prohibited(portion: str, escaped: str, offset: int,
     return result
 
 
-def _normalized_flags(flags: Iterable[str], obsolete: bool = False
+def _normalized_flags(flags: tuple[str, ...], obsolete: bool = False
                       ) -> tuple[list[str], str | None, bool]:
     """(flags as msgcat prints them followed by our own flags, format language whose
     directives must not be broken, wrap). msgcat prints no range flag on obsolete entries."""
+    if not flags:
+        return [], None, True
     fuzzy = False
     formats: dict[int, str | None] = {}
     value_range: tuple[int, int] | None = None

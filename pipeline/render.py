@@ -10,6 +10,8 @@ import jinja2
 import markupsafe
 from jinja2.ext import babel_extract
 
+from pipeline.errors import fail
+
 
 def environment(templates_dir: Path, ui: Mapping[str, str],
                 filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
@@ -36,7 +38,29 @@ def environment(templates_dir: Path, ui: Mapping[str, str],
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
-    return env.get_template(template).render(**context)
+    """Render one template; template mistakes become located errors."""
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateNotFound as error:
+        folder = ", ".join(getattr(env.loader, "searchpath", []))
+        raise fail(folder or "templates", 0, f"template {error.name!r} not found; copy the project's templates/ "
+                   "folder or set templates_dir in [tool.pipeline]", code="template") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise fail(error.filename or template, error.lineno or 0, f"template syntax: {error.message}",
+                   code="template") from None
+    except jinja2.UndefinedError as error:
+        raise fail(template, _template_line(error), f"template uses an unknown value: {error.message}",
+                   code="template") from None
+
+
+def _template_line(error: Exception) -> int:
+    """The template line of an error raised while rendering (Jinja2 marks its frames)."""
+    line, trace = 0, error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_globals.get("__jinja_template__") is not None:
+            line = trace.tb_frame.f_globals["__jinja_template__"].get_corresponding_lineno(trace.tb_lineno)
+        trace = trace.tb_next
+    return line
 
 
 def ui_messages(templates_dir: Path) -> Iterator[tuple[str, int, str]]:

@@ -229,7 +229,8 @@ def test_outside_supported_range_raises(day):
 
 
 @pytest.mark.parametrize(
-    "function", [lunar_year_kind, lunar.lunar_months, lunar.chetr_first_day, visak_bochea, khmer_new_year]
+    "function",
+    [lunar_year_kind, lunar.lunar_months, lunar.chetr_first_day, visak_bochea, khmer_new_year],
 )
 @pytest.mark.parametrize("year", [MIN_DATE.year - 1, MAX_DATE.year + 1])
 def test_year_functions_reject_unsupported_years(function, year):
@@ -261,6 +262,7 @@ def _index_in_month(ld: lunar.LunarDate) -> int:
     return ld.day - 1 if ld.waxing else ld.day + 14
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; correctness is what we test
 @given(_days)
 def test_consecutive_days_advance_by_one_except_at_month_end(day):
     today, tomorrow = lunar_date(day), lunar_date(day + ONE_DAY)
@@ -272,6 +274,7 @@ def test_consecutive_days_advance_by_one_except_at_month_end(day):
         assert _index_in_month(tomorrow) == _index_in_month(today) + 1
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; correctness is what we test
 @given(_days)
 def test_year_names_only_change_at_their_turning_points(day):
     today, tomorrow = lunar_date(day), lunar_date(day + ONE_DAY)
@@ -291,6 +294,7 @@ def _month_length(day: dt.date) -> int:
     return (end - start).days + 1
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; correctness is what we test
 @given(st.dates(min_value=MIN_DATE + 31 * ONE_DAY, max_value=MAX_DATE - 31 * ONE_DAY))
 def test_months_have_29_or_30_days(day):
     assert _month_length(day) in (29, 30)
@@ -315,6 +319,7 @@ def test_a_year_has_12_or_13_months(year):
     assert len(set(months)) == len(months)
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; correctness is what we test
 @given(st.integers(min_value=1900, max_value=2100))
 def test_new_year_falls_in_chetr_or_pisakh_in_april(year):
     new_year = khmer_new_year(year)

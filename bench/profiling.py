@@ -1,0 +1,74 @@
+"""Profile one `pipeline` command in-process with cProfile and print the hot spots (not a test).
+
+    .venv/bin/python bench/profiling.py OUT.prof [--top 25] [--wall] -- --root DIR extract
+    .venv/bin/python bench/profiling.py OUT.prof -- --root DIR build --now 2026-01-01 --markdown DIR/export
+    .venv/bin/python bench/profiling.py --show OUT.prof          # print an existing profile again
+
+The profiler's clock is the process CPU time by default (so other load on the machine does not
+count); `--wall` uses the wall clock instead. Prints the functions with the most cumulative time
+and the most own time, each with its share of the whole run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+
+def show(path: Path, top: int) -> None:
+    stats = pstats.Stats(str(path))
+    total = stats.total_tt
+    rows = []
+    for (filename, line, name), (cc, nc, tt, ct, _callers) in stats.stats.items():
+        rows.append((ct, tt, nc, f"{_short(filename)}:{line}({name})"))
+    print(f"total: {total:.3f} s (profiler clock)\n")
+    print(f"top {top} by cumulative time")
+    print(f"{'cum s':>8} {'share':>6} {'own s':>8} {'calls':>9}  function")
+    for ct, tt, nc, where in sorted(rows, reverse=True)[:top]:
+        print(f"{ct:8.3f} {ct / total:6.1%} {tt:8.3f} {nc:9d}  {where}")
+    print(f"\ntop {top} by own time")
+    print(f"{'own s':>8} {'share':>6} {'cum s':>8} {'calls':>9}  function")
+    for ct, tt, nc, where in sorted(rows, key=lambda r: r[1], reverse=True)[:top]:
+        print(f"{tt:8.3f} {tt / total:6.1%} {ct:8.3f} {nc:9d}  {where}")
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "/pipeline/", "lib/python3"):
+        if marker in filename:
+            return filename.split(marker, 1)[1] if marker != "/pipeline/" else "pipeline/" + filename.split(marker, 1)[1]
+    return filename
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    pipeline_args = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, pipeline_args = argv[:at], argv[at + 1:]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--wall", action="store_true", help="profile with the wall clock, not CPU time")
+    parser.add_argument("--show", action="store_true", help="only print an existing profile")
+    args = parser.parse_args(argv)
+    if not args.show:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "1755043200")
+        from pipeline.cli import main as pipeline_main
+
+        profiler = cProfile.Profile(time.perf_counter if args.wall else time.process_time)
+        start = time.perf_counter()
+        code = profiler.runcall(pipeline_main, pipeline_args)
+        elapsed = time.perf_counter() - start
+        profiler.dump_stats(str(args.output))
+        print(f"pipeline {' '.join(pipeline_args)}: exit {code}, {elapsed:.2f} s wall under the profiler\n")
+    show(args.output, args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,441 @@
+"""Benchmark runner (not a test): times the `pipeline` CLI on generated corpora, optionally beside
+mdpo and Translate Toolkit, and micro-benchmarks the translation memory.
+
+    .venv/bin/python bench/run.py                       # N = 1,000 and 10,000, 3 repeats, ours only
+    .venv/bin/python bench/run.py --sizes 1000 --peers  # with mdpo and Translate Toolkit (bench/peers.sh first)
+    .venv/bin/python bench/run.py --sizes 1000 --pin    # everything pinned to CPU 0 (`taskset -c 0`),
+                                                        # as the issue's peer figures were measured
+    .venv/bin/python bench/run.py --only-tm             # translation-memory micro-benchmark only
+
+Every timing is the wall clock of one fresh subprocess (median of --repeat runs); memory is the
+child's peak RSS (`os.wait4`). Corpora are generated once per (N, seed) under bench/.work/ and
+reused; each repeat works on a fresh copy (articles hard-linked, catalogs copied), so no cache
+survives from one repeat to the next. Results are printed as a Markdown table and saved as JSON.
+
+What is timed, per N (ours):
+  extract-first     `pipeline extract` with no locale/ at all (what the peers' extract does)
+  extract-cold      `pipeline extract` on a clean checkout: filled catalogs, no cache, nothing stale
+  extract-noop      the same again, nothing changed
+  build-cold        `pipeline build --markdown DIR` with no site/ and no cache
+  build-noop        the same again, nothing changed
+  extract-one       `pipeline extract` after one paragraph of one article changed
+  build-one         `pipeline build --markdown DIR` after that
+  extract-edit5     `pipeline extract` after 5 % of all plain paragraphs were edited (fuzzy + memory)
+Peers (--peers): mdpo-extract / mdpo-merge (mdpo's Python API, one process looping over the
+articles), ttk-extract / ttk-merge (Translate Toolkit's md2po / po2md in folder mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import generate  # noqa: E402
+
+PEERS = BENCH / ".peers-venv"
+NOW = "2026-01-01"  # every generated article is dated 2020–2025, so all are published
+EPOCH = "1755043200"
+
+OURS = ("extract-first", "extract-cold", "extract-noop", "build-cold", "build-noop",
+        "extract-one", "build-one", "extract-edit5")
+THEIRS = ("mdpo-extract", "mdpo-merge", "ttk-extract", "ttk-merge")
+
+
+@dataclass
+class Sample:
+    seconds: float  # wall clock
+    cpu: float  # user + system CPU seconds of the child (robust to other load on the machine)
+    rss_mib: float
+    returncode: int
+
+
+@dataclass
+class Series:
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def rss(self) -> float:
+        return max(s.rss_mib for s in self.samples)
+
+    def as_dict(self) -> dict:
+        times = [round(s.seconds, 4) for s in self.samples]
+        return {"median_s": round(self.median, 4), "min_s": min(times), "max_s": max(times), "runs_s": times,
+                "cpu_median_s": round(self.cpu, 4),
+                "peak_rss_mib": round(self.rss, 1), "returncodes": [s.returncode for s in self.samples]}
+
+
+class Runner:
+    def __init__(self, pin: bool, log: Path, verbose: bool) -> None:
+        self.prefix = ["taskset", "-c", "0"] if pin else []
+        self.log = log
+        self.verbose = verbose
+
+    def run(self, label: str, argv: list[str], cwd: Path | None = None) -> Sample:
+        """One fresh subprocess: wall clock and peak RSS; stdout/stderr go to the log."""
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONDONTWRITEBYTECODE="1")
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.write(f"\n### {label}: {' '.join(argv)}\n")
+            log.flush()
+            start = time.perf_counter()
+            child = subprocess.Popen(self.prefix + argv, cwd=cwd, env=env, stdout=log, stderr=log,
+                                     stdin=subprocess.DEVNULL)
+            _, status, usage = os.wait4(child.pid, 0)
+            elapsed = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            log.write(f"### {label}: exit {child.returncode}, {elapsed:.3f} s, {usage.ru_maxrss / 1024:.1f} MiB\n")
+            log.flush()
+        sample = Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode)
+        if self.verbose:
+            print(f"  {label:14} {elapsed:8.3f} s wall {sample.cpu:8.3f} s cpu {sample.rss_mib:7.1f} MiB"
+                  + (f"  EXIT {child.returncode} (see {self.log})" if child.returncode else ""), flush=True)
+        return sample
+
+
+# --- corpus and work folders ----------------------------------------------------------------------------
+
+
+def pipeline_cmd(root: Path, *args: str) -> list[str]:
+    return generate.pipeline_command() + ["--root", str(root), "-q", *args]
+
+
+def corpus(work: Path, n: int, seed: int, runner: Runner) -> Path:
+    """The generated project for (n, seed), made once and reused."""
+    root = work / f"corpus-{n}-{seed}"
+    stamp = root / ".complete"
+    if stamp.exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    print(f"generating {n} articles in {root} …", flush=True)
+    start = time.perf_counter()
+    generate.write_project(n, root, seed)
+    sample = runner.run(f"generate-extract-{n}", pipeline_cmd(root, "extract"))
+    if sample.returncode:
+        raise SystemExit(f"pipeline extract failed on the generated corpus; see {runner.log}")
+    filled = generate.fill_catalogs(root)
+    print(f"  {filled} Khmer messages filled; corpus ready in {time.perf_counter() - start:.0f} s", flush=True)
+    stamp.write_text(json.dumps({"n": n, "seed": seed, "messages": filled}))
+    return root
+
+
+def fresh_copy(source: Path, target: Path, with_locale: bool = True) -> Path:
+    """A clean checkout of the corpus: articles hard-linked (edits replace files, never write in place),
+    catalogs copied; no site/, no Markdown export, no cache folders."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy2(source / "pyproject.toml", target / "pyproject.toml")
+    shutil.copytree(source / "templates", target / "templates")
+    shutil.copytree(source / "content", target / "content", copy_function=os.link)
+    if with_locale:
+        shutil.copytree(source / "locale", target / "locale")
+    return target
+
+
+def count_fuzzy(root: Path) -> int:
+    return sum(p.read_text(encoding="utf-8").count("\n#, fuzzy")
+               for p in (root / "locale" / "km" / "LC_MESSAGES").rglob("*.po"))
+
+
+# --- one size ---------------------------------------------------------------------------------------------
+
+
+def bench_ours(source: Path, work: Path, n: int, runner: Runner, results: dict[str, Series], extra: dict) -> None:
+    first = fresh_copy(source, work / f"first-{n}", with_locale=False)
+    results["extract-first"].samples.append(runner.run("extract-first", pipeline_cmd(first, "extract")))
+    shutil.rmtree(first)
+
+    root = fresh_copy(source, work / f"ours-{n}")
+    md = root / "export"
+    build = ("build", "--now", NOW, "--markdown", str(md))
+    results["extract-cold"].samples.append(runner.run("extract-cold", pipeline_cmd(root, "extract")))
+    results["extract-noop"].samples.append(runner.run("extract-noop", pipeline_cmd(root, "extract")))
+    results["build-cold"].samples.append(runner.run("build-cold", pipeline_cmd(root, *build)))
+    results["build-noop"].samples.append(runner.run("build-noop", pipeline_cmd(root, *build)))
+    extra["edited_article"] = generate.edit_article(root)
+    results["extract-one"].samples.append(runner.run("extract-one", pipeline_cmd(root, "extract")))
+    results["build-one"].samples.append(runner.run("build-one", pipeline_cmd(root, *build)))
+    fuzzy_before = count_fuzzy(root)
+    extra["edited_paragraphs"] = generate.edit_paragraphs(root, 0.05)
+    results["extract-edit5"].samples.append(runner.run("extract-edit5", pipeline_cmd(root, "extract")))
+    extra["fuzzy_after_edit5"] = count_fuzzy(root) - fuzzy_before
+    extra["site_files"] = sum(1 for p in (root / "site").rglob("*") if p.is_file()) if (root / "site").exists() else 0
+    extra["markdown_files"] = sum(1 for p in md.rglob("*.md")) if md.exists() else 0
+    shutil.rmtree(root)
+
+
+def bench_peers(source: Path, work: Path, n: int, runner: Runner, results: dict[str, Series], extra: dict) -> None:
+    mdpo_py, ttk = PEERS / "mdpo" / "bin" / "python", PEERS / "ttk" / "bin"
+    if not mdpo_py.exists() or not (ttk / "md2po").exists():
+        raise SystemExit("peers are not installed: run `bash bench/peers.sh` first")
+    content = source / "content"
+    tasks = str(BENCH / "peer_tasks.py")
+    filled = work / f"peers-filled-{n}"
+    peer = work / f"peers-{n}"
+    if peer.exists():
+        shutil.rmtree(peer)
+    peer.mkdir(parents=True)
+    results["mdpo-extract"].samples.append(
+        runner.run("mdpo-extract", [str(mdpo_py), tasks, "mdpo-extract", str(content), str(peer / "mdpo-po")]))
+    results["ttk-extract"].samples.append(
+        runner.run("ttk-extract", [str(ttk / "md2po"), "-i", str(content), "-o", str(peer / "ttk-po"),
+                                   "-x", "assets", "--progress", "none"]))
+    if not (filled / ".complete").exists():  # the translators' work, once per corpus
+        if filled.exists():
+            shutil.rmtree(filled)
+        filled.mkdir(parents=True)
+        for name in ("mdpo-po", "ttk-po"):
+            shutil.copytree(peer / name, filled / name)
+        out = subprocess.run([sys.executable, tasks, "fill", str(filled)], capture_output=True, text=True, check=True)
+        extra["peer_fill"] = out.stdout.strip()
+        (filled / ".complete").write_text("")
+    results["mdpo-merge"].samples.append(
+        runner.run("mdpo-merge", [str(mdpo_py), tasks, "mdpo-merge", str(content), str(filled / "mdpo-po"),
+                                  str(peer / "mdpo-md")]))
+    results["ttk-merge"].samples.append(
+        runner.run("ttk-merge", [str(ttk / "po2md"), "-i", str(filled / "ttk-po"), "-t", str(content),
+                                 "-o", str(peer / "ttk-md"), "--progress", "none"]))
+    extra["mdpo_messages"] = sum(p.read_text(encoding="utf-8").count("\nmsgid ")
+                                 for p in (peer / "mdpo-po").rglob("*.po"))
+    extra["ttk_messages"] = sum(p.read_text(encoding="utf-8").count("\nmsgid ") - 1
+                                for p in (peer / "ttk-po").rglob("*.po"))
+    shutil.rmtree(peer)
+
+
+# --- translation memory micro-benchmark ---------------------------------------------------------------------
+
+
+def tm_bench(entries: int, queries: int, seed: int, repeat: int) -> dict:
+    """build_memory over `entries` translated messages, then closest() for `queries` new messages:
+    half are edited versions of remembered units (should match), half are unseen text."""
+    import random
+
+    from pipeline.memory import build_memory
+    from pipeline.model import Message
+
+    rng = random.Random(f"{seed}:tm")
+    texts: dict[str, None] = {}
+    while len(texts) < entries:
+        kind = rng.random()
+        if kind < 0.6:
+            text = generate._paragraph(rng, 0, seed)
+        elif kind < 0.8:
+            text = generate._sentence(rng)
+        else:
+            text = generate._title(rng)
+        texts.setdefault(text)
+    messages = [Message(msgid=t, msgstr=generate.khmerize(t), flags=("markdown-text",)) for t in texts]
+    builds, build_cpu = [], []
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        memory = build_memory(messages)
+        builds.append(time.perf_counter() - start)
+        build_cpu.append(time.process_time() - cpu)
+    known = list(texts)
+    near = [generate._edit(rng, rng.choice(known)) for _ in range(queries // 2)]
+    fresh = [generate._paragraph(rng, 0, seed) for _ in range(queries - len(near))]
+    timings, hits = {"near": [], "fresh": []}, {"near": 0, "fresh": 0}
+    cpu_total = 0.0
+    for kind, batch in (("near", near), ("fresh", fresh)):
+        for query in batch:
+            start, cpu = time.perf_counter(), time.process_time()
+            found = memory.closest(query)
+            timings[kind].append(time.perf_counter() - start)
+            cpu_total += time.process_time() - cpu
+            hits[kind] += found is not None
+    every = timings["near"] + timings["fresh"]
+    ms = sorted(t * 1000 for t in every)
+    return {
+        "entries": len(memory.entries), "queries": len(every),
+        "build_s": round(statistics.median(builds), 3), "build_cpu_s": round(statistics.median(build_cpu), 3),
+        "cpu_ms_per_query_mean": round(1000 * cpu_total / len(every), 3),
+        "ms_per_query_mean": round(statistics.mean(ms), 3), "ms_per_query_median": round(statistics.median(ms), 3),
+        "ms_per_query_p95": round(ms[int(0.95 * (len(ms) - 1))], 3), "ms_per_query_max": round(ms[-1], 3),
+        "near_ms_mean": round(1000 * statistics.mean(timings["near"]), 3),
+        "fresh_ms_mean": round(1000 * statistics.mean(timings["fresh"]), 3),
+        "near_hit_rate": round(hits["near"] / max(1, len(near)), 3),
+        "fresh_hit_rate": round(hits["fresh"] / max(1, len(fresh)), 3),
+    }
+
+
+def tm_in_subprocess(runner: Runner, entries: int, queries: int, seed: int, repeat: int) -> dict:
+    python = REPO / ".venv" / "bin" / "python"
+    argv = [str(python if python.exists() else sys.executable), str(Path(__file__).resolve()), "--tm-child",
+            f"{entries},{queries},{seed},{repeat}"]
+    out = subprocess.run(runner.prefix + argv, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"translation-memory benchmark failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+# --- report ---------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "0")
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(int(mem) / 1024 / 1024, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}×" if theirs else "n/a"
+
+
+def report(result: dict) -> str:
+    lines = []
+    for size in result["sizes"]:
+        n, series, extra = size["n"], size["series"], size["extra"]
+        lines.append(f"\n### N = {n:,} articles ({extra.get('messages', '?'):,} Khmer messages)\n")
+        lines.append("| step | wall s (median) | wall min–max s | CPU s (median) | peak RSS MiB |")
+        lines.append("|---|---:|---:|---:|---:|")
+        for name in OURS + THEIRS:
+            if name in series:
+                s = series[name]
+                lines.append(f"| {name} | {s['median_s']:.3f} | {s['min_s']:.3f}–{s['max_s']:.3f} | "
+                             f"{s['cpu_median_s']:.3f} | {s['peak_rss_mib']:.0f} |")
+        med = {k: v["median_s"] for k, v in series.items()}
+        cpu = {k: v["cpu_median_s"] for k, v in series.items()}
+        if "mdpo-extract" in med:
+            lines.append("")
+            for peer in ("mdpo", "ttk"):
+                label = "mdpo" if peer == "mdpo" else "Translate Toolkit"
+                for what, m in (("wall", med), ("CPU", cpu)):
+                    lines.append(
+                        f"- ours/{label} ({what}): extract (cold) = {_ratio(m['extract-cold'], m[f'{peer}-extract'])}, "
+                        f"extract (first, no catalogs) = {_ratio(m['extract-first'], m[f'{peer}-extract'])}, "
+                        f"build --markdown vs merge = {_ratio(m['build-cold'], m[f'{peer}-merge'])}, "
+                        f"extract + build = {_ratio(m['extract-cold'] + m['build-cold'], m[f'{peer}-extract'] + m[f'{peer}-merge'])}")
+        lines.append("")
+        lines.append("- " + ", ".join(f"{k}: {v}" for k, v in extra.items()))
+    if result.get("tm"):
+        tm = result["tm"]
+        lines.append(f"\n### Translation memory ({tm['entries']:,} entries, {tm['queries']:,} queries)\n")
+        lines.append(f"- build_memory: {tm['build_s']:.3f} s wall, {tm['build_cpu_s']:.3f} s CPU")
+        lines.append(f"- closest(): mean {tm['ms_per_query_mean']:.2f} ms, median {tm['ms_per_query_median']:.2f} ms, "
+                     f"p95 {tm['ms_per_query_p95']:.2f} ms, max {tm['ms_per_query_max']:.2f} ms "
+                     f"(edited queries {tm['near_ms_mean']:.2f} ms, hit rate {tm['near_hit_rate']:.0%}; "
+                     f"unseen {tm['fresh_ms_mean']:.2f} ms, hit rate {tm['fresh_hit_rate']:.0%}); "
+                     f"CPU mean {tm['cpu_ms_per_query_mean']:.2f} ms")
+    lines.append("\n### Targets (issue 8)\n")
+    lines.extend(targets(result))
+    return "\n".join(lines)
+
+
+def targets(result: dict) -> list[str]:
+    out = []
+
+    def verdict(ok: bool, text: str) -> None:
+        out.append(f"- {'MET ' if ok else 'MISSED'} {text}")
+
+    for size in result["sizes"]:
+        n, med = size["n"], {k: v["median_s"] for k, v in size["series"].items()}
+        if "mdpo-extract" in med:
+            ours = med["extract-cold"] + med["build-cold"]
+            theirs = med["mdpo-extract"] + med["mdpo-merge"]
+            cpu = {k: v["cpu_median_s"] for k, v in size["series"].items()}
+            ours_cpu = cpu["extract-cold"] + cpu["build-cold"]
+            theirs_cpu = cpu["mdpo-extract"] + cpu["mdpo-merge"]
+            verdict(ours * 3 <= theirs, f"N={n:,}: extract + build --markdown ≥ 3× faster than mdpo extract + merge: "
+                                        f"{ours:.2f} s vs {theirs:.2f} s wall = {theirs / ours:.2f}× as fast "
+                                        f"(CPU {ours_cpu:.2f} s vs {theirs_cpu:.2f} s = {theirs_cpu / ours_cpu:.2f}×; need 3×)")
+        if n >= 10000:
+            verdict(med["extract-edit5"] < 10, f"N={n:,}: extract after 5 % edits < 10 s: {med['extract-edit5']:.2f} s")
+            verdict(med["extract-noop"] < 1, f"N={n:,}: no-op extract < 1 s: {med['extract-noop']:.2f} s")
+            verdict(med["build-noop"] < 1, f"N={n:,}: no-op build < 1 s: {med['build-noop']:.2f} s")
+            one = med["extract-one"] + med["build-one"]
+            verdict(one < 0.5, f"N={n:,}: one article re-extracted + re-published < 0.5 s: {one:.2f} s")
+            peak = max(v["peak_rss_mib"] for k, v in size["series"].items() if k in OURS)
+            verdict(peak < 500, f"N={n:,}: peak memory < 500 MiB: {peak:.0f} MiB")
+    if result.get("tm"):
+        tm = result["tm"]
+        verdict(tm["ms_per_query_p95"] < 10, f"memory search over {tm['entries']:,} entries costs milliseconds: "
+                                             f"mean {tm['ms_per_query_mean']:.2f} ms, p95 {tm['ms_per_query_p95']:.2f} ms "
+                                             f"(taken as p95 < 10 ms)")
+    return out
+
+
+# --- command line ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is reported (default 3)")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--peers", action="store_true", help="also time mdpo and Translate Toolkit (bench/peers.sh)")
+    parser.add_argument("--pin", action="store_true", help="pin every timed process to CPU 0 with taskset")
+    parser.add_argument("--tm-entries", type=int, default=100_000, help="translation-memory size (0: skip)")
+    parser.add_argument("--tm-queries", type=int, default=1000)
+    parser.add_argument("--only-tm", action="store_true", help="run only the translation-memory micro-benchmark")
+    parser.add_argument("--work", type=Path, default=BENCH / ".work", help="scratch folder (default bench/.work)")
+    parser.add_argument("--json", type=Path, help="write the results here (default: WORK/results-<time>.json)")
+    parser.add_argument("--tm-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.tm_child:
+        entries, queries, seed, repeat = (int(x) for x in args.tm_child.split(","))
+        print(json.dumps(tm_bench(entries, queries, seed, repeat)))
+        return 0
+
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    runner = Runner(args.pin, work / f"log-{stamp}.txt", verbose=True)
+    result: dict = {"machine": machine(), "pinned": args.pin, "repeat": args.repeat, "seed": args.seed,
+                    "sizes": [], "tm": None}
+    print(json.dumps(result["machine"]), flush=True)
+    sizes = [] if args.only_tm else [int(s) for s in args.sizes.split(",") if s.strip()]
+    for n in sizes:
+        source = corpus(work, n, args.seed, runner)
+        series = {name: Series() for name in OURS + (THEIRS if args.peers else ())}
+        extra = {"messages": json.loads((source / ".complete").read_text())["messages"]}
+        for r in range(args.repeat):
+            print(f"N={n:,} run {r + 1}/{args.repeat}", flush=True)
+            bench_ours(source, work, n, runner, series, extra)
+            if args.peers:
+                bench_peers(source, work, n, runner, series, extra)
+        failed = [k for k, s in series.items() if any(x.returncode for x in s.samples)]
+        if failed:
+            extra["failed_steps"] = failed
+        result["sizes"].append({"n": n, "series": {k: s.as_dict() for k, s in series.items()}, "extra": extra})
+    if args.tm_entries:
+        print(f"translation memory: {args.tm_entries:,} entries …", flush=True)
+        result["tm"] = tm_in_subprocess(runner, args.tm_entries, args.tm_queries, args.seed, args.repeat)
+    result["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
+    text = report(result)
+    print(text)
+    path = args.json or work / f"results-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nresults: {path}\nlog: {runner.log}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""A real headless Chromium reads the built sample site over HTTP, as a reader's browser would.
+
+The Khmer article must be drawn with the self-hosted Noto Sans Khmer (no Khmer font is needed on
+the machine: the site ships its own), every line of Khmer text must be at least 1.7 times as tall
+as its font size, and the pages must fit a phone screen without scrolling sideways. Screenshots
+go to each test's temporary folder.
+
+Needs Debian's `chromium` and `chromium-driver` and the `selenium` package (`.ci/run` installs
+them); skipped when they are missing. Nothing is downloaded: the browser only talks to a local
+HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+KHMER_ARTICLE = "km/news-and-events/article-19/"
+FONT = "Noto Sans Khmer"
+
+
+def _chromedriver() -> str | None:
+    found = shutil.which("chromedriver")
+    if found:
+        return found
+    for candidate in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """The built sample site served on a free port of 127.0.0.1, so that /static/… resolves."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)")
+    driver_path = _chromedriver()
+    if driver_path is None:
+        pytest.skip("chromedriver is not installed (Debian package `chromium-driver`)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-default-apps", "--disable-extensions", "--no-first-run",
+                     "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,900",
+                     f"--user-data-dir={profile}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(driver, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> None:
+    """Load `url` in a viewport of the given size and wait until its web fonts are ready."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    driver.get(url)
+    status = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.ready.then(() => done(document.fonts.status), e => done('error: ' + e));")
+    assert status == "loaded", status
+
+
+def _screenshot(driver, path: Path) -> Path:
+    """A PNG of the whole page (not only the viewport)."""
+    import base64
+
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                             "clip": _page_box(driver)})
+    path.write_bytes(base64.b64decode(shot["data"]))
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    return path
+
+
+def _page_box(driver) -> dict:
+    width, height = driver.execute_script(
+        "const e = document.documentElement; return [e.scrollWidth, e.scrollHeight];")
+    return {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+
+
+def _platform_fonts(driver, selector: str) -> list[dict]:
+    """Which fonts Chromium really used to draw the text of `selector` (DevTools protocol)."""
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no element matches {selector!r}"
+    return driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+# Every element whose own text contains Khmer letters, with its computed font and line-height.
+KHMER_TEXT_METRICS = """
+const khmer = /[\\u1780-\\u17FF\\u19E0-\\u19FF]/;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const seen = new Set(), found = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const element = node.parentElement;
+  if (!khmer.test(node.data) || seen.has(element)) continue;
+  seen.add(element);
+  const style = getComputedStyle(element);
+  const rect = element.getBoundingClientRect();
+  if (rect.width === 0 && rect.height === 0) continue;  // not shown (e.g. the skip link's parent is)
+  found.push({tag: element.tagName.toLowerCase(), cls: element.className, text: node.data.trim().slice(0, 30),
+              family: style.fontFamily, fontSize: parseFloat(style.fontSize), lineHeight: style.lineHeight});
+}
+return found;
+"""
+
+
+def test_khmer_article_is_drawn_with_the_self_hosted_noto_sans_khmer(browser, site_url: str, tmp_path: Path) -> None:
+    _open(browser, site_url + KHMER_ARTICLE)
+    assert browser.execute_script("return document.documentElement.lang") == "km"
+
+    # the CSS font loading API: the face is declared, loaded, and covers Khmer letters
+    faces = browser.execute_script(
+        "return Array.from(document.fonts).map(f => [f.family.replace(/[\"']/g, ''), f.weight, f.status]);")
+    assert [FONT, "400", "loaded"] in faces, faces
+    assert browser.execute_script(f"return document.fonts.check('16px \"{FONT}\"', 'ក');")
+
+    # …and it came from this site, not from a system font or another server
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(r => r.name);")
+    assert any(r.startswith(site_url + "static/fonts/") and r.endswith(".woff2") for r in resources), resources
+    assert all(r.startswith(site_url) for r in resources), resources
+
+    # what Chromium really drew the heading and a body paragraph with
+    for selector in ("h1", ".body p"):
+        fonts = _platform_fonts(browser, selector)
+        main = max(fonts, key=lambda f: f["glyphCount"])
+        assert main["familyName"] == FONT and main["isCustomFont"], (selector, fonts)
+        assert main["glyphCount"] >= 0.9 * sum(f["glyphCount"] for f in fonts), (selector, fonts)
+
+    # the bold face is used where Khmer is bold (the heading)
+    weights = browser.execute_script(
+        "return Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.weight);")
+    assert "700" in weights, weights
+
+    # Khmer needs tall lines: every element holding Khmer text, headings included
+    metrics = browser.execute_script(KHMER_TEXT_METRICS)
+    assert len(metrics) >= 5, metrics
+    for m in metrics:
+        assert m["family"].replace('"', "").startswith(FONT), m
+        assert m["lineHeight"].endswith("px"), m  # "normal" would be too tight for Khmer
+        assert float(m["lineHeight"][:-2]) / m["fontSize"] >= 1.7 - 1e-6, m
+    assert any(m["tag"] == "h1" for m in metrics) and any(m["tag"] == "p" for m in metrics)
+
+    shot = _screenshot(browser, tmp_path / "km-article.png")
+    assert shot.stat().st_size > 10_000
+
+
+# Lazy images load when scrolled near: make them eager and wait for each (a broken one rejects).
+IMAGES_THAT_FAIL = """
+const done = arguments[arguments.length - 1];
+const images = Array.from(document.images);
+images.forEach(i => { i.loading = "eager"; });
+Promise.all(images.map(i => i.decode().then(() => null, () => i.src))).then(r => done(r.filter(Boolean)));
+"""
+
+
+@pytest.mark.parametrize("page", [
+    KHMER_ARTICLE,
+    "en/news-and-events/article-19/",
+    "km/news-and-events/",
+    "en/guides/track-a-parcel/",
+    "",
+])
+def test_pages_fit_a_phone_and_a_desktop_screen(browser, site_url: str, tmp_path: Path, page: str) -> None:
+    name = page.strip("/").replace("/", "-") or "root"
+    for width, mobile in ((1280, False), (390, True)):
+        _open(browser, site_url + page, width=width, height=844, mobile=mobile)
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+        assert overflow <= 0, f"{page or '/'} scrolls sideways by {overflow}px at {width}px"
+        assert browser.execute_async_script(IMAGES_THAT_FAIL) == []
+        _screenshot(browser, tmp_path / f"{name}-{width}.png")
+    if page.startswith("en/"):
+        # the switcher names Khmer in Khmer, drawn with the Khmer font even on English pages
+        fonts = _platform_fonts(browser, ".switcher a")
+        assert max(fonts, key=lambda f: f["glyphCount"])["familyName"] == FONT, fonts

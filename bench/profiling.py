@@ -3,6 +3,12 @@
     .venv/bin/python bench/profiling.py OUT.prof [--top 25] [--wall] -- --root DIR extract
     .venv/bin/python bench/profiling.py OUT.prof -- --root DIR build --now 2026-01-01 --markdown DIR/export
     .venv/bin/python bench/profiling.py --show OUT.prof          # print an existing profile again
+    .venv/bin/python bench/profiling.py --pyinstrument OUT.txt -- --root DIR extract
+
+cProfile's own overhead is large for the many small calls of the PO writer (it makes a run ~7×
+slower and inflates those functions' shares); `--pyinstrument` runs the command under the
+sampling profiler pyinstrument instead (installed by bench/peers.sh into .peers-venv/prof) and
+writes its call tree as text, whose shares are the ones to trust.
 
 The profiler's clock is the process CPU time by default (so other load on the machine does not
 count); `--wall` uses the wall clock instead. Prints the functions with the most cumulative time
@@ -44,6 +50,25 @@ def _short(filename: str) -> str:
     return filename
 
 
+def _pyinstrument(output: Path, pipeline_args: list[str]) -> int:
+    import subprocess
+    import sysconfig
+
+    bench = Path(__file__).resolve().parent
+    python = bench / ".peers-venv" / "prof" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit("pyinstrument is not installed: run `bash bench/peers.sh` first")
+    site = sysconfig.get_paths()["purelib"]  # this interpreter's packages: pipeline's dependencies
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(bench.parent), site]))
+    env.setdefault("SOURCE_DATE_EPOCH", "1755043200")
+    start = time.perf_counter()
+    code = subprocess.call([str(python), "-m", "pyinstrument", "-r", "text", "-o", str(output),
+                            "-m", "pipeline.cli", *pipeline_args], env=env)
+    print(f"pipeline {' '.join(pipeline_args)}: exit {code}, {time.perf_counter() - start:.2f} s wall; "
+          f"profile in {output}")
+    return code
+
+
 def main() -> int:
     argv = sys.argv[1:]
     pipeline_args = []
@@ -55,7 +80,10 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--wall", action="store_true", help="profile with the wall clock, not CPU time")
     parser.add_argument("--show", action="store_true", help="only print an existing profile")
+    parser.add_argument("--pyinstrument", action="store_true", help="sample with pyinstrument; OUTPUT is text")
     args = parser.parse_args(argv)
+    if args.pyinstrument:
+        return _pyinstrument(args.output, pipeline_args)
     if not args.show:
         os.environ.setdefault("SOURCE_DATE_EPOCH", "1755043200")
         from pipeline.cli import main as pipeline_main

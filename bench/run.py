@@ -8,7 +8,9 @@ mdpo and Translate Toolkit, and micro-benchmarks the translation memory.
     .venv/bin/python bench/run.py --only-tm             # translation-memory micro-benchmark only
 
 Every timing is the wall clock of one fresh subprocess (median of --repeat runs); memory is the
-child's peak RSS (`os.wait4`). Corpora are generated once per (N, seed) under bench/.work/ and
+child's peak RSS (GNU time's %M when /usr/bin/time exists, else `os.wait4`); CPU seconds
+(user + system, from `os.wait4`) are reported beside the wall clock, as they hold up better when
+other work shares the machine. Corpora are generated once per (N, seed) under bench/.work/ and
 reused; each repeat works on a fresh copy (articles hard-linked, catalogs copied), so no cache
 survives from one repeat to the next. Results are printed as a Markdown table and saved as JSON.
 
@@ -46,6 +48,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 
 PEERS = BENCH / ".peers-venv"
+TIME = Path("/usr/bin/time")
 NOW = "2026-01-01"  # every generated article is dated 2020–2025, so all are published
 EPOCH = "1755043200"
 
@@ -97,15 +100,25 @@ class Runner:
         with open(self.log, "a", encoding="utf-8") as log:
             log.write(f"\n### {label}: {' '.join(argv)}\n")
             log.flush()
+            # The peak RSS that wait4 reports for a child forked from this process is never below this
+            # process's own RSS (Linux keeps the high-water mark across exec), so when GNU time is there
+            # it measures the command from a small process instead.
+            measure = ["/usr/bin/time", "-f", "%M", "-o", str(self.log) + ".rss"] if TIME.exists() else []
             start = time.perf_counter()
-            child = subprocess.Popen(self.prefix + argv, cwd=cwd, env=env, stdout=log, stderr=log,
+            child = subprocess.Popen(measure + self.prefix + argv, cwd=cwd, env=env, stdout=log, stderr=log,
                                      stdin=subprocess.DEVNULL)
             _, status, usage = os.wait4(child.pid, 0)
             elapsed = time.perf_counter() - start
             child.returncode = os.waitstatus_to_exitcode(status)
-            log.write(f"### {label}: exit {child.returncode}, {elapsed:.3f} s, {usage.ru_maxrss / 1024:.1f} MiB\n")
+            rss_kib = usage.ru_maxrss
+            if measure:
+                try:
+                    rss_kib = int(Path(measure[4]).read_text().strip().splitlines()[-1])
+                except (OSError, ValueError, IndexError):
+                    pass
+            log.write(f"### {label}: exit {child.returncode}, {elapsed:.3f} s, {rss_kib / 1024:.1f} MiB\n")
             log.flush()
-        sample = Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode)
+        sample = Sample(elapsed, usage.ru_utime + usage.ru_stime, rss_kib / 1024, child.returncode)
         if self.verbose:
             print(f"  {label:14} {elapsed:8.3f} s wall {sample.cpu:8.3f} s cpu {sample.rss_mib:7.1f} MiB"
                   + (f"  EXIT {child.returncode} (see {self.log})" if child.returncode else ""), flush=True)

@@ -92,7 +92,7 @@ class _Features:
     parts: int = 1
 
 
-def features(unit: Unit) -> _Features:
+def _features(unit: Unit) -> _Features:
     text = unit.text
     found = inline_features(text)
     anchors: Counter = Counter()
@@ -201,8 +201,8 @@ def _length_weight(s: _Features, t: _Features) -> float:
 
 def align(source: Sequence[Unit], target: Sequence[Unit]) -> tuple[Pair, ...]:
     """Pair every source unit and every target unit, in document order (list items may reorder)."""
-    fs = [features(u) for u in source]
-    ft = [features(u) for u in target]
+    fs = [_features(u) for u in source]
+    ft = [_features(u) for u in target]
     scorer = _Scorer(fs, ft, length_ratio(fs, ft))
     ops = _dynamic_programming(scorer, len(fs), len(ft))
     ops = _reorder_lists(ops, scorer)
@@ -330,8 +330,8 @@ def _judge(ops: list, scorer: _Scorer) -> list[Pair]:
         src, tgt, value = op[0], op[1], op[2]
         group = op[3] if len(op) > 3 else None
         if not src or not tgt:
-            reason = ("import: no Khmer counterpart found" if not tgt
-                      else "import: Khmer text with no English counterpart")
+            reason = ("import: no counterpart found in the translation" if not tgt
+                      else "import: translated text with no source counterpart")
             pairs.append(Pair(src, tgt, False, reason, value))
             continue
         if len(src) == 2:

@@ -14,7 +14,7 @@ from pipeline import markdown, words
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import write_text_atomic
+from pipeline.files import replace_tree, write_text_atomic
 from pipeline.locales import language_name
 from pipeline.checks import check_catalog
 from pipeline.memory import build_memory
@@ -273,8 +273,12 @@ class BuildReport:
     pages: int
     assets: int
     held_back: tuple
-    warnings: tuple[Diagnostic, ...]
+    findings: tuple[Diagnostic, ...]  # translation findings (errors held their page back) and warnings
     markdown_files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity == "error")
 
 
 def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
@@ -305,7 +309,7 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
             files["static/" + path.relative_to(config.templates_dir / "static").as_posix()] = path.read_bytes()
     for relative, source in plan.assets.items():
         files[relative] = source.read_bytes()
-    warnings: list[Diagnostic] = [d for found in findings.values() for d in found]
+    noted: list[Diagnostic] = [d for found in findings.values() for d in found]
     exported = {}
     if markdown_out is not None:
         by_id = {s.article.id: s for s in sources}
@@ -314,12 +318,12 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
             found = {} if lang == source.article.lang else translations[(article_id, lang)]
             text, notes = export_markdown(source.article, source.document, source.segments, found)
             exported[f"{lang}/{article_id}.md"] = text.encode("utf-8")
-            warnings.extend(notes)
+            noted.extend(notes)
     replace_tree(out, files)
     if markdown_out is not None:
         replace_tree(markdown_out, exported)
     return BuildReport(out=config.relative(out), pages=len(plan.files), assets=len(plan.assets),
-                       held_back=plan.held_back, warnings=tuple(warnings), markdown_files=len(exported))
+                       held_back=plan.held_back, findings=tuple(noted), markdown_files=len(exported))
 
 
 def _article_translations(config: Config, articles: tuple[Article, ...]):
@@ -358,6 +362,10 @@ def check_project(config: Config) -> tuple[Diagnostic, ...]:
         articles = ()
     for article in articles:
         problems.extend(check_front_matter(article, config.collection(article.collection).required))
+        try:
+            article_segments(config, article)
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
     for lang in config.languages:
         folder = config.locale_dir / lang / "LC_MESSAGES"
         for path in sorted(folder.rglob("*.po")) if folder.is_dir() else ():
@@ -377,34 +385,3 @@ def _ui_translations(config: Config) -> dict[str, dict[str, str]]:
         cat = read_catalog(config, path)
         result[lang] = {msgid: text for (_ctxt, msgid), text in catalogs.translations(cat).items()} if cat else {}
     return result
-
-
-def replace_tree(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write a whole tree beside `out`, then swap it in: a failed or killed build leaves the old tree."""
-    import fcntl
-    import shutil
-    import tempfile
-
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out.parent / f".{out.name}.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        try:
-            for relative, data in sorted(files.items()):
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
-                folder.chmod(0o755)
-            retired = None
-            if out.exists():
-                retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-                os.rename(out, retired / out.name)
-            os.rename(staging, out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)

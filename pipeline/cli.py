@@ -127,13 +127,17 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     )
     out = (args.out or config.site_dir).resolve()
     report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict)
-    for warning in report.warnings:
-        _print_diagnostic(warning)
+    for finding in report.findings:
+        if finding.severity == "error" or not args.quiet:
+            _print_diagnostic(finding)
     if not args.quiet:
         for held in report.held_back:
             print(f"held back: {held.lang}/{held.article_id}: {held.reason}")
         print(f"build: {report.pages} pages and {report.assets} assets in {report.out}"
               + (f", {report.markdown_files} Markdown files" if args.markdown else ""))
+    if report.errors:
+        print(f"build: published, but {report.errors} translation error(s) held pages back", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 

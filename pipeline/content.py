@@ -18,9 +18,23 @@ from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic
 
 try:  # libyaml is much faster; its marks carry the same line/column/index
-    _Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loading, except that an impossible date (2025-02-30) stays a string to report."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 _OPENING = re.compile(r"\A---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
@@ -36,6 +50,7 @@ class FieldValue:
     start: int  # offsets of the scalar's source text in the article file
     end: int
     style: str  # YAML scalar style: "" plain, "'", '"', "|" or ">"
+    is_text: bool = True  # False for numbers, dates, booleans: never translated
 
 
 @dataclass(frozen=True)
@@ -132,7 +147,11 @@ def _parse_yaml(text: str, start: int, end: int, path: str) -> tuple[dict, tuple
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise fail(path, line, f"invalid YAML in front matter: {exc.problem or exc}", code="front-matter") from None
+        context = ""
+        if exc.context and exc.context_mark is not None:
+            context = f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
+        raise fail(path, line, f"invalid YAML in front matter: {exc.problem or exc}{context}",
+                   code="front-matter", hint="check quotes, brackets and indentation") from None
     except yaml.YAMLError as exc:
         raise fail(path, first_line, f"invalid YAML in front matter: {exc}", code="front-matter") from None
     if data is None:
@@ -162,7 +181,7 @@ def _string_leaves(node: yaml.Node, prefix: str, text: str, offset: int, first_l
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _string_leaves(item, f"{prefix}[{index}]", text, offset, first_line)
-    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+    elif isinstance(node, yaml.ScalarNode):
         yield FieldValue(
             key_path=prefix,
             value=node.value,
@@ -170,6 +189,7 @@ def _string_leaves(node: yaml.Node, prefix: str, text: str, offset: int, first_l
             start=offset + node.start_mark.index,
             end=offset + node.end_mark.index,
             style=node.style or "",
+            is_text=node.tag == "tag:yaml.org,2002:str",
         )
 
 

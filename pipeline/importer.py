@@ -150,8 +150,8 @@ def discover(config: Config, source_dir: Path, collection: str | None = None
 
 
 def _language_folders(config: Config, folder: Path) -> bool:
-    return (folder / config.default_language).is_dir() and any(
-        (folder / lang).is_dir() for lang in config.languages if lang != config.default_language)
+    """A folder holding `<default language>/` (and usually the translations' folders beside it)."""
+    return (folder / config.default_language).is_dir()
 
 
 def _article_files(folder: Path) -> dict[str, Path]:
@@ -296,7 +296,9 @@ def fill_catalog(config: Config, article: Article, translation: Article, lang: s
                          tuple(_differences(article, translation, source_doc, target_doc)))
 
 
-def _pair_front_matter(article, translation, source_segments, keys, add, missing, extra) -> None:
+def _pair_front_matter(article: Article, translation: Article, source_segments: tuple[Segment, ...],
+                       keys: tuple[str, ...], add, missing, extra) -> None:
+    """Front-matter values pair by key path: the translated value sits at the same path."""
     fields = {f.key_path: f for f in translation.fields}
     front = [s for s in source_segments if s.key_path is not None]
     source_paths = {f.key_path for f in article.fields}

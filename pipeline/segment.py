@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.content import Article
+from pipeline.errors import fail
 from pipeline.markdown import Address, Document
 
 _CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
@@ -37,9 +38,19 @@ def key_path_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(parts) + ")$")
 
 
+MAX_UNIT_CHARS = 50_000  # far beyond any real paragraph; translation tools choke long before
+
+
 def segments(article: Article, document: Document, translated_keys: tuple[str, ...]) -> tuple[Segment, ...]:
     """Every unit of an article in source order: front-matter values first, then the body."""
-    return front_matter_segments(article, translated_keys) + body_segments(article, document)
+    found = front_matter_segments(article, translated_keys) + body_segments(article, document)
+    for segment in found:
+        if len(segment.msgid) > MAX_UNIT_CHARS:
+            raise fail(article.path, segment.line,
+                       f"this {segment.kind} is {len(segment.msgid):,} characters long; a unit to translate "
+                       f"may have at most {MAX_UNIT_CHARS:,}", code="too-long",
+                       hint="split it into paragraphs separated by a blank line")
+    return found
 
 
 def front_matter_segments(article: Article, translated_keys: tuple[str, ...]) -> tuple[Segment, ...]:
@@ -48,7 +59,7 @@ def front_matter_segments(article: Article, translated_keys: tuple[str, ...]) ->
         Segment(msgid=field.value, msgctxt=field.key_path, kind="front matter", line=field.line,
                 key_path=field.key_path)
         for field in article.fields
-        if pattern.match(field.key_path) and is_translatable(field.value)
+        if field.is_text and pattern.match(field.key_path) and is_translatable(field.value)
     )
 
 

@@ -275,9 +275,10 @@ def test_nothing_executable_from_a_translation_reaches_a_page(site_project: Proj
 
     translate_all(site_project, "news/post", text=hostile)
     capsys.readouterr()
-    assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == 0
+    assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == 1
     assert "locale/km/LC_MESSAGES/news/post.po:" in capsys.readouterr().err
     assert not (site_project.root / "site/km/news/post/index.html").exists()  # held back: the check failed
+    assert (site_project.root / "site/en/news/post/index.html").is_file()  # the source site still publishes
     assert site_project.run("build", "--now", "2025-09-01", "--strict") == 1
     # Even when a translator silences the checks, the page carries no executable markup.
     translate_all(site_project, "news/post", text=hostile, comment="noqa: raw-html, links, unsafe-url, numbers")

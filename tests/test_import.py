@@ -92,6 +92,16 @@ def test_flat_layout_pairs_by_path_or_by_permalink_and_reports_orphans(project: 
     assert orphan.path.endswith("km/km-only.md") and "not imported" in orphan.message
 
 
+def test_an_article_without_translation_is_imported_without_a_catalog(project: Project, tmp_path: Path) -> None:
+    site = tmp_path / "site" / "src" / "content"
+    shutil.copytree(FIXTURES / "guides" / "en", site / "pages" / "en")
+    report = run_import(project, tmp_path / "site")
+    (article,) = report.articles
+    assert article.article_id == "pages/track-a-parcel" and article.translations == ()
+    assert (project.root / "content" / "pages" / "track-a-parcel.md").is_file()
+    assert not (project.root / "locale" / "km").exists()
+
+
 def test_a_folder_without_articles_is_an_error(project: Project, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(PipelineError, match="no articles found"):
@@ -188,7 +198,7 @@ def test_a_missing_image_is_reported_and_its_alt_left_untranslated(project: Proj
     assert counts.unpaired == 1
     found = entries(project, "news/photo-day")
     garden = found[(None, "Garden")]
-    assert garden.msgstr == "" and imported_notes(garden) == ["import: no Khmer counterpart found"]
+    assert garden.msgstr == "" and imported_notes(garden) == ["import: no counterpart found in the translation"]
     assert found[(None, "Computer lab")].msgstr == "បន្ទប់កុំព្យូទ័រ"
     # a translation that drops an inline image would fail `pipeline check`: it stays fuzzy
     (printer,) = [m for (_, msgid), m in found.items() if msgid.startswith("Teachers showed")]
@@ -278,7 +288,7 @@ def test_align_pairs_parallel_units_confidently_and_marks_gaps() -> None:
     assert [(p.source, p.target, p.kind) for p in pairs] == [
         ((0,), (0,), "pair"), ((1,), (1,), "pair"), ((2,), (2,), "pair"), ((), (3,), "extra")]
     assert [p.confident for p in pairs[:2]] == [True, True]
-    assert not pairs[3].confident and "no English counterpart" in pairs[3].reason
+    assert not pairs[3].confident and "no source counterpart" in pairs[3].reason
 
 
 def test_align_never_pairs_a_heading_with_a_paragraph_confidently() -> None:

@@ -24,7 +24,7 @@ class CollectionConfig:
 
     translate: tuple[str, ...] = DEFAULT_TRANSLATED_KEYS
     required: tuple[str, ...] = DEFAULT_REQUIRED_KEYS
-    lunar_date: bool = False
+    lunar_date: str = ""  # "" off; "line": lunar date line above the date; "official": combined form
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,10 @@ def _collections(table: Mapping[str, Any], problems: list[str]) -> dict[str, Col
         translate = _key_paths(settings.get("translate", list(DEFAULT_TRANSLATED_KEYS)), f"{where} translate", problems)
         required = _key_paths(settings.get("required", list(DEFAULT_REQUIRED_KEYS)), f"{where} required", problems)
         lunar = settings.get("lunar_date", False)
-        if not isinstance(lunar, bool):
-            problems.append(f"{where} lunar_date must be true or false")
-            lunar = False
+        lunar = {True: "line", False: ""}.get(lunar, lunar) if isinstance(lunar, bool) else lunar
+        if lunar not in ("", "line", "official"):
+            problems.append(f"{where} lunar_date must be false, true (or \"line\") or \"official\"")
+            lunar = ""
         result[name] = CollectionConfig(translate=translate, required=required, lunar_date=lunar)
     return result
 

@@ -293,7 +293,7 @@ def fill_catalog(config: Config, article: Article, translation: Article, lang: s
     extra_count = sum(len(v) for v in extras.values())
     return CatalogResult(Catalog(header=header, messages=tuple(messages)), counts["confident"], counts["fuzzy"],
                          counts["unpaired"], extra_count, counts["source"],
-                         tuple(_differences(article, translation, source_doc, target_doc)))
+                         tuple(_differences(article, translation, source_doc, target_doc, keys)))
 
 
 def _pair_front_matter(article: Article, translation: Article, source_segments: tuple[Segment, ...],
@@ -448,12 +448,22 @@ def _vote(found: list[_Candidate]) -> tuple[str, str, list[str]]:
     return best, "fuzzy", [note]
 
 
-def _differences(article: Article, translation: Article, source_doc: Document, target_doc: Document) -> Iterable[str]:
+def _differences(article: Article, translation: Article, source_doc: Document, target_doc: Document,
+                 keys: tuple[str, ...]) -> Iterable[str]:
     """What the published translation will show differently from the translated file it came from."""
     for key in ("date", "image"):
         a, b = article.metadata.get(key), translation.metadata.get(key)
         if a != b and b is not None:
             yield f"{key}: the translation has {b!s}, the source {a!s}; the source's is used"
+    translated = key_path_pattern(keys)
+    values = {f.key_path: f.value for f in article.fields}
+    differing = [f.key_path for f in translation.fields
+                 if f.key_path != "image" and not translated.match(f.key_path)
+                 and f.key_path in values and values[f.key_path] != f.value]
+    if differing:
+        shown = ", ".join(differing[:6]) + (f" and {len(differing) - 6} more" if len(differing) > 6 else "")
+        yield (f"front matter not configured as translated differs in the translation ({shown}); "
+               "the source's values are used")
     source_images = Counter(_images(source_doc))
     target_images = Counter(_images(target_doc))
     for url in sorted(source_images - target_images):

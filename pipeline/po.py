@@ -1059,6 +1059,7 @@ _ESCAPE_TABLE = str.maketrans({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n
                                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'})
 _ESCAPED_CHARS = frozenset("\a\b\f\n\r\t\v\\\"")
 _PORTION_RE = re.compile(r"[^\n]*\n|[^\n]+")
+_ESCAPE_PAIR_RE = re.compile(r"\\.", re.S)
 _INFINITE = 1 << 30
 
 
@@ -1120,7 +1121,7 @@ def _prohibited(portion: str, escaped: str, offset: int,
                 spans: list[tuple[int, int]]) -> list[int]:
     """Indices of `escaped` where gettext's overrides forbid a break: the second character of
     each escape sequence, the backslash of a final \\n, and the inside of format directives."""
-    result = [m.start() + 1 for m in re.finditer(r"\\.", escaped)] if "\\" in escaped else []
+    result = [m.start() + 1 for m in _ESCAPE_PAIR_RE.finditer(escaped)] if "\\" in escaped else []
     if portion.endswith("\n"):
         result.append(len(escaped) - 2)
     if spans:

@@ -20,8 +20,11 @@ from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic
 from pipeline.segment import Segment, segments as find_segments
+from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
+from pipeline.words import excerpt, reading_minutes
 
+EXCERPT_CHARS = 180
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
@@ -224,6 +227,8 @@ class Entry:
     date: dt.date | None
     image_url: str | None
     collection: str
+    excerpt: str
+    excerpt_lang: str
 
 
 def _sort_key(entry: Entry) -> tuple:
@@ -300,6 +305,9 @@ def _entry(result: Translated, assets: AssetCollector) -> Entry:
         summary=result.value("description"),
         summary_lang=article.lang if "description" in result.fallback_values else result.lang,
         date=article.date, image_url=image_url, collection=article.collection,
+        excerpt=excerpt(result.value("description") or result.first_paragraph, EXCERPT_CHARS),
+        excerpt_lang=(article.lang if "description" in result.fallback_values else result.lang)
+        if result.value("description") else result.lang,
     )
 
 
@@ -335,9 +343,24 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
             "date": article.date, "image_url": entry.image_url,
             "body": render.Markup(result.body_html), "source_lang": article.lang,
             "fallback": result.fallback_lang is not None,
+            "reading_minutes": reading_minutes(result.body_words, lang),
+            "lunar": _lunar_line(config, article, lang),
         },
         "switcher": [(other, page_url(other, article.id)) for other in langs if other != lang],
     }
+
+
+def _lunar_line(config: Config, article: Article, lang: str) -> dict | None:
+    """The traditional lunar date for Khmer pages of collections that ask for it."""
+    style = config.collection(article.collection).lunar_date
+    if lang != "km" or not style or article.date is None:
+        return None
+    try:
+        day = lunar_date(article.date)
+    except ValueError:  # outside the calendar's range: show the Gregorian date only
+        return None
+    return {"line": format_lunar_line(day), "official": format_official_date(article.date),
+            "style": style}
 
 
 def _list_pages(config: Config, env, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ from pipeline import markdown
 from pipeline.content import Article
 from pipeline.markdown import Document
 from pipeline.segment import Segment
+from pipeline.words import count_words
 
 Key = tuple[str | None, str]
 
@@ -30,6 +31,8 @@ class Translated:
     done: int  # distinct units with a usable translation
     fallback_lang: str | None  # the source language, when some units fell back to it
     fallback_values: frozenset[str] = frozenset()  # front-matter key paths shown in the source language
+    body_words: int = 0  # words of the body as published in this language
+    first_paragraph: str = ""  # inline Markdown of the first body paragraph, for excerpts
 
     @property
     def percent(self) -> float:
@@ -76,8 +79,12 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
         elif segment.key_path is not None:
             values[segment.key_path] = text
     html = markdown.render(document, replacements, fallback, rewrite_url)
+    body_units = [s for s in segments if s.address is not None]
+    body_texts = {s.address: replacements[s.address] for s in body_units}
     return Translated(
         article=article, lang=lang, body_html=html, values=values, total=len(keys), done=len(done),
         fallback_lang=article.lang if len(done) < len(keys) else None,
         fallback_values=frozenset(fallback_values),
+        body_words=sum(count_words(text) for text in body_texts.values()),
+        first_paragraph=next((body_texts[s.address] for s in body_units if s.kind == "paragraph"), ""),
     )

@@ -1,13 +1,100 @@
-"""Word counts for translator workload and reading time."""
+"""Words of mixed Khmer/English text: counts, reading time and excerpts. The one module that
+imports ICU (through the `pyicu-wheels` package, which ships ICU's Khmer dictionary).
+
+Khmer is written without spaces between words, so splitting on spaces (as Jinja2's `wordcount`
+and `truncate` do) counts a whole sentence as one word and cuts inside words and even inside
+letter clusters. ICU's dictionary-based word breaker finds the real boundaries."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|<[^>]+>|https?://\S+")
+import icu
+
+from pipeline.khmer import check_khmer
+
+_MARKUP = re.compile(r"`[^`]*`|!\[|\]\([^)]*\)|<[^>]+>|https?://\S+|[*_~#>|\[\]]")
+_WORD_STATUS = 100  # ICU rule status at or above this value marks a word (number, letter, kana, ideo)
+WORDS_PER_MINUTE = {"km": 150, "en": 230}
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+
+def plain_text(markdown_text: str) -> str:
+    """Inline Markdown without its markup, for counting what a person reads."""
+    return _MARKUP.sub(" ", markdown_text)
+
+
+def repaired(text: str) -> str:
+    """The text with mechanical Khmer encoding mistakes fixed (split vowels, deprecated
+    characters…), so that the word breaker sees the words its dictionary knows."""
+    fixes = []
+    for finding in check_khmer(text):
+        if finding.fix is None:
+            continue
+        # `offset` points at the offending mark; `excerpt` is its whole cluster, which may start earlier
+        start = text.find(finding.excerpt, max(0, finding.offset - len(finding.excerpt)))
+        if start >= 0:
+            fixes.append((start, start + len(finding.excerpt), finding.fix))
+    for start, end, fix in sorted(set(fixes), reverse=True):
+        text = text[:start] + fix + text[end:]
+    return text
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text (Khmer by dictionary, other scripts by Unicode rules), in order."""
+    breaker = icu.BreakIterator.createWordInstance(icu.Locale("km"))
+    breaker.setText(text)
+    offsets = _python_offsets(text)
+    found, start = [], 0
+    for end in breaker:
+        if breaker.getRuleStatus() >= _WORD_STATUS:
+            a, b = offsets(start), offsets(end)
+            found.append(Word(text[a:b], a, b))
+        start = end
+    return found
+
+
+def _python_offsets(text: str):
+    """ICU counts UTF-16 units; map them to Python string indexes (they differ past U+FFFF)."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda index: index
+    table, units = {}, 0
+    for index, char in enumerate(text):
+        table[units] = index
+        units += 2 if ord(char) >= 0x10000 else 1
+    table[units] = len(text)
+    return lambda index: table[index]
 
 
 def count_words(text: str) -> int:
-    """Words a translator reads in a unit of inline Markdown (URLs, code and markup not counted)."""
-    return len(_WORD.findall(_MARKUP.sub(" ", text)))
+    """Words a translator has to read in a unit of inline Markdown (markup and URLs not counted)."""
+    return len(words(repaired(plain_text(text))))
+
+
+def reading_minutes(word_count: int, lang: str) -> int:
+    return max(1, round(word_count / WORDS_PER_MINUTE.get(lang, 200)))
+
+
+def excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters of plain text, cut only between words, with `…` when cut."""
+    text = " ".join(plain_text(text).split())
+    if len(text) <= limit:
+        return text
+    cut = 0
+    for word in words(text):
+        if word.end > limit:
+            break
+        cut = word.end
+    if cut == 0:  # a single word longer than the limit: cut between characters clusters
+        clusters = icu.BreakIterator.createCharacterInstance(icu.Locale("km"))
+        clusters.setText(text)
+        offsets = _python_offsets(text)
+        cut = max((offsets(e) for e in clusters if offsets(e) <= limit), default=0)
+    return text[:cut].rstrip(" ,;:–-") + "…"

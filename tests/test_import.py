@@ -217,6 +217,8 @@ def test_front_matter_values_are_paired_by_key_path(project: Project) -> None:
     assert "facilities[3]: បណ្ណាល័យ" in last.translator_comments  # the extra item is kept
     assert result(report, "centers/ctc-kampot").extra == 1
     assert ("team.member[0].phoneNumber", "097 510 5589") not in found  # not a translated key
+    notes = result(report, "centers/ctc-kampot").notes
+    assert any("team.member[0].phoneNumber, team.member[1].phoneNumber" in n for n in notes)
 
 
 # --- never destroy work ----------------------------------------------------------------------------------

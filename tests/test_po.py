@@ -91,24 +91,75 @@ KHMER = ["ក", "ខ្មែរ", "ភាសា", "សួស្តី", "ប្
          "ទឹក", "បុណ្យ", "ស្រុក", "ថ្ងៃ", "ឆ្នាំ", "០១២", "៕", "។", "ៗ"]
 SEPARATORS = [" ", " ", " ", "", "\u200b", "\n", " \n", "\t", "  ", "-", "/"]
 
-token = st.one_of(
+def khmer_words(n: int) -> str:
+    """A Khmer run (no spaces, combining marks) picked by `n` (cheaper to draw than a list)."""
+    return "".join(KHMER[(n >> (4 * i)) % len(KHMER)] for i in range(1 + n % 7))
+
+
+def long_word(n: int) -> str:
+    return "".join(chr(97 + (n * 7 + i * 13) % 26) for i in range(25 + n % 76))
+
+
+def sentence(n: int) -> str:
+    """Several words, Khmer runs and separators picked by `n`: long strings from one draw."""
+    out = []
+    for i in range(3 + n % 14):
+        n, k = divmod(n, 7)
+        n = n * 7 + (n >> 5) + i  # keep varying once the bits of n run out
+        if k < 3:
+            out.append(WORDS[n % len(WORDS)])
+        elif k < 5:
+            out.append(khmer_words(n))
+        else:
+            out.append(str(n % 100000))
+        out.append(SEPARATORS[(n >> 3) % len(SEPARATORS)])
+    return "".join(out[:-1])
+
+
+def joined(pairs: list[tuple[str, str]]) -> str:
+    return "".join(tok + sep for tok, sep in pairs[:-1]) + (pairs[-1][0] if pairs else "")
+
+
+# Strategies are built once: building them inside draws makes generation several times slower.
+TOKEN = st.one_of(
     st.sampled_from(WORDS),
-    st.lists(st.sampled_from(KHMER), min_size=1, max_size=8).map("".join),
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=25, max_size=100),  # long words
+    st.integers(0, 2**28).map(khmer_words),
+    st.integers(0, 10**6).map(long_word),
     st.integers(0, 10**9).map(str),
     st.sampled_from(list(".,;:!?()[]{}<>'\"\\*_#@&%+=|~")),
+    st.integers(0, 2**40).map(sentence),
 )
-
-
-@st.composite
-def texts(draw: st.DrawFn, max_tokens: int = 40) -> str:
-    tokens = draw(st.lists(token, max_size=max_tokens))
-    out = []
-    for i, tok in enumerate(tokens):
-        out.append(tok)
-        if i < len(tokens) - 1:
-            out.append(draw(st.sampled_from(SEPARATORS)))
-    return "".join(out)
+PAIR = st.tuples(TOKEN, st.sampled_from(SEPARATORS))
+TEXT = st.lists(PAIR, max_size=12).map(joined)
+SHORT_TEXT = st.lists(PAIR, max_size=5).map(joined)
+REF = st.builds(
+    lambda parts, n, line: f"{'/'.join(parts)}/file{n}.md:{line}",
+    st.lists(st.sampled_from(["content", "articles", "km", "ui", "a-very-long-directory-name", "x"]),
+             min_size=1, max_size=4),
+    st.integers(0, 99),
+    st.integers(1, 9999),
+)
+# one file name with spaces, possibly on several lines: msgcat 0.21 splits such names at their
+# spaces and drops repeated pieces; the parser puts them back together
+SPACED_REFS = st.one_of(
+    st.just(()),
+    st.builds(lambda name, lines: tuple(f"{name}:{n}" for n in lines),
+              st.sampled_from(["my article.md", "content/Angkor Wat visit notes.md"]),
+              st.lists(st.integers(1, 999), min_size=1, max_size=3, unique=True)),
+)
+REFS = st.builds(lambda a, b, cut: tuple(dict.fromkeys(a[:cut] + list(b) + a[cut:])),
+                 st.lists(REF, max_size=9), SPACED_REFS, st.integers(0, 9))
+FORMATS = st.sampled_from([(), (), (), ("c-format",), ("python-format",), ("python-brace-format",),
+                           ("no-c-format",), ("javascript-format",), ("c-format", "python-format")])
+CONTEXT = st.one_of(st.none(), st.none(), st.sampled_from(
+    ["title", "contact.address", "facilities[2]", "team.member[0].role"]), SHORT_TEXT)
+TRANSLATOR_COMMENTS = st.lists(
+    st.sampled_from(["Translators: keep the link", "", " indented", "ខ្មែរ comment"]), max_size=2)
+EXTRACTED_COMMENTS = st.lists(
+    st.sampled_from(["paragraph", "heading level 2", "", "front matter: title"]), max_size=2)
+SUFFIX = st.sampled_from([" (km)", "\u200bខ្មែរ", ""])
+CHANCE = st.integers(0, 99)
+NUMBER = st.integers(0, 10**6)
 
 
 def like_msgid(value: str, msgid: str) -> str:
@@ -117,61 +168,39 @@ def like_msgid(value: str, msgid: str) -> str:
     return ("\n" if msgid.startswith("\n") else "") + core + ("\n" if msgid.endswith("\n") else "")
 
 
-PATH_PARTS = ["content", "articles", "km", "ui", "a-very-long-directory-name-for-wrapping", "x"]
-
-
 @st.composite
-def references(draw: st.DrawFn) -> tuple[str, ...]:
-    refs = []
-    for _ in range(draw(st.integers(0, 9))):
-        parts = draw(st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=4))
-        refs.append(f"{'/'.join(parts)}/file{draw(st.integers(0, 99))}.md:{draw(st.integers(1, 9999))}")
-    if draw(st.booleans()) and draw(st.booleans()):
-        # one file name with spaces, possibly on several lines (msgcat 0.21 splits and dedupes
-        # the pieces of such names; the parser puts them back together)
-        name = draw(st.sampled_from(["my article.md", "content/Angkor Wat visit notes.md"]))
-        for line in draw(st.lists(st.integers(1, 999), min_size=1, max_size=3, unique=True)):
-            refs.insert(draw(st.integers(0, len(refs))), f"{name}:{line}")
-    return tuple(dict.fromkeys(refs))
-
-
-@st.composite
-def messages(draw: st.DrawFn, index: int) -> Message:
-    msgid = f"{index} {draw(texts())}"
-    plural = draw(st.integers(0, 9)) == 0
-    obsolete = draw(st.integers(0, 7)) == 0
-    translated = obsolete or draw(st.integers(0, 4)) > 0
-    msgstr = like_msgid(draw(texts()), msgid) if translated else ""
-    formats = [] if plural else draw(st.sampled_from(
-        [[], [], [], ["c-format"], ["python-format"], ["python-brace-format"], ["no-c-format"],
-         ["javascript-format"], ["c-format", "python-format"]]))
+def messages(draw: st.DrawFn) -> Message:
+    msgid = f"{draw(NUMBER)} {draw(TEXT)}"  # never empty, seldom twice the same
+    plural = draw(CHANCE) < 10
+    obsolete = draw(CHANCE) < 12
+    translated = obsolete or draw(CHANCE) < 80
+    msgstr = like_msgid(draw(TEXT), msgid) if translated else ""
+    formats = () if plural else draw(FORMATS)
     if formats and msgstr:  # msgfmt --check: the msgstr must have the msgid's directives
-        msgstr = like_msgid(msgid + draw(st.sampled_from([" (km)", "\u200bខ្មែរ", ""])), msgid)
-    flags = (["fuzzy"] if msgstr and draw(st.booleans()) else []) + formats
-    if not plural and draw(st.integers(0, 9)) == 0:
+        msgstr = like_msgid(msgid + draw(SUFFIX), msgid)
+    flags = (["fuzzy"] if msgstr and draw(CHANCE) < 40 else []) + list(formats)
+    if not plural and draw(CHANCE) < 10:
         flags.append("no-wrap")
-    if draw(st.booleans()):
+    if draw(CHANCE) < 50:
         flags.append("markdown-text")
-    previous = draw(st.one_of(st.none(), texts(12))) if "fuzzy" in flags else None
+    previous = draw(SHORT_TEXT) if "fuzzy" in flags and draw(CHANCE) < 70 else None
     return Message(
         msgid=msgid,
         msgstr="" if plural else msgstr,
-        msgctxt=draw(st.one_of(st.none(), st.none(), st.sampled_from(
-            ["title", "contact.address", "facilities[2]", "team.member[0].role"]), texts(6))),
-        msgid_plural=like_msgid(draw(texts(8)), msgid) if plural else None,
-        msgstr_plural=(like_msgid(draw(texts(8)) or "x", msgid),) if plural and translated else (
-            ("",) if plural else ()),
+        msgctxt=draw(CONTEXT),
+        msgid_plural=like_msgid(draw(SHORT_TEXT), msgid) if plural else None,
+        msgstr_plural=((like_msgid(draw(SHORT_TEXT), msgid) if translated else ""),) if plural else (),
         flags=tuple(flags),
-        translator_comments=tuple(draw(st.lists(st.sampled_from(
-            ["Translators: keep the link", "", " indented", "ខ្មែរ comment"]), max_size=2))),
-        extracted_comments=tuple(draw(st.lists(st.sampled_from(
-            ["paragraph", "heading level 2", "", "front matter: title"]), max_size=2))),
-        references=() if obsolete else draw(references()),
-        previous_msgctxt=draw(st.sampled_from([None, "old.context"])) if previous else None,
+        translator_comments=tuple(draw(TRANSLATOR_COMMENTS)),
+        extracted_comments=tuple(draw(EXTRACTED_COMMENTS)),
+        references=() if obsolete else draw(REFS),
+        previous_msgctxt="old.context" if previous and draw(CHANCE) < 20 else None,
         previous_msgid=previous,
         obsolete=obsolete,
     )
 
+
+MESSAGES = st.lists(messages(), min_size=5, max_size=25)
 
 HEADER = Message(
     msgid="",
@@ -194,10 +223,8 @@ HEADER = Message(
 
 @st.composite
 def catalogs(draw: st.DrawFn) -> Catalog:
-    count = draw(st.integers(1, 40))
     entries: dict[tuple[str | None, str], Message] = {}
-    for i in range(count):
-        m = draw(messages(i))
+    for m in draw(MESSAGES):
         entries.setdefault(m.key, m)
     # format_po writes obsolete entries last: generate them last so that the order round-trips
     ordered = [m for m in entries.values() if not m.obsolete] + [

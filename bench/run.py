@@ -193,8 +193,8 @@ def bench_ours(source: Path, work: Path, n: int, runner: Runner, results: dict[s
     extra["edited_paragraphs"] = generate.edit_paragraphs(root, 0.05)
     results["extract-edit5"].samples.append(runner.run("extract-edit5", pipeline_cmd(root, "extract")))
     extra["fuzzy_after_edit5"] = count_fuzzy(root) - fuzzy_before
-    extra["site_files"] = sum(1 for p in (root / "site").rglob("*") if p.is_file()) if (root / "site").exists() else 0
-    extra["markdown_files"] = sum(1 for p in md.rglob("*.md")) if md.exists() else 0
+    extra["site_files_after_build_one"] = sum(1 for p in (root / "site").rglob("*") if p.is_file()) if (root / "site").exists() else 0
+    extra["markdown_files_after_build_one"] = sum(1 for p in md.rglob("*.md")) if md.exists() else 0
     shutil.rmtree(root)
 
 
@@ -269,20 +269,22 @@ def tm_bench(entries: int, queries: int, seed: int, repeat: int) -> dict:
     near = [generate._edit(rng, rng.choice(known)) for _ in range(queries // 2)]
     fresh = [generate._paragraph(rng, 0, seed) for _ in range(queries - len(near))]
     timings, hits = {"near": [], "fresh": []}, {"near": 0, "fresh": 0}
-    cpu_total = 0.0
+    cpu_each: list[float] = []
     for kind, batch in (("near", near), ("fresh", fresh)):
         for query in batch:
             start, cpu = time.perf_counter(), time.process_time()
             found = memory.closest(query)
             timings[kind].append(time.perf_counter() - start)
-            cpu_total += time.process_time() - cpu
+            cpu_each.append(1000 * (time.process_time() - cpu))
             hits[kind] += found is not None
     every = timings["near"] + timings["fresh"]
     ms = sorted(t * 1000 for t in every)
     return {
         "entries": len(memory.entries), "queries": len(every),
         "build_s": round(statistics.median(builds), 3), "build_cpu_s": round(statistics.median(build_cpu), 3),
-        "cpu_ms_per_query_mean": round(1000 * cpu_total / len(every), 3),
+        "cpu_ms_per_query_mean": round(statistics.mean(cpu_each), 3),
+        "cpu_ms_per_query_median": round(statistics.median(cpu_each), 3),
+        "cpu_ms_per_query_p95": round(sorted(cpu_each)[int(0.95 * (len(cpu_each) - 1))], 3),
         "ms_per_query_mean": round(statistics.mean(ms), 3), "ms_per_query_median": round(statistics.median(ms), 3),
         "ms_per_query_p95": round(ms[int(0.95 * (len(ms) - 1))], 3), "ms_per_query_max": round(ms[-1], 3),
         "near_ms_mean": round(1000 * statistics.mean(timings["near"]), 3),
@@ -303,6 +305,16 @@ def tm_in_subprocess(runner: Runner, entries: int, queries: int, seed: int, repe
 
 
 # --- report ---------------------------------------------------------------------------------------------------
+
+
+def source_fingerprint() -> str:
+    """sha256 of pipeline/*.py: the code measured (others may be editing it while a run goes on)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "pipeline").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def machine() -> dict:
@@ -354,7 +366,8 @@ def report(result: dict) -> str:
                      f"p95 {tm['ms_per_query_p95']:.2f} ms, max {tm['ms_per_query_max']:.2f} ms "
                      f"(edited queries {tm['near_ms_mean']:.2f} ms, hit rate {tm['near_hit_rate']:.0%}; "
                      f"unseen {tm['fresh_ms_mean']:.2f} ms, hit rate {tm['fresh_hit_rate']:.0%}); "
-                     f"CPU mean {tm['cpu_ms_per_query_mean']:.2f} ms")
+                     f"CPU per query: mean {tm['cpu_ms_per_query_mean']:.2f} ms, median {tm['cpu_ms_per_query_median']:.2f} ms, "
+                     f"p95 {tm['cpu_ms_per_query_p95']:.2f} ms")
     lines.append("\n### Targets (issue 8)\n")
     lines.extend(targets(result))
     return "\n".join(lines)
@@ -388,8 +401,9 @@ def targets(result: dict) -> list[str]:
     if result.get("tm"):
         tm = result["tm"]
         verdict(tm["ms_per_query_p95"] < 10, f"memory search over {tm['entries']:,} entries costs milliseconds: "
-                                             f"mean {tm['ms_per_query_mean']:.2f} ms, p95 {tm['ms_per_query_p95']:.2f} ms "
-                                             f"(taken as p95 < 10 ms)")
+                                             f"wall mean {tm['ms_per_query_mean']:.2f} ms, p95 {tm['ms_per_query_p95']:.2f} ms; "
+                                             f"CPU mean {tm['cpu_ms_per_query_mean']:.2f} ms, p95 {tm.get('cpu_ms_per_query_p95', 0):.2f} ms "
+                                             f"(taken as wall p95 < 10 ms)")
     return out
 
 
@@ -421,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     runner = Runner(args.pin, work / f"log-{stamp}.txt", verbose=True)
-    result: dict = {"machine": machine(), "pinned": args.pin, "repeat": args.repeat, "seed": args.seed,
+    result: dict = {"machine": machine(), "pipeline_source": source_fingerprint(), "pinned": args.pin, "repeat": args.repeat, "seed": args.seed,
                     "sizes": [], "tm": None}
     print(json.dumps(result["machine"]), flush=True)
     sizes = [] if args.only_tm else [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -442,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"translation memory: {args.tm_entries:,} entries …", flush=True)
         result["tm"] = tm_in_subprocess(runner, args.tm_entries, args.tm_queries, args.seed, args.repeat)
     result["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
+    result["pipeline_source_end"] = source_fingerprint()
+    if result["pipeline_source_end"] != result["pipeline_source"]:
+        print("note: pipeline/*.py changed while the benchmark ran; figures mix two versions", flush=True)
     text = report(result)
     print(text)
     path = args.json or work / f"results-{stamp}.json"

@@ -65,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="fail the whole build on any translation error instead of holding pages back")
     build_cmd.set_defaults(run=_build)
 
+    serve = commands.add_parser(
+        "serve", help="preview the site, rebuilding and reloading when a file is saved",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the site into .cache/preview (drafts, future articles and partial\n"
+                    "translations included), serve it on 127.0.0.1, and rebuild when an article, a\n"
+                    ".po file, a template or an asset is saved; open pages reload by themselves.\n"
+                    "Saving an article also refreshes its catalogs (as `pipeline extract`).",
+        epilog="example:\n  pipeline serve --port 8000   # then open http://127.0.0.1:8000/km/")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.set_defaults(run=_serve)
+
     check = commands.add_parser(
         "check", help="validate articles, catalogs and every translation",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -75,7 +86,99 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n  pipeline check\n  pipeline check --json > findings.json")
     check.add_argument("--json", action="store_true", help="print one JSON report")
     check.set_defaults(run=_check)
+
+    import_cmd = commands.add_parser(
+        "import", help="bring an existing bilingual site into content/ and filled catalogs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read an Astro site (src/content/<collection>/<lang>/<slug>.md) or a folder holding en/ and km/,\n"
+                    "copy each source-language article into content/ and write a filled catalog per translation.\n"
+                    "Uncertain pairs are fuzzy with a comment; translated text with no source counterpart is kept\n"
+                    "as a translator comment. Existing articles and catalogs are kept unless --force.",
+        epilog="examples:\n  pipeline import ../ctc-website\n  pipeline import old/guides --collection guides\n"
+               "  pipeline import ../ctc-website --force --json > import.json")
+    import_cmd.add_argument("source", type=Path, metavar="SOURCE_DIR")
+    import_cmd.add_argument("--collection", help="collection of a flat en/ + km/ folder (default: its name); "
+                                                 "with a whole site, import only this collection")
+    import_cmd.add_argument("--force", action="store_true", help="replace existing articles and catalogs")
+    import_cmd.add_argument("--json", action="store_true", help="print one JSON report")
+    import_cmd.set_defaults(run=_import)
     return parser
+
+
+def _import(config: Config, args: argparse.Namespace) -> int:
+    from pipeline.importer import import_site
+
+    report = import_site(config, args.source, force=args.force, collection=args.collection)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for warning in report.warnings:
+        _print_diagnostic(warning)
+    if args.quiet:
+        return EXIT_OK
+    for article in report.articles:
+        if not article.translations:
+            print(f"{article.article_id}: {article.content_status}, no translation")
+        for t in article.translations:
+            print(f"{article.article_id} [{t.lang}]: {t.confident} confident, {t.fuzzy} fuzzy "
+                  f"({t.kept_in_source} left untranslated), {t.unpaired} unpaired, {t.extra} extra kept"
+                  + ("" if t.written else " (catalog not written)"))
+            if args.verbose:
+                for note in t.notes:
+                    print(f"  {note}")
+    print(f"import: {len(report.articles)} article(s), {len(report.written)} file(s) written, "
+          f"{report.assets} asset(s) copied")
+    return EXIT_OK
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
+    import threading
+
+    from pipeline.serve import PreviewState, start_server, watch
+    from pipeline.site import BuildOptions
+
+    out = config.root / ".cache" / "preview"
+    out.mkdir(parents=True, exist_ok=True)
+    state = PreviewState()
+    settings = {"config": config}
+
+    def rebuild(changed: set[Path]) -> None:
+        try:
+            if any(p.name == "pyproject.toml" for p in changed):
+                settings["config"] = load_config(config.root)
+            current = settings["config"]
+            if any(_is_inside(p, current.content_dir) for p in changed):
+                build.extract(current)
+            options = BuildOptions(today=dt.date.today(), drafts=True, min_translated=0)
+            build.build_site(current, out, options)
+            state.publish(())
+            if not args.quiet:
+                print(f"rebuilt ({len(changed)} file(s) changed)" if changed else "built", flush=True)
+        except PipelineError as error:
+            state.publish(tuple(str(d) for d in error.diagnostics))
+            _show(error)
+
+    rebuild(set())
+    server = start_server(out, args.port, state)
+    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    try:
+        watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
+               config.root / "pyproject.toml"], rebuild, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+    return EXIT_OK
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:

@@ -68,7 +68,8 @@ class Article:
 
     @property
     def collection(self) -> str:
-        return self.id.rpartition("/")[0]
+        """The first folder under content/: `news-and-events` for `news-and-events/2025/a`."""
+        return self.id.split("/", 1)[0]
 
     @property
     def body(self) -> str:

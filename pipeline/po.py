@@ -14,17 +14,22 @@ prints for the same catalog, byte for byte, so catalogs that translators, Poedit
 * references: a leading `./` is dropped, line numbers are printed as integers, duplicate
   (file, line) pairs are printed once, `#:` lines are filled up to 79 columns counted in bytes;
 * flags: `fuzzy` first (dropped when the first msgstr is empty), then the `X-format` /
-  `no-X-format` flags in gettext's language order, `range: a..b`, `no-wrap`. `msgcat` drops
-  flags it does not know (such as `markdown-text`); we keep them, in their stored order, last;
+  `no-X-format` flags in gettext's language order (`possible-X-format` becomes `X-format`,
+  `impossible-X-format` disappears, the last word on a language wins), `range: a..b` (not on
+  obsolete entries), `no-wrap`. msgcat drops the flags it does not know (such as
+  `markdown-text`); we keep them, in their stored order, after those;
 * strings: C escapes, `msgid ""` plus continuation lines when the string contains an inner
   `\\n` or does not fit, a line break after every `\\n`, and in between libunistring's line
   breaking (UAX #14 as implemented by libunistring 1.0, Unicode 14 data) over the *escaped*
   text, with a greedy fill to 79 columns (Khmer combining marks are 0 columns wide, CJK 2), no
-  break inside an escape sequence nor inside a format directive of the entry's format language.
+  break inside an escape sequence nor inside a format directive of the entry's first format
+  language (c, objc, python, javascript; python-brace with gettext 0.21's offset quirk).
 
-File names containing spaces are written between U+2068 and U+2069 (the way newer gettext
-versions do it) and read back from that form, also when `msgcat` 0.21, which does not know that
-convention, has split such a name across two `#:` lines.
+File names containing spaces are written between U+2068 and U+2069, as gettext 0.22 and later
+do, and read back from that form. msgcat 0.21 does not know this convention: it splits such a
+name at its spaces like two references, may wrap between the pieces and prints a repeated piece
+only once. The writer does exactly the same (so msgcat changes nothing) and the reader puts the
+pieces back together.
 """
 
 from __future__ import annotations
@@ -89,7 +94,9 @@ _STRINGS_RE = re.compile(r'[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"')
 _KEYWORD_RE = re.compile(r"[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([^\]]*)\])?(?=[ \t\"]|$)")
 _TRAILING_WS_RE = re.compile(r"[ \t]*")
 _SIMPLE_KEYWORD_RE = re.compile(
-    r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([0-9]+)\])? "([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*', re.S
+    r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([0-9]+)\])? '
+    r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*',
+    re.S,
 )
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
@@ -220,7 +227,8 @@ class _Parser:
         if not e.has_msgstr:
             if not e.bad:
                 self.error(e.msgid_line, "entry has no msgstr",
-                           hint='add msgstr "" (or msgstr[0] "" for a plural entry) after the msgid')
+                           hint='add msgstr "" (or msgstr[0] "" for a plural entry) after '
+                           "the msgid")
             return
         if e.msgid_plural is not None and not e.plural:
             if not e.bad:
@@ -241,10 +249,11 @@ class _Parser:
                         try:
                             value = value.encode("utf-8", "surrogateescape").decode("utf-8")
                         except UnicodeDecodeError:
-                            self.error(e.msgid_line, "escaped bytes in a string are not valid UTF-8",
+                            self.error(e.msgid_line,
+                                       "escaped bytes in a string are not valid UTF-8",
                                        code="po-encoding",
-                                       hint="write the characters themselves instead of octal/hex "
-                                       "escapes")
+                                       hint="write the characters themselves instead of "
+                                       "octal/hex escapes")
                             return
                     parts[:] = [value]
         msgid = join(e.msgid)
@@ -459,7 +468,8 @@ class _Parser:
                 e.bad = True
             e.msgid_plural = e.cur = [value]
         elif e.msgid is None:
-            self.error(lineno, f"{name if index is None else name + '[' + index + ']'} without msgid",
+            shown = name if index is None else f"{name}[{index}]"
+            self.error(lineno, f"{shown} without msgid",
                        hint='every msgstr needs a msgid "..." line before it')
             e.bad = True
             e.cur = [value]
@@ -546,8 +556,6 @@ def _format_ref(name: str, line: int | None) -> str:
 
 
 _WS = " \t\n"
-
-
 _WORD_RE = re.compile(r"[^ \t\n]+")
 _FILE_LINE_RE = re.compile(r"(.+):([0-9]+)", re.S)
 
@@ -698,7 +706,13 @@ def _text_width(s: str) -> int:
 
 def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[int],
                   codes: str | None = None) -> list[int]:
-    """Indices i of `s` before which msgcat starts a new line.
+    """Indices i of `s` before which msgcat starts a new line."""
+    return _fill(s, width, start_column, prohibited, codes)[0]
+
+
+def _fill(s: str, width: int, start_column: int, prohibited: Iterable[int],
+          codes: str | None = None) -> tuple[list[int], bool, bool]:
+    """(`_break_points`, whether `s` has a break opportunity, whether it has a mandatory one).
 
     One pass doing both libunistring steps: the UAX #14 break opportunities of
     `u8_possible_linebreaks_v2` and the greedy fill of `u8_width_linebreaks_v2`. `prohibited`
@@ -713,6 +727,7 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
     zero_width_letters = al0 in codes
     wide_letters = al2 in codes
     result: list[int] = []
+    opportunity = mandatory = False
     prev_prop = last_prop = _BK
     seen_space = False
     ri_count = 0
@@ -776,6 +791,7 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
             if forbid and i in forbid:
                 pass
             elif brk == 1:
+                opportunity = True
                 if last_p >= 0 and last_column + piece_width > width:
                     result.append(last_p)
                     last_column = 0
@@ -783,6 +799,7 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
                 last_column += piece_width
                 piece_width = 0
             else:
+                mandatory = True
                 if last_p >= 0 and last_column + piece_width > width:
                     result.append(last_p)
                 last_p = -1
@@ -808,7 +825,7 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
             i += k
     if last_p >= 0 and last_column + piece_width > width:
         result.append(last_p)
-    return result
+    return result, opportunity, mandatory
 
 
 # =============================================================================================
@@ -816,8 +833,8 @@ def _break_points(s: str, width: int, start_column: int, prohibited: Iterable[in
 # =============================================================================================
 
 # What gettext 0.21's c, objc, python, python-brace and javascript format parsers accept (the
-# other languages are not modelled: no break is forbidden for them). A parser stops at the first invalid
-# directive; the valid directives before it are kept.
+# other languages are not modelled: no break is forbidden for them). A parser stops at the first
+# invalid directive; the valid directives before it are kept.
 _C_CONVERSIONS = frozenset("diouxXeEfFgGaAcCsSpnm%")
 _PY_CONVERSIONS = frozenset("diouxXeEfgGcrs%")
 _JS_CONVERSIONS = frozenset("bcdfjosxX%")
@@ -1060,6 +1077,7 @@ _ESCAPE_TABLE = str.maketrans({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n
 _ESCAPED_CHARS = frozenset("\a\b\f\n\r\t\v\\\"")
 _PORTION_RE = re.compile(r"[^\n]*\n|[^\n]+")
 _ESCAPE_PAIR_RE = re.compile(r"\\.", re.S)
+_NEEDS_ESCAPE_RE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _INFINITE = 1 << 30
 
 
@@ -1083,7 +1101,7 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
     offset = 0
     last_index = len(portions) - 1
     for k, portion in enumerate(portions):
-        escaped = portion.translate(_ESCAPE_TABLE)
+        escaped = portion.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE_RE.search(portion) else portion
         if first and k < last_index:  # an inner \n: msgcat starts with an empty first line
             out.append(f'{prefix}{name} ""')
             first = False
@@ -1096,13 +1114,25 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
         else:
             codes = _classify(escaped)
             total = len(codes.translate(_CODE_WIDTH))
-        breaks = [] if start_column + total <= width else _break_points(
-            escaped, width, start_column, _prohibited(portion, escaped, offset, spans), codes)
-        if first and (breaks or start_column > width):
-            out.append(f'{prefix}{name} ""')
-            first = False
-            breaks = [] if total <= width else _break_points(
+        if start_column + total <= width:
+            breaks = []
+        elif not first:
+            breaks = _break_points(
                 escaped, width, 0, _prohibited(portion, escaped, offset, spans), codes)
+        else:
+            # The first line: msgcat breaks the string as if it followed `name "`, and if that
+            # breaks anything, it writes `name ""` and breaks the string again from column 0.
+            # Without mandatory breaks, the first pass breaks something exactly when the string
+            # has a break opportunity (it does not fit), so the pass from column 0 also answers.
+            forbidden = _prohibited(portion, escaped, offset, spans)
+            breaks, opportunity, mandatory = _fill(escaped, width, 0, forbidden, codes)
+            if mandatory:
+                opportunity = bool(_break_points(escaped, width, start_column, forbidden, codes))
+            if opportunity:
+                out.append(f'{prefix}{name} ""')
+                first = False
+            else:
+                breaks = []
         lead = f"{prefix}{name} " if first else prefix
         first = False
         if not breaks:
@@ -1230,14 +1260,22 @@ def _reference_lines(references: Iterable[str]) -> list[str]:
     return lines
 
 
+def _first_msgstr(m: Message) -> str:
+    """What msgcat tests for "translated": the msgstr, or the first plural form."""
+    if m.msgid_plural is not None:
+        return m.msgstr_plural[0] if m.msgstr_plural else ""
+    return m.msgstr
+
+
 def _write_message(out: list[str], m: Message) -> None:
     obsolete = m.obsolete
-    first_msgstr = m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural else m.msgstr
+    first_msgstr = _first_msgstr(m)
     for comment in m.translator_comments:
         for line in comment.split("\n"):
             out.append(f"# {line}" if line else "#")
     for comment in m.extracted_comments:
-        out.append(f"#. {comment}" if comment else "#.")
+        for line in comment.split("\n"):  # (msgcat would write an inner newline as is)
+            out.append(f"#. {line}" if line else "#.")
     if m.references:
         out.extend(_reference_lines(m.references))
     flags, language, wrap = _normalized_flags(m.flags, obsolete)
@@ -1270,11 +1308,7 @@ def format_po(catalog: Catalog) -> str:
     out: list[str] = []
     entries = [catalog.header] if catalog.header is not None else []
     entries += [m for m in catalog.messages if not m.obsolete]
-    entries += [
-        m for m in catalog.messages
-        if m.obsolete and (m.msgstr_plural[0] if m.msgid_plural is not None and m.msgstr_plural
-                           else m.msgstr)
-    ]
+    entries += [m for m in catalog.messages if m.obsolete and _first_msgstr(m)]
     for m in entries:
         if out:
             out.append("")
@@ -1283,9 +1317,12 @@ def format_po(catalog: Catalog) -> str:
 
 
 # =============================================================================================
-# Unicode data (Unicode 14.0, as compiled into libunistring 1.0 which gettext 0.21 uses).
-# _PAIRS: UAX #14 pair table, row = class before, column = class after:
-#   0 prohibited, 1 direct break, 2 indirect break (only across spaces).
+# Unicode data: Unicode 14.0 as compiled into libunistring 1.0, the library gettext 0.21 breaks
+# lines with. Read out of that library (its line breaking property and pair tables, and uc_width
+# for every code point), with the classes resolved the way it resolves them for UTF-8 (AI, SA
+# and XX become AL, CB becomes ID). tests/test_po.py compares the result with the library.
+# _PAIRS: the UAX #14 pair table, 33 rows (class before) of 33 columns (class after):
+#   0 no break, 1 direct break, 2 indirect break (only across spaces).
 # _LB_DATA / _WIDTH_DATA: zlib+base64 of (varint code point delta, value) runs giving the line
 # breaking class (numbered as above) and the column width (0, 1, 2) of every code point.
 # =============================================================================================

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from pipeline import markdown, render
 from pipeline.config import Config
@@ -77,7 +77,8 @@ def is_visible(article: Article, options: BuildOptions) -> bool:
 
 
 def page_url(lang: str, article_id: str) -> str:
-    return f"/{lang}/{article_id}/"
+    """The page's URL path; file names with spaces or Khmer letters are percent-encoded."""
+    return f"/{lang}/{quote(article_id)}/"
 
 
 # --- choosing what is published --------------------------------------------------------------------
@@ -151,7 +152,7 @@ class AssetCollector:
             real = variant
         relative = real.relative_to(asset_root if real.is_relative_to(asset_root) else content_root).as_posix()
         self.assets[relative] = real
-        return "/" + relative
+        return "/" + quote(relative)
 
     def _problem(self, article: Article, url: str, message: str) -> None:
         line = _line_of(article, url)

@@ -186,7 +186,7 @@ def measure_set(corpora: Path, name: str, workdir: Path) -> SetFidelity:
     config = _config(root, spec["collections"])
     report = import_site(config, corpora / "real-articles" / spec["source"], force=True)
     # Build with every collection's required keys relaxed (React and Obsidian pages have no date).
-    collections = {c: {"required": []} for c in {a.article_id.rpartition("/")[0] for a in report.articles}}
+    collections = {c: {"required": []} for c in {a.article_id.split("/", 1)[0] for a in report.articles}}
     for c, settings in spec["collections"].items():
         collections[c] = {**settings, "required": settings.get("required", ["title", "date"])}
     config = _config(root, collections)

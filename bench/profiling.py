@@ -50,7 +50,7 @@ def _short(filename: str) -> str:
     return filename
 
 
-def _pyinstrument(output: Path, pipeline_args: list[str]) -> int:
+def _pyinstrument(output: Path, pipeline_args: list[str], source: Path | None) -> int:
     import subprocess
     import sysconfig
 
@@ -59,7 +59,7 @@ def _pyinstrument(output: Path, pipeline_args: list[str]) -> int:
     if not python.exists():
         raise SystemExit("pyinstrument is not installed: run `bash bench/peers.sh` first")
     site = sysconfig.get_paths()["purelib"]  # this interpreter's packages: pipeline's dependencies
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(bench.parent), site]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(source or bench.parent), site]))
     env.setdefault("SOURCE_DATE_EPOCH", "1755043200")
     start = time.perf_counter()
     code = subprocess.call([str(python), "-m", "pyinstrument", "-r", "text", "-o", str(output),
@@ -81,11 +81,15 @@ def main() -> int:
     parser.add_argument("--wall", action="store_true", help="profile with the wall clock, not CPU time")
     parser.add_argument("--show", action="store_true", help="only print an existing profile")
     parser.add_argument("--pyinstrument", action="store_true", help="sample with pyinstrument; OUTPUT is text")
+    parser.add_argument("--source", type=Path, help="folder holding the pipeline/ package to profile "
+                        "(e.g. one exported by run.py --commit; default: this checkout)")
     args = parser.parse_args(argv)
     if args.pyinstrument:
-        return _pyinstrument(args.output, pipeline_args)
+        return _pyinstrument(args.output, pipeline_args, args.source)
     if not args.show:
         os.environ.setdefault("SOURCE_DATE_EPOCH", "1755043200")
+        if args.source:
+            sys.path.insert(0, str(args.source.resolve()))
         from pipeline.cli import main as pipeline_main
 
         profiler = cProfile.Profile(time.perf_counter if args.wall else time.process_time)

@@ -97,6 +97,8 @@ class Runner:
     def run(self, label: str, argv: list[str], cwd: Path | None = None) -> Sample:
         """One fresh subprocess: wall clock and peak RSS; stdout/stderr go to the log."""
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONDONTWRITEBYTECODE="1")
+        if SOURCE is not None:
+            env["PYTHONPATH"] = str(SOURCE)
         with open(self.log, "a", encoding="utf-8") as log:
             log.write(f"\n### {label}: {' '.join(argv)}\n")
             log.flush()
@@ -128,8 +130,33 @@ class Runner:
 # --- corpus and work folders ----------------------------------------------------------------------------
 
 
+SOURCE: Path | None = None  # --commit: pipeline/ and templates/ exported from that commit
+
+
 def pipeline_cmd(root: Path, *args: str) -> list[str]:
-    return generate.pipeline_command() + ["--root", str(root), "-q", *args]
+    if SOURCE is not None:
+        python = REPO / ".venv" / "bin" / "python"
+        command = [str(python if python.exists() else sys.executable), "-m", "pipeline.cli"]
+    else:
+        command = generate.pipeline_command()
+    return command + ["--root", str(root), "-q", *args]
+
+
+def export_commit(work: Path, revision: str) -> Path:
+    """pipeline/ and templates/ as they are in `revision` (read-only git commands), so that a long
+    run measures one version of the code while others keep editing the working tree."""
+    sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", f"{revision}^{{commit}}"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    target = work / f"src-{sha[:12]}"
+    if not (target / ".complete").exists():
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", sha, "pipeline", "templates"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        (target / ".complete").write_text(sha)
+    return target
 
 
 def corpus(work: Path, n: int, seed: int, runner: Runner) -> Path:
@@ -159,7 +186,7 @@ def fresh_copy(source: Path, target: Path, with_locale: bool = True) -> Path:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy2(source / "pyproject.toml", target / "pyproject.toml")
-    shutil.copytree(source / "templates", target / "templates")
+    shutil.copytree((SOURCE or source) / "templates", target / "templates")
     shutil.copytree(source / "content", target / "content", copy_function=os.link)
     if with_locale:
         shutil.copytree(source / "locale", target / "locale")
@@ -298,7 +325,8 @@ def tm_in_subprocess(runner: Runner, entries: int, queries: int, seed: int, repe
     python = REPO / ".venv" / "bin" / "python"
     argv = [str(python if python.exists() else sys.executable), str(Path(__file__).resolve()), "--tm-child",
             f"{entries},{queries},{seed},{repeat}"]
-    out = subprocess.run(runner.prefix + argv, capture_output=True, text=True)
+    env = dict(os.environ, PYTHONPATH=str(SOURCE)) if SOURCE is not None else None
+    out = subprocess.run(runner.prefix + argv, capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"translation-memory benchmark failed:\n{out.stderr}")
     return json.loads(out.stdout)
@@ -312,7 +340,7 @@ def source_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted((REPO / "pipeline").glob("*.py")):
+    for path in sorted(((SOURCE or REPO) / "pipeline").glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -423,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-tm", action="store_true", help="run only the translation-memory micro-benchmark")
     parser.add_argument("--work", type=Path, default=BENCH / ".work", help="scratch folder (default bench/.work)")
     parser.add_argument("--json", type=Path, help="write the results here (default: WORK/results-<time>.json)")
+    parser.add_argument("--commit", metavar="REV",
+                        help="measure pipeline/ and templates/ of this commit (exported with git archive) "
+                             "instead of the working tree")
     parser.add_argument("--tm-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -433,9 +464,14 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    global SOURCE
+    if args.commit:
+        SOURCE = export_commit(work, args.commit)
+        print(f"measuring {(SOURCE / '.complete').read_text()[:12]} from {SOURCE}", flush=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     runner = Runner(args.pin, work / f"log-{stamp}.txt", verbose=True)
-    result: dict = {"machine": machine(), "pipeline_source": source_fingerprint(), "pinned": args.pin, "repeat": args.repeat, "seed": args.seed,
+    result: dict = {"machine": machine(), "pipeline_source": source_fingerprint(), "pinned": args.pin,
+                    "commit": (SOURCE / ".complete").read_text() if SOURCE else None, "repeat": args.repeat, "seed": args.seed,
                     "sizes": [], "tm": None}
     print(json.dumps(result["machine"]), flush=True)
     sizes = [] if args.only_tm else [int(s) for s in args.sizes.split(",") if s.strip()]

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from pipeline import catalog as catalogs
 from pipeline import markdown, words
@@ -23,6 +23,11 @@ from pipeline.po import decode_po, format_po, parse_po
 from pipeline.segment import Segment, segments
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
+Progress = Callable[[str, int, int], None]  # (what, done, total): the CLI draws it; library code stays silent
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    pass
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -140,8 +145,8 @@ class ExtractReport:
     unchanged: int
 
 
-def plan_extract(config: Config, articles: Iterable[Article], existing: Mapping[str, Mapping[Path, Catalog]],
-                 info: catalogs.CatalogInfo) -> dict[Path, str]:
+def plan_extract(config: Config, articles: tuple[Article, ...], existing: Mapping[str, Mapping[Path, Catalog]],
+                 info: catalogs.CatalogInfo, progress: Progress = _no_progress) -> dict[Path, str]:
     """Every template and catalog text that extraction should leave on disk (a pure function)."""
     memories = {lang: build_memory(m for cat in existing.get(lang, {}).values() for m in cat.messages)
                 for lang in config.languages}
@@ -152,7 +157,8 @@ def plan_extract(config: Config, articles: Iterable[Article], existing: Mapping[
     for lang, path in po_paths.items():
         old = existing.get(lang, {}).get(path)
         planned[path] = format_po(merged_catalog(config, ui_pot, old, lang, memories[lang], info))
-    for article in articles:
+    for done, article in enumerate(articles, 1):
+        progress("extract", done, len(articles))
         pot = article_template(config, article, info)
         planned[template_path(config, article)] = format_po(pot)
         for lang in target_languages(config, article):
@@ -162,7 +168,7 @@ def plan_extract(config: Config, articles: Iterable[Article], existing: Mapping[
     return planned
 
 
-def extract(config: Config) -> ExtractReport:
+def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
     """Refresh every template and catalog. Nothing is written unless everything could be read."""
     articles = load_articles(config)
     existing, problems = {}, []
@@ -174,7 +180,7 @@ def extract(config: Config) -> ExtractReport:
     if problems:
         raise PipelineError(problems)
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
-    planned = plan_extract(config, articles, existing, info)
+    planned = plan_extract(config, articles, existing, info, progress)
     return _write_changed(config, planned)
 
 
@@ -282,7 +288,7 @@ class BuildReport:
 
 
 def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
-               strict: bool = False) -> BuildReport:
+               strict: bool = False, progress: Progress = _no_progress) -> BuildReport:
     """Read everything, plan every page, then swap the finished tree into place."""
     from pipeline import site
     from pipeline.content import check_front_matter, raise_if_errors
@@ -291,7 +297,11 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
     articles = load_articles(config)
     raise_if_errors(tuple(d for a in articles
                           for d in check_front_matter(a, config.collection(a.collection).required)))
-    sources = tuple(site.prepare(config, a) for a in articles)
+    sources = []
+    for done, article in enumerate(articles, 1):
+        progress("parse", done, len(articles))
+        sources.append(site.prepare(config, article))
+    sources = tuple(sources)
     translations, findings = _article_translations(config, articles)
     errors = [d for found in findings.values() for d in found if d.severity == "error"]
     if errors and strict:
@@ -385,3 +395,51 @@ def _ui_translations(config: Config) -> dict[str, dict[str, str]]:
         cat = read_catalog(config, path)
         result[lang] = {msgid: text for (_ctxt, msgid), text in catalogs.translations(cat).items()} if cat else {}
     return result
+
+
+# --- new articles ------------------------------------------------------------------------------------
+
+
+def new_article(config: Config, article_id: str, lang: str | None, today: dt.date) -> Path:
+    """Write content/<article_id>.md with the collection's front-matter keys; never overwrite."""
+    from pipeline.content import front_matter_skeleton
+
+    problems = _new_article_problems(config, article_id, lang)
+    if problems:
+        raise PipelineError([Diagnostic(article_id, 0, "usage", p) for p in problems])
+    path = config.content_dir / f"{article_id}.md"
+    existing = [p for p in (path.with_suffix(s) for s in ARTICLE_SUFFIXES) if p.exists()]
+    if existing:
+        raise PipelineError(Diagnostic(config.relative(existing[0]), 1, "exists",
+                                       "an article with this id already exists; it was not changed",
+                                       hint="choose another slug, or edit the existing file"))
+    collection = article_id.split("/", 1)[0]
+    siblings = [a for a in _articles_quietly(config) if a.collection == collection]
+    model = max(siblings, key=lambda a: (a.date or dt.date.min, a.id), default=None)
+    settings = config.collection(collection)
+    keys = tuple(dict.fromkeys(settings.required + tuple(k.split(".")[0].split("[")[0] for k in settings.translate)))
+    text = front_matter_skeleton(model, keys, today, lang if lang and lang != config.default_language else None)
+    write_text_atomic(path, text)
+    return path
+
+
+def _new_article_problems(config: Config, article_id: str, lang: str | None) -> list[str]:
+    problems = []
+    parts = article_id.strip("/").split("/")
+    if len(parts) < 2 or any(not p or p in (".", "..") or p.startswith(".") for p in parts):
+        problems.append(f"{article_id!r} is not <collection>/<slug>, e.g. news-and-events/new-post-office")
+    if lang is not None and lang not in config.languages:
+        problems.append(f"--lang {lang!r} is not one of the configured languages {list(config.languages)}")
+    return problems
+
+
+def _articles_quietly(config: Config) -> tuple[Article, ...]:
+    """The articles that parse; a broken neighbour must not stop an editor from starting a new one."""
+    found = []
+    for path in article_files(config):
+        try:
+            text = decode_source(path.read_bytes(), config.relative(path))
+            found.append(parse_article(text, article_id(config, path), config.relative(path), config.default_language))
+        except PipelineError:
+            continue
+    return tuple(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -63,7 +64,19 @@ def _parser() -> argparse.ArgumentParser:
                            help="publish as if today were this date (default: today)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="fail the whole build on any translation error instead of holding pages back")
+    build_cmd.add_argument("--json", action="store_true", help="print one JSON report")
     build_cmd.set_defaults(run=_build)
+
+    new = commands.add_parser(
+        "new", help="start a new article with today's date and the collection's front-matter keys",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write content/<collection>/<slug>.md with the keys of the collection's latest article\n"
+                    "(values emptied), today's date and draft: true. Never overwrites an existing file.",
+        epilog="examples:\n  pipeline new news-and-events/ctc-graduation\n"
+               "  pipeline new announcements/holiday-hours --lang km")
+    new.add_argument("article", metavar="COLLECTION/SLUG")
+    new.add_argument("--lang", help="the language the article is written in (default: the default language)")
+    new.set_defaults(run=_new)
 
     serve = commands.add_parser(
         "serve", help="preview the site, rebuilding and reloading when a file is saved",
@@ -128,6 +141,13 @@ def _import(config: Config, args: argparse.Namespace) -> int:
                     print(f"  {note}")
     print(f"import: {len(report.articles)} article(s), {len(report.written)} file(s) written, "
           f"{report.assets} asset(s) copied")
+    return EXIT_OK
+
+
+def _new(config: Config, args: argparse.Namespace) -> int:
+    path = build.new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today())
+    if not args.quiet:
+        print(f"wrote {config.relative(path)} (draft: remove `draft: true` to publish)")
     return EXIT_OK
 
 
@@ -229,7 +249,16 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         min_translated=config.min_translated if args.min_translated is None else args.min_translated,
     )
     out = (args.out or config.site_dir).resolve()
-    report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict)
+    report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
+                              progress=_ProgressBar(args))
+    if args.json:
+        print(json.dumps({
+            "out": report.out, "pages": report.pages, "assets": report.assets,
+            "markdown_files": report.markdown_files, "errors": report.errors,
+            "held_back": [{"article": h.article_id, "language": h.lang, "reason": h.reason} for h in report.held_back],
+            "findings": [_as_json(d) for d in report.findings],
+        }, ensure_ascii=False, indent=2))
+        return EXIT_ERRORS if report.errors else EXIT_OK
     for finding in report.findings:
         if finding.severity == "error" or not args.quiet:
             _print_diagnostic(finding)
@@ -244,8 +273,28 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _ProgressBar:
+    """A one-line bar on an interactive terminal; silent in CI, in pipes and with -q."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.enabled = (sys.stderr.isatty() and not args.quiet and not getattr(args, "json", False)
+                        and os.environ.get("CI", "").lower() not in ("1", "true", "yes"))
+        self.shown = False
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.enabled or total < 20:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r{what:8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.shown = True
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def _extract(config: Config, args: argparse.Namespace) -> int:
-    report = build.extract(config)
+    report = build.extract(config, progress=_ProgressBar(args))
     if args.verbose:
         for path in report.written:
             print(f"wrote {path}")
@@ -279,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(config, args)
     except PipelineError as error:
         _show(error)
-        return EXIT_ERRORS
+        return EXIT_USAGE if all(d.code == "usage" for d in error.diagnostics) else EXIT_ERRORS
     except KeyboardInterrupt:
         print("pipeline: interrupted; files already written are complete, nothing is torn", file=sys.stderr)
         return 130

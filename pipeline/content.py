@@ -240,3 +240,31 @@ def _reads_back(value: str) -> bool:
         return yaml.load(f"k: {value}\n", Loader=_Loader) == {"k": value}
     except yaml.YAMLError:
         return False
+
+
+def front_matter_skeleton(model: Article | None, keys: tuple[str, ...], today: dt.date, lang: str | None) -> str:
+    """A new article's text: the keys of `model` (the collection's latest article) with empty values,
+    plus `keys`, today's date and `draft: true`, then an empty body."""
+    data: dict[str, Any] = {}
+    for key, value in (model.metadata.items() if model else ()):
+        data[key] = _emptied(value)
+    for key in keys:
+        data.setdefault(key, "")
+    data["date"] = today
+    if lang:
+        data["lang"] = lang
+    else:
+        data.pop("lang", None)
+    data["draft"] = True
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    return f"---\n{text}---\n\nWrite the article here.\n"
+
+
+def _emptied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _emptied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return []
+    if isinstance(value, bool):
+        return value
+    return ""

@@ -80,3 +80,44 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = main(["--root", str(REPO), "-q", "build", "--out", str(out), "--now", "2026-01-01"])
     assert code == 0, "building the sample site failed"
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _chromedriver() -> str | None:
+    found = shutil.which("chromedriver")
+    if found:
+        return found
+    for candidate in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)")
+    driver_path = _chromedriver()
+    if driver_path is None:
+        pytest.skip("chromedriver is not installed (Debian package `chromium-driver`)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-default-apps", "--disable-extensions", "--no-first-run",
+                     "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,900",
+                     f"--user-data-dir={profile}"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -20,19 +20,8 @@ from typing import Iterator
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 KHMER_ARTICLE = "km/news-and-events/article-19/"
 FONT = "Noto Sans Khmer"
-
-
-def _chromedriver() -> str | None:
-    found = shutil.which("chromedriver")
-    if found:
-        return found
-    for candidate in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"):
-        if Path(candidate).is_file():
-            return candidate
-    return None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -53,34 +42,6 @@ def site_url(sample_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian package `chromium`)")
-    driver_path = _chromedriver()
-    if driver_path is None:
-        pytest.skip("chromedriver is not installed (Debian package `chromium-driver`)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-default-apps", "--disable-extensions", "--no-first-run",
-                     "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,900",
-                     f"--user-data-dir={profile}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(driver, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> None:

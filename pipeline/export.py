@@ -40,17 +40,19 @@ def export_markdown(article: Article, document: Document, segments: tuple[Segmen
                                        "the source text is kept there", severity="warning", msgid=segment.msgid))
             continue
         start, end = slot.span
-        edits.append((article.body_offset + start, article.body_offset + end, _in_block(text, slot.kind, slot.prefix)))
+        single_line = slot.kind in _SINGLE_LINE_KINDS and "\n" not in slot.text  # a setext heading may span lines
+        edits.append((article.body_offset + start, article.body_offset + end,
+                      _in_block(text, slot.kind, slot.prefix, single_line)))
     output = article.text
     for start, end, text in sorted(edits, reverse=True):
         output = output[:start] + text + output[end:]
     return output, tuple(problems)
 
 
-def _in_block(text: str, kind: str, prefix: str) -> str:
+def _in_block(text: str, kind: str, prefix: str, single_line: bool) -> str:
     """A translation shaped to sit where its unit stood: one line for headings and cells, and
     continuation lines carrying the block's prefix (`> `, list indentation) elsewhere."""
-    if kind in _SINGLE_LINE_KINDS:
+    if single_line:
         text = " ".join(line.strip() for line in text.split("\n"))
         if kind == "table cell":
             text = text.replace("\\|", "|").replace("|", "\\|")

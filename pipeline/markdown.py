@@ -170,6 +170,8 @@ def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Add
         elif "children" in token:
             inner = {"block_quote": "blockquote", "list_item": "list item"}.get(kind, context)
             yield from _walk(md, token["children"], env, here, inner)
+        elif kind in ("block_code", "block_html") and token.get("raw", "").strip():
+            yield _SKIP, token["raw"], here  # not a slot, but the locator must step over it
     if not address:
         for key, raw in (env.get("ref_footnotes") or {}).items():
             text = raw.strip()
@@ -223,16 +225,24 @@ def _replace_alts(text: str, edits: Mapping[int, str]) -> str:
     return text
 
 
+_SKIP = "skip"  # code and HTML blocks: text a slot must not be found in
+
+
 def _locate(body: str, found: list[tuple[str, str, Address]]) -> Iterator[Slot]:
     """Attach source lines, verbatim spans and continuation prefixes, scanning forward in order."""
     cursor = 0
     for kind, text, address in found:
+        if kind == _SKIP:
+            last_line = text.rstrip("\n").rsplit("\n", 1)[-1].strip()
+            at = body.find(last_line, cursor) if last_line else -1
+            cursor = at + len(last_line) if at >= 0 else cursor
+            continue
         start = 0
         if address[0] == "footnote":
             start = max(body.find(f"[^{address[1]}]:"), 0)
         else:
             start = cursor
-        span = _find_lines(body, text, start)
+        span = _find_lines(body, text, start, kind)
         if span is None:
             first = text.split("\n", 1)[0].strip()
             at = body.find(first, start)
@@ -246,10 +256,30 @@ def _locate(body: str, found: list[tuple[str, str, Address]]) -> Iterator[Slot]:
         yield Slot(kind, text, address, body.count("\n", 0, line_offset) + 1, span, prefix)
 
 
-def _find_lines(body: str, text: str, start: int) -> tuple[int, int] | None:
-    """Where `text` stands in the body from `start` on, each of its lines on consecutive lines."""
+_LINE_LEAD = re.compile(r"(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+
+
+_REFERENCE_DEFINITION = re.compile(r"[ \t>]*\[(?:[^\]\\]|\\.)+\]:")
+
+
+def _starts_block(body: str, begin: int, text: str) -> bool:
+    """Whether only indentation and container markers (`>`, list bullets) precede `begin` on its
+    line, and the line is not a link reference definition (which holds no slot)."""
+    line_start = body.rfind("\n", 0, begin) + 1
+    if _LINE_LEAD.fullmatch(body, line_start, begin) is None:
+        return False
+    definition = _REFERENCE_DEFINITION.match(body, line_start)
+    return definition is None or _REFERENCE_DEFINITION.match(text) is not None
+
+
+def _find_lines(body: str, text: str, start: int, kind: str = "") -> tuple[int, int] | None:
+    """Where `text` stands in the body from `start` on, each of its lines on consecutive lines.
+    Paragraphs, list items and quotes must start their line (after container markers)."""
     lines = text.split("\n")
     begin = body.find(lines[0], start)
+    if kind in ("paragraph", "list item", "blockquote"):
+        while begin >= 0 and not _starts_block(body, begin, text):
+            begin = body.find(lines[0], begin + 1)
     if begin < 0:
         return None
     end = begin + len(lines[0])

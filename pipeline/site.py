@@ -206,6 +206,7 @@ def template_filters() -> dict[str, Callable]:
         "localdate": format_date,
         "localnum": localise_number,
         "language_name": lambda lang: language_name(lang, lang),
+        "collection_label": collection_label,
     }
 
 
@@ -273,9 +274,10 @@ def plan_site(config: Config, sources: tuple[SourceArticle, ...],
     files["index.html"] = render.render(envs[config.default_language], "root.html", {
         "lang": config.default_language, "site": _site(config), "languages": config.languages,
         "collections": collections, "page": _root_page(config)}).encode()
+    not_found = {**_root_page(config), "canonical": None, "alternates": []}
     files["404.html"] = render.render(envs[config.default_language], "404.html", {
         "lang": config.default_language, "site": _site(config), "languages": config.languages,
-        "collections": collections, "page": _root_page(config)}).encode()
+        "collections": collections, "page": not_found}).encode()
     files["sitemap.xml"] = render.render(envs[config.default_language], "sitemap.xml", {
         "site": _site(config), "pairs": _sitemap_pairs(config, entries)}).encode()
     plan = SitePlan(files=files, assets={f"{k}": v for k, v in sorted(assets.assets.items())},

@@ -64,7 +64,6 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
             target.parent.mkdir(parents=True, mode=0o755)
         target.write_bytes(data)
         target.chmod(0o644)
-    os.sync()
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -33,6 +33,7 @@ class Slot:
     line: int  # 1-based line within the body where the text starts
     span: tuple[int, int] | None  # offsets of the text in the body when it stands there verbatim
     prefix: str  # what continuation lines of this block start with in the source (e.g. "> ", "  ")
+    keep: tuple[str, str] = ("", "")  # markup around the text that is not translated: `[!note] `, ` {#id}`
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,19 @@ class _PageRenderer(HTMLRenderer):
 
 def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url) -> mistune.Markdown:
     renderer = _PageRenderer(escape=False, rewrite_url=rewrite_url)
-    return mistune.create_markdown(escape=False, renderer=renderer, plugins=list(PLUGINS))
+    md = mistune.create_markdown(escape=False, renderer=renderer, plugins=list(PLUGINS))
+    md.before_render_hooks.append(_heading_anchors)
+    return md
+
+
+def _heading_anchors(md: mistune.Markdown, state: BlockState) -> None:
+    """`## Title {#title}` (Hugo, Pandoc, kramdown) becomes `<h2 id="title">Title</h2>`."""
+    for token in _flatten(state.tokens):
+        if token["type"] == "heading" and "text" in token:
+            found = _HEADING_ANCHOR.search(token["text"].rstrip())
+            if found:
+                token["text"] = token["text"].rstrip()[: found.start()]
+                token["attrs"] = {**token.get("attrs", {}), "id": found.group(1)}
 
 
 def html_of(text: str) -> str:
@@ -107,6 +120,7 @@ def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping
     """HTML of the document with slot texts replaced; `fallback` slots get a `lang` attribute;
     `rewrite_url(kind, url)` maps each link ("link") and image ("image") URL."""
     md = _markdown(rewrite_url)
+    kept = {slot.address: slot.keep for slot in doc.slots if slot.keep != ("", "")}
     tokens = copy.deepcopy(list(doc.tokens))
     env = copy.deepcopy(dict(doc.env))
     alt_edits: dict[Address, dict[int, str]] = {}
@@ -116,7 +130,8 @@ def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping
         elif len(address) > 2 and address[-2] == "alt":
             alt_edits.setdefault(address[:-2], {})[address[-1]] = text
         else:
-            _token_at(tokens, address)["text"] = text
+            before, after = kept.get(address, ("", ""))
+            _token_at(tokens, address)["text"] = before + text + after
     for address, edits in alt_edits.items():
         token = _token_at(tokens, address)
         token["text"] = _replace_alts(token["text"], edits)
@@ -146,8 +161,8 @@ def _token_at(tokens: list, address: Address) -> dict:
 
 
 def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Address = (),
-          context: str = "") -> Iterator[tuple[str, str, Address]]:
-    """(kind, text, address) for every slot, in source order."""
+          context: str = "") -> Iterator[tuple[str, str, Address, str]]:
+    """(kind, text, address, whole token text) for every slot, in source order."""
     for index, token in enumerate(tokens):
         here = address + (index,)
         kind = token["type"]
@@ -156,27 +171,29 @@ def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Add
             if not text:
                 continue
             if kind == "heading":
-                yield "heading", text, here
+                yield "heading", _HEADING_ANCHOR.sub("", text), here, text
             elif kind == "table_cell":
-                yield "table cell", text, here
+                yield "table cell", text, here, text
             elif kind in ("paragraph", "block_text"):
                 alts = _image_only_alts(md, text, env)
                 if alts is not None:
                     for n, alt in enumerate(alts):
                         if alt.strip():
-                            yield "image alt", alt, here + ("alt", n)
+                            yield "image alt", alt, here + ("alt", n), alt
+                elif context == "blockquote" and _CALLOUT.match(text):
+                    yield "callout", text[_CALLOUT.match(text).end():].lstrip(), here, text
                 else:
-                    yield context or "paragraph", text, here
+                    yield context or "paragraph", text, here, text
         elif "children" in token:
             inner = {"block_quote": "blockquote", "list_item": "list item"}.get(kind, context)
             yield from _walk(md, token["children"], env, here, inner)
         elif kind in ("block_code", "block_html") and token.get("raw", "").strip():
-            yield _SKIP, token["raw"], here  # not a slot, but the locator must step over it
+            yield _SKIP, token["raw"], here, token["raw"]  # not a slot, but the locator must step over it
     if not address:
         for key, raw in (env.get("ref_footnotes") or {}).items():
             text = raw.strip()
             if text:
-                yield "footnote", text, ("footnote", key)
+                yield "footnote", text, ("footnote", key), text
 
 
 def _image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:
@@ -226,12 +243,14 @@ def _replace_alts(text: str, edits: Mapping[int, str]) -> str:
 
 
 _SKIP = "skip"  # code and HTML blocks: text a slot must not be found in
+_HEADING_ANCHOR = re.compile(r"[ \t]+\{#([\w.:-]+)\}$")  # `## Title {#title}`
+_CALLOUT = re.compile(r"\[![\w-]+\][+-]?[ \t]*")  # Obsidian: `> [!note] Title`
 
 
-def _locate(body: str, found: list[tuple[str, str, Address]]) -> Iterator[Slot]:
+def _locate(body: str, found: list[tuple[str, str, Address, str]]) -> Iterator[Slot]:
     """Attach source lines, verbatim spans and continuation prefixes, scanning forward in order."""
     cursor = 0
-    for kind, text, address in found:
+    for kind, text, address, raw_text in found:
         if kind == _SKIP:
             last_line = text.rstrip("\n").rsplit("\n", 1)[-1].strip()
             at = body.find(last_line, cursor) if last_line else -1
@@ -253,10 +272,15 @@ def _locate(body: str, found: list[tuple[str, str, Address]]) -> Iterator[Slot]:
             prefix = _continuation_prefix(body, span[0], text)
             if address[0] != "footnote":
                 cursor = span[1]
-        yield Slot(kind, text, address, body.count("\n", 0, line_offset) + 1, span, prefix)
+        keep = ("", "")
+        if kind == "heading":
+            keep = ("", raw_text[len(text):])
+        elif kind == "callout":
+            kind, keep = "blockquote", (raw_text[: len(raw_text) - len(text)], "")
+        yield Slot(kind, text, address, body.count("\n", 0, line_offset) + 1, span, prefix, keep)
 
 
-_LINE_LEAD = re.compile(r"(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+_LINE_LEAD = re.compile(r"(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*(?:\[![\w-]+\][+-]?[ \t]*)?")
 
 
 _REFERENCE_DEFINITION = re.compile(r"[ \t>]*\[(?:[^\]\\]|\\.)+\]:")

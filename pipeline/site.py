@@ -252,6 +252,7 @@ def plan_site(config: Config, sources: tuple[SourceArticle, ...],
             for lang in config.languages}
     files: dict[str, bytes] = {}
     entries: list[Entry] = []
+    collections = visible_collections(visible)
     for source in visible:
         article = source.article
         langs = [lang for lang in config.languages if (article.id, lang) in published]
@@ -261,10 +262,9 @@ def plan_site(config: Config, sources: tuple[SourceArticle, ...],
                                _url_rewriter(article, lang, assets, published, ids))
             entry = _entry(result, assets)
             entries.append(entry)
-            context = _article_context(config, result, entry, langs, visible_collections(visible))
+            context = _article_context(config, result, entry, langs, collections)
             files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", context).encode()
     entries.sort(key=_sort_key)
-    collections = visible_collections(visible)
     for lang in config.languages:
         own = [e for e in entries if e.lang == lang]
         files.update(_list_pages(config, envs[lang], lang, own, collections))

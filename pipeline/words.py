@@ -15,6 +15,7 @@ import icu
 from pipeline.khmer import check_khmer
 
 _MARKUP = re.compile(r"`[^`]*`|!\[|\]\([^)]*\)|<[^>]+>|https?://\S+|[*_~#>|\[\]]")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _WORD_STATUS = 100  # ICU rule status at or above this value marks a word (number, letter, kana, ideo)
 WORDS_PER_MINUTE = {"km": 150, "en": 230}
 
@@ -63,7 +64,7 @@ def words(text: str) -> list[Word]:
 
 def _python_offsets(text: str):
     """ICU counts UTF-16 units; map them to Python string indexes (they differ past U+FFFF)."""
-    if all(ord(c) < 0x10000 for c in text):
+    if _ASTRAL.search(text) is None:
         return lambda index: index
     table, units = {}, 0
     for index, char in enumerate(text):

@@ -286,3 +286,18 @@ def test_nothing_executable_from_a_translation_reaches_a_page(site_project: Proj
     html = (site_project.root / "site/km/news/post/index.html").read_text(encoding="utf-8")
     assert forbidden not in html
     assert "ខ្មែរ" in html
+
+
+def test_list_pages_are_paginated_with_local_page_numbers(site_project: Project) -> None:
+    text = (site_project.root / "pyproject.toml").read_text(encoding="utf-8")
+    (site_project.root / "pyproject.toml").write_text(text.replace('base_url =', 'page_size = 1\nbase_url ='),
+                                                      encoding="utf-8")
+    translate_all(site_project, "news/post")
+    translate_all(site_project, "news/other")
+    assert site_project.run("build", "--now", "2025-09-01") == 0
+    site = site_project.root / "site"
+    first, second = site / "km/news/index.html", site / "km/news/page/2/index.html"
+    assert first.is_file() and second.is_file() and not (site / "km/news/page/3").exists()
+    assert page_facts(first)["times"][0][0] == "2025-08-13" and page_facts(second)["times"][0][0] == "2025-08-01"
+    html = second.read_text(encoding="utf-8")
+    assert 'rel="prev"' in html and 'href="/km/news/"' in html and "២" in html

@@ -84,7 +84,8 @@ class Series:
     def as_dict(self) -> dict:
         times = [round(s.seconds, 4) for s in self.samples]
         return {"median_s": round(self.median, 4), "min_s": min(times), "max_s": max(times), "runs_s": times,
-                "cpu_median_s": round(self.cpu, 4),
+                "cpu_median_s": round(self.cpu, 4), "cpu_min_s": round(min(x.cpu for x in self.samples), 4),
+                "cpu_runs_s": [round(x.cpu, 4) for x in self.samples],
                 "peak_rss_mib": round(self.rss, 1), "returncodes": [s.returncode for s in self.samples]}
 
 
@@ -365,20 +366,21 @@ def report(result: dict) -> str:
     for size in result["sizes"]:
         n, series, extra = size["n"], size["series"], size["extra"]
         lines.append(f"\n### N = {n:,} articles ({extra.get('messages', '?'):,} Khmer messages)\n")
-        lines.append("| step | wall s (median) | wall min–max s | CPU s (median) | peak RSS MiB |")
-        lines.append("|---|---:|---:|---:|---:|")
+        lines.append("| step | wall s (median) | wall min–max s | CPU s (median) | CPU min s | peak RSS MiB |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
         for name in OURS + THEIRS:
             if name in series:
                 s = series[name]
                 lines.append(f"| {name} | {s['median_s']:.3f} | {s['min_s']:.3f}–{s['max_s']:.3f} | "
-                             f"{s['cpu_median_s']:.3f} | {s['peak_rss_mib']:.0f} |")
+                             f"{s['cpu_median_s']:.3f} | {s.get('cpu_min_s', s['cpu_median_s']):.3f} | {s['peak_rss_mib']:.0f} |")
         med = {k: v["median_s"] for k, v in series.items()}
+        best = {k: v["min_s"] for k, v in series.items()}
         cpu = {k: v["cpu_median_s"] for k, v in series.items()}
         if "mdpo-extract" in med:
             lines.append("")
             for peer in ("mdpo", "ttk"):
                 label = "mdpo" if peer == "mdpo" else "Translate Toolkit"
-                for what, m in (("wall", med), ("CPU", cpu)):
+                for what, m in (("wall median", med), ("wall min", best), ("CPU median", cpu)):
                     lines.append(
                         f"- ours/{label} ({what}): extract (cold) = {_ratio(m['extract-cold'], m[f'{peer}-extract'])}, "
                         f"extract (first, no catalogs) = {_ratio(m['extract-first'], m[f'{peer}-extract'])}, "
@@ -415,9 +417,14 @@ def targets(result: dict) -> list[str]:
             cpu = {k: v["cpu_median_s"] for k, v in size["series"].items()}
             ours_cpu = cpu["extract-cold"] + cpu["build-cold"]
             theirs_cpu = cpu["mdpo-extract"] + cpu["mdpo-merge"]
+            best = {k: v["min_s"] for k, v in size["series"].items()}
+            ours_best = best["extract-cold"] + best["build-cold"]
+            theirs_best = best["mdpo-extract"] + best["mdpo-merge"]
             verdict(ours * 3 <= theirs, f"N={n:,}: extract + build --markdown ≥ 3× faster than mdpo extract + merge: "
-                                        f"{ours:.2f} s vs {theirs:.2f} s wall = {theirs / ours:.2f}× as fast "
-                                        f"(CPU {ours_cpu:.2f} s vs {theirs_cpu:.2f} s = {theirs_cpu / ours_cpu:.2f}×; need 3×)")
+                                        f"median {ours:.2f} s vs {theirs:.2f} s wall = ours/mdpo {ours / theirs:.2f}× "
+                                        f"(best run {ours_best:.2f} s vs {theirs_best:.2f} s = {ours_best / theirs_best:.2f}×; "
+                                        f"CPU {ours_cpu:.2f} s vs {theirs_cpu:.2f} s = {ours_cpu / theirs_cpu:.2f}×; "
+                                        f"need ≤ 0.33×)")
         if n >= 10000:
             verdict(med["extract-edit5"] < 10, f"N={n:,}: extract after 5 % edits < 10 s: {med['extract-edit5']:.2f} s")
             verdict(med["extract-noop"] < 1, f"N={n:,}: no-op extract < 1 s: {med['extract-noop']:.2f} s")

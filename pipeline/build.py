@@ -3,18 +3,21 @@ that touches the project's files (besides `files`, which it uses to write)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from pipeline import __version__
 from pipeline import catalog as catalogs
 from pipeline import markdown, words
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import replace_tree, write_text_atomic
+from pipeline.files import read_json, replace_tree, stamp, write_json_atomic, write_text_atomic
 from pipeline.locales import language_name
 from pipeline.checks import check_catalog
 from pipeline.memory import build_memory
@@ -169,7 +172,21 @@ def plan_extract(config: Config, articles: tuple[Article, ...], existing: Mappin
 
 
 def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
-    """Refresh every template and catalog. Nothing is written unless everything could be read."""
+    """Refresh every template and catalog. Nothing is written unless everything could be read.
+
+    Articles whose source and catalogs are unchanged since the last extraction (same content hash,
+    same catalog files) are skipped: their output would be what is on disk already. The cache in
+    .cache/ is only a shortcut and safe to delete."""
+    paths = article_files(config)
+    sources = {article_id(config, p): p.read_bytes() for p in paths}
+    cache_path = config.root / ".cache" / "pipeline" / "extract.json"
+    cache = read_json(cache_path)
+    key = _extract_key(config, paths)
+    known = cache.get("articles", {}) if cache.get("key") == key else {}
+    changed = [p for p in paths if not _still_extracted(config, known.get(article_id(config, p)),
+                                                         sources[article_id(config, p)])]
+    if not changed and known and _outputs_unchanged(config, known.get("", {})):
+        return ExtractReport(written=(), unchanged=len(known.get("", {}).get("outputs", {})) + 2 * len(paths))
     articles = load_articles(config)
     existing, problems = {}, []
     for lang in config.languages:
@@ -180,8 +197,45 @@ def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
     if problems:
         raise PipelineError(problems)
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
-    planned = plan_extract(config, articles, existing, info, progress)
-    return _write_changed(config, planned)
+    todo = {article_id(config, p) for p in changed} if known else {a.id for a in articles}
+    planned = plan_extract(config, tuple(a for a in articles if a.id in todo), existing, info, progress)
+    report = _write_changed(config, planned)
+    entries = {identity: entry for identity, entry in known.items() if identity not in todo and identity in sources}
+    for article in articles:
+        if article.id in todo:
+            outputs = [template_path(config, article)] + [catalog_path(config, lang, article.id)
+                                                          for lang in target_languages(config, article)]
+            entries[article.id] = _extract_entry(config, sources[article.id], outputs)
+    pot_path, po_paths = ui_paths(config)
+    entries[""] = _extract_entry(config, b"", [pot_path, *po_paths.values()])
+    write_json_atomic(cache_path, {"key": key, "articles": entries})
+    return report
+
+
+def _extract_key(config: Config, paths: list[Path]) -> str:
+    """What every catalog depends on beyond its own article: the code, the configuration, the
+    templates (for ui.pot) and the list of collections."""
+    digest = hashlib.sha256(f"{__version__}\n{config!r}\n".encode())
+    for template in sorted(config.templates_dir.rglob("*")) if config.templates_dir.is_dir() else ():
+        if template.suffix in (".html", ".xml") and template.is_file():
+            digest.update(template.read_bytes())
+    digest.update(repr(sorted({article_id(config, p).split("/", 1)[0] for p in paths})).encode())
+    return digest.hexdigest()
+
+
+def _extract_entry(config: Config, source: bytes, outputs: list[Path]) -> dict:
+    return {"source": hashlib.sha256(source).hexdigest(),
+            "outputs": {config.relative(p): stamp(p) for p in outputs}}
+
+
+def _still_extracted(config: Config, entry: dict | None, source: bytes) -> bool:
+    return entry is not None and entry.get("source") == hashlib.sha256(source).hexdigest() \
+        and _outputs_unchanged(config, entry)
+
+
+def _outputs_unchanged(config: Config, entry: dict) -> bool:
+    outputs = entry.get("outputs", {})
+    return bool(outputs) and all(stamp(config.root / name) == value for name, value in outputs.items())
 
 
 def _write_changed(config: Config, planned: Mapping[Path, str]) -> ExtractReport:
@@ -289,7 +343,53 @@ class BuildReport:
 
 def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
                strict: bool = False, progress: Progress = _no_progress) -> BuildReport:
-    """Read everything, plan every page, then swap the finished tree into place."""
+    """Read everything, plan every page, then swap the finished tree into place.
+
+    When no input changed since the last build into the same folders (same files, sizes and
+    modification times, same options) and the output trees are the ones that build left, the
+    build is skipped and its report repeated. The cache in .cache/ is safe to delete."""
+    cache_path = config.root / ".cache" / "pipeline" / "build.json"
+    fingerprint = _build_fingerprint(config, options, out, markdown_out, strict)
+    cached = read_json(cache_path)
+    outputs = [p for p in (out, markdown_out) if p is not None]
+    if cached.get("fingerprint") == fingerprint and cached.get("trees") == [_tree_identity(p) for p in outputs]:
+        return _report_from_json(cached["report"])
+    report = _build_site(config, out, options, markdown_out, strict, progress)
+    write_json_atomic(cache_path, {"fingerprint": fingerprint, "trees": [_tree_identity(p) for p in outputs],
+                                   "report": dataclasses.asdict(report)})
+    return report
+
+
+def _build_fingerprint(config: Config, options, out: Path, markdown_out: Path | None, strict: bool) -> str:
+    """Everything a build reads, as names, sizes and modification times, plus its settings."""
+    digest = hashlib.sha256(f"{__version__}\n{config!r}\n{options!r}\n{out}\n{markdown_out}\n{strict}".encode())
+    folders = {config.content_dir, config.asset_root, config.locale_dir, config.templates_dir}
+    for folder in sorted(folders):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            digest.update(f"{path}\0{stamp(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _tree_identity(path: Path) -> list[int] | None:
+    """A built tree is swapped in whole, so its folder's inode tells whether it is still ours."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_ino, info.st_mtime_ns]
+
+
+def _report_from_json(data: dict) -> BuildReport:
+    from pipeline.site import HeldBack
+
+    return BuildReport(out=data["out"], pages=data["pages"], assets=data["assets"],
+                       held_back=tuple(HeldBack(**h) for h in data["held_back"]),
+                       findings=tuple(Diagnostic(**d) for d in data["findings"]),
+                       markdown_files=data["markdown_files"])
+
+
+def _build_site(config: Config, out: Path, options, markdown_out: Path | None, strict: bool,
+                progress: Progress) -> BuildReport:
     from pipeline import site
     from pipeline.content import check_front_matter, raise_if_errors
     from pipeline.export import export_markdown

@@ -77,3 +77,29 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(b, retired)
     os.rename(a, b)
     os.rename(retired, a)
+
+
+def read_json(path: Path) -> dict:
+    """A cache file's content, or {} when it is missing or unreadable (caches are safe to delete)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    import json
+
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def stamp(path: Path) -> list[int] | None:
+    """Size and modification time of a file, or None when it is missing: a cheap change detector."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]

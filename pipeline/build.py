@@ -295,7 +295,6 @@ def ui_template(config: Config, info: catalogs.CatalogInfo) -> Catalog:
     from pipeline.render import ui_messages
     from pipeline.site import collection_label
 
-    found: list[Segment] = []
     entries: dict[str, list[str]] = {}
     comments: dict[str, str] = {}
     templates = config.relative(config.templates_dir)
@@ -308,8 +307,7 @@ def ui_template(config: Config, info: catalogs.CatalogInfo) -> Catalog:
     messages = tuple(
         Message(msgid=text, references=tuple(refs), extracted_comments=(comments[text],) if text in comments else ())
         for text, refs in entries.items())
-    pot = catalogs.template("the site interface", templates, found, info)
-    return Catalog(header=pot.header, messages=messages)
+    return Catalog(header=catalogs.template_header("the site interface", templates, info), messages=messages)
 
 
 def collections_of(config: Config) -> list[str]:
@@ -352,10 +350,10 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
     fingerprint = _build_fingerprint(config, options, out, markdown_out, strict)
     cached = read_json(cache_path)
     outputs = [p for p in (out, markdown_out) if p is not None]
-    if cached.get("fingerprint") == fingerprint and cached.get("trees") == [_tree_identity(p) for p in outputs]:
+    if cached.get("fingerprint") == fingerprint and cached.get("trees") == [stamp(p) for p in outputs]:
         return _report_from_json(cached["report"])
     report = _build_site(config, out, options, markdown_out, strict, progress)
-    write_json_atomic(cache_path, {"fingerprint": fingerprint, "trees": [_tree_identity(p) for p in outputs],
+    write_json_atomic(cache_path, {"fingerprint": fingerprint, "trees": [stamp(p) for p in outputs],
                                    "report": dataclasses.asdict(report)})
     return report
 
@@ -368,15 +366,6 @@ def _build_fingerprint(config: Config, options, out: Path, markdown_out: Path | 
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             digest.update(f"{path}\0{stamp(path)}\n".encode())
     return digest.hexdigest()
-
-
-def _tree_identity(path: Path) -> list[int] | None:
-    """A built tree is swapped in whole, so its folder's inode tells whether it is still ours."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_ino, info.st_mtime_ns]
 
 
 def _report_from_json(data: dict) -> BuildReport:

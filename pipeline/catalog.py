@@ -47,9 +47,9 @@ def _header_text(fields: Iterable[tuple[str, str]]) -> str:
     return "".join(f"{name}: {value}\n" for name, value in fields)
 
 
-def template(title: str, source_path: str, segments: Iterable[Segment], info: CatalogInfo) -> Catalog:
-    """The .pot for one article: one entry per distinct (msgctxt, msgid), in first-seen order."""
-    header = Message(
+def template_header(title: str, source_path: str, info: CatalogInfo) -> Message:
+    """The header entry of a template, as xgettext writes one."""
+    return Message(
         msgid="",
         msgstr=_header_text([
             ("Project-Id-Version", f"{info.project} {info.version}"),
@@ -66,6 +66,11 @@ def template(title: str, source_path: str, segments: Iterable[Segment], info: Ca
         translator_comments=(f"Translation template for {title}", f"Source: {source_path}"),
         flags=("fuzzy",),
     )
+
+
+def template(title: str, source_path: str, segments: Iterable[Segment], info: CatalogInfo) -> Catalog:
+    """The .pot for one article: one entry per distinct (msgctxt, msgid), in first-seen order."""
+    header = template_header(title, source_path, info)
     entries: dict[tuple[str | None, str], Message] = {}
     for segment in segments:
         key = (segment.msgctxt, segment.msgid)

@@ -97,9 +97,10 @@ def write_json_atomic(path: Path, data: dict) -> None:
 
 
 def stamp(path: Path) -> list[int] | None:
-    """Size and modification time of a file, or None when it is missing: a cheap change detector."""
+    """Size, modification time and inode of a file or folder, or None when it is missing: a cheap
+    change detector (a tree swapped in by `replace_tree` is a new inode)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns]
+    return [info.st_size, info.st_mtime_ns, info.st_ino]

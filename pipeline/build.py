@@ -22,6 +22,7 @@ from pipeline.locales import language_name
 from pipeline.checks import check_catalog
 from pipeline.memory import build_memory
 from pipeline.model import Catalog, Diagnostic, Message
+from pipeline.parallel import map_in_order
 from pipeline.po import decode_po, format_po, parse_po
 from pipeline.segment import Segment, segments
 
@@ -340,7 +341,7 @@ class BuildReport:
 
 
 def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
-               strict: bool = False, progress: Progress = _no_progress) -> BuildReport:
+               strict: bool = False, progress: Progress = _no_progress, jobs: int = 1) -> BuildReport:
     """Read everything, plan every page, then swap the finished tree into place.
 
     When no input changed since the last build into the same folders (same files, sizes and
@@ -352,7 +353,7 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
     outputs = [p for p in (out, markdown_out) if p is not None]
     if cached.get("fingerprint") == fingerprint and cached.get("trees") == [stamp(p) for p in outputs]:
         return _report_from_json(cached["report"])
-    report = _build_site(config, out, options, markdown_out, strict, progress)
+    report = _build_site(config, out, options, markdown_out, strict, progress, jobs)
     write_json_atomic(cache_path, {"fingerprint": fingerprint, "trees": [stamp(p) for p in outputs],
                                    "report": dataclasses.asdict(report)})
     return report
@@ -378,7 +379,7 @@ def _report_from_json(data: dict) -> BuildReport:
 
 
 def _build_site(config: Config, out: Path, options, markdown_out: Path | None, strict: bool,
-                progress: Progress) -> BuildReport:
+                progress: Progress, jobs: int) -> BuildReport:
     from pipeline import site
     from pipeline.content import check_front_matter, raise_if_errors
     from pipeline.export import export_markdown
@@ -386,12 +387,12 @@ def _build_site(config: Config, out: Path, options, markdown_out: Path | None, s
     articles = load_articles(config)
     raise_if_errors(tuple(d for a in articles
                           for d in check_front_matter(a, config.collection(a.collection).required)))
-    sources = []
-    for done, article in enumerate(articles, 1):
-        progress("parse", done, len(articles))
-        sources.append(site.prepare(config, article))
-    sources = tuple(sources)
-    translations, findings = _article_translations(config, articles)
+    progress("read", 0, len(articles))
+    read = map_in_order(_read_article, articles, config, jobs)
+    progress("read", len(articles), len(articles))
+    sources = tuple(source for source, _, _ in read)
+    translations = {key: value for _, found, _ in read for key, value in found.items()}
+    findings = {key: value for _, _, checked in read for key, value in checked.items()}
     errors = [d for found in findings.values() for d in found if d.severity == "error"]
     if errors and strict:
         raise PipelineError(errors)
@@ -399,7 +400,7 @@ def _build_site(config: Config, out: Path, options, markdown_out: Path | None, s
                if any(d.severity == "error" for d in found)}
     ui = _ui_translations(config)
     plan, problems = site.plan_site(config, sources, translations, ui, options,
-                                    exists=Path.is_file, resolve=Path.resolve, blocked=blocked)
+                                    exists=Path.is_file, resolve=Path.resolve, blocked=blocked, jobs=jobs)
     if problems:
         raise PipelineError(problems)
     files = dict(plan.files)
@@ -425,23 +426,25 @@ def _build_site(config: Config, out: Path, options, markdown_out: Path | None, s
                        held_back=plan.held_back, findings=tuple(noted), markdown_files=len(exported))
 
 
-def _article_translations(config: Config, articles: tuple[Article, ...]):
-    """(article id, lang) → usable translations, and (article id, lang) → findings of its catalog."""
+def _read_article(config: Config, article: Article):
+    """One article parsed, with its usable translations and the findings of its catalogs, each
+    keyed by (article id, lang). Runs in a worker process when building with several jobs."""
+    from pipeline.site import prepare
+
     found, findings = {}, {}
-    for article in articles:
-        for lang in target_languages(config, article):
-            path = catalog_path(config, lang, article.id)
-            try:
-                cat = read_catalog(config, path)
-            except PipelineError as error:
-                findings[(article.id, lang)] = error.diagnostics
-                continue
-            if cat is not None:
-                found[(article.id, lang)] = catalogs.translations(cat)
-                checked = check_catalog(cat, config.relative(path), lang, config.languages)
-                if checked:
-                    findings[(article.id, lang)] = checked
-    return found, findings
+    for lang in target_languages(config, article):
+        path = catalog_path(config, lang, article.id)
+        try:
+            cat = read_catalog(config, path)
+        except PipelineError as error:
+            findings[(article.id, lang)] = error.diagnostics
+            continue
+        if cat is not None:
+            found[(article.id, lang)] = catalogs.translations(cat)
+            checked = check_catalog(cat, config.relative(path), lang, config.languages)
+            if checked:
+                findings[(article.id, lang)] = checked
+    return prepare(config, article), found, findings
 
 
 def _hold_reason(found: tuple[Diagnostic, ...]) -> str:

@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 from pipeline import __version__, build
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
+from pipeline.parallel import default_jobs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -65,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true",
                            help="fail the whole build on any translation error instead of holding pages back")
     build_cmd.add_argument("--json", action="store_true", help="print one JSON report")
+    build_cmd.add_argument("--jobs", type=int, default=None, metavar="N",
+                           help="articles processed in parallel (default: the number of cores)")
     build_cmd.set_defaults(run=_build)
 
     new = commands.add_parser(
@@ -249,8 +252,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         min_translated=config.min_translated if args.min_translated is None else args.min_translated,
     )
     out = (args.out or config.site_dir).resolve()
+    jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
-                              progress=_ProgressBar(args))
+                              progress=_ProgressBar(args), jobs=jobs)
     if args.json:
         print(json.dumps({
             "out": report.out, "pages": report.pages, "assets": report.assets,

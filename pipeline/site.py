@@ -19,6 +19,7 @@ from pipeline.content import Article
 from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic
+from pipeline.parallel import map_in_order
 from pipeline.segment import Segment, segments as find_segments
 from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
@@ -241,29 +242,25 @@ def plan_site(config: Config, sources: tuple[SourceArticle, ...],
               translations: Mapping[tuple[str, str], Mapping[Key, str]],
               ui: Mapping[str, Mapping[str, str]], options: BuildOptions,
               exists: Callable[[Path], bool], resolve: Callable[[Path], Path],
-              blocked: Mapping[tuple[str, str], str] | None = None) -> tuple[SitePlan, tuple[Diagnostic, ...]]:
+              blocked: Mapping[tuple[str, str], str] | None = None,
+              jobs: int = 1) -> tuple[SitePlan, tuple[Diagnostic, ...]]:
     """Every page of the site. Problems in source articles (missing images…) come back as errors;
     `blocked` pages (a broken or failing catalog) are held back with the reason given."""
     visible = tuple(s for s in sources if is_visible(s.article, options))
     published, held = availability(visible, config, translations, options, blocked or {})
     ids = {s.article.id.lower(): s.article.id for s in visible}
-    assets = AssetCollector(config, exists, resolve)
-    envs = {lang: render.environment(config.templates_dir, ui.get(lang, {}), template_filters())
-            for lang in config.languages}
+    collections = visible_collections(visible)
+    context = _PageWork(config, translations, ui, published, ids, collections, exists, resolve)
     files: dict[str, bytes] = {}
     entries: list[Entry] = []
-    collections = visible_collections(visible)
-    for source in visible:
-        article = source.article
-        langs = [lang for lang in config.languages if (article.id, lang) in published]
-        for lang in langs:
-            found = None if lang == article.lang else translations[(article.id, lang)]
-            result = translate(article, source.document, source.segments, lang, found,
-                               _url_rewriter(article, lang, assets, published, ids))
-            entry = _entry(result, assets)
-            entries.append(entry)
-            context = _article_context(config, result, entry, langs, collections)
-            files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", context).encode()
+    assets: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for pages in map_in_order(_article_pages, visible, context, jobs):
+        files.update(pages.files)
+        entries.extend(pages.entries)
+        assets.update(pages.assets)
+        problems.extend(pages.problems)
+    envs = context.environments()
     entries.sort(key=_sort_key)
     for lang in config.languages:
         own = [e for e in entries if e.lang == lang]
@@ -280,9 +277,57 @@ def plan_site(config: Config, sources: tuple[SourceArticle, ...],
         "collections": collections, "page": not_found}).encode()
     files["sitemap.xml"] = render.render(envs[config.default_language], "sitemap.xml", {
         "site": _site(config), "pairs": _sitemap_pairs(config, entries)}).encode()
-    plan = SitePlan(files=files, assets={f"{k}": v for k, v in sorted(assets.assets.items())},
+    plan = SitePlan(files=files, assets=dict(sorted(assets.items())),
                     held_back=tuple(held), published=tuple(sorted(published)))
-    return plan, tuple(assets.problems)
+    return plan, tuple(problems)
+
+
+@dataclass
+class _PageWork:
+    """What rendering one article's pages needs; shared read-only by every worker."""
+
+    config: Config
+    translations: Mapping[tuple[str, str], Mapping[Key, str]]
+    ui: Mapping[str, Mapping[str, str]]
+    published: set[tuple[str, str]]
+    ids: Mapping[str, str]
+    collections: tuple[str, ...]
+    exists: Callable[[Path], bool]
+    resolve: Callable[[Path], Path]
+    _envs: dict = field(default_factory=dict)
+
+    def environments(self) -> dict:
+        """One Jinja2 environment per language, made once per process (templates compile once)."""
+        if not self._envs:
+            self._envs.update({lang: render.environment(self.config.templates_dir, self.ui.get(lang, {}),
+                                                        template_filters()) for lang in self.config.languages})
+        return self._envs
+
+
+@dataclass(frozen=True)
+class _ArticlePages:
+    files: dict[str, bytes]
+    entries: list[Entry]
+    assets: dict[str, Path]
+    problems: list[Diagnostic]
+
+
+def _article_pages(work: _PageWork, source: SourceArticle) -> _ArticlePages:
+    """Every published language page of one article."""
+    article, config = source.article, work.config
+    assets = AssetCollector(config, work.exists, work.resolve)
+    envs = work.environments()
+    files, entries = {}, []
+    langs = [lang for lang in config.languages if (article.id, lang) in work.published]
+    for lang in langs:
+        found = None if lang == article.lang else work.translations[(article.id, lang)]
+        result = translate(article, source.document, source.segments, lang, found,
+                           _url_rewriter(article, lang, assets, work.published, work.ids))
+        entry = _entry(result, assets)
+        entries.append(entry)
+        context = _article_context(config, result, entry, langs, work.collections)
+        files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", context).encode()
+    return _ArticlePages(files, entries, assets.assets, assets.problems)
 
 
 def visible_collections(sources: tuple[SourceArticle, ...]) -> tuple[str, ...]:

@@ -73,3 +73,19 @@ def test_repeated_builds_equal_a_clean_build(project: Project, tmp_path: Path, s
         shutil.copytree(project.root, clean, ignore=shutil.ignore_patterns(".cache", "site", ".site*"))
         assert Project(clean).run("build", "--now", "2025-09-01", "--min-translated", "0") in (0, 1)
         assert tree(project.root, "site") == tree(clean, "site"), f"step {step} after {action}"
+
+
+def test_parallel_build_equals_a_serial_one(project: Project, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "templates", project.root / "templates")
+    for n in range(24):
+        project.write(f"content/news/a{n}.md", _article(n, ["post", "office", "parcel", "letter"]))
+    assert project.run("extract") == 0
+    catalogs = sorted((project.root / "locale/km/LC_MESSAGES/news").glob("*.po"))
+    for path in catalogs[::2]:  # half the articles translated: pairs, fallbacks and held-back pages
+        path.write_text(path.read_text(encoding="utf-8").replace('msgstr ""\n\n', 'msgstr "ប្រែ"\n\n'),
+                        encoding="utf-8")
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert project.run("build", "--now", "2025-09-01", "--min-translated", "50", "--jobs", "1", "--out", str(serial)) in (0, 1)
+    assert project.run("build", "--now", "2025-09-01", "--min-translated", "50", "--jobs", "2", "--out", str(parallel)) in (0, 1)
+    assert tree(serial, ".") == tree(parallel, ".")
+    assert len(tree(serial, ".")) > 50

@@ -1,0 +1,43 @@
+"""Run one function over many articles on several cores, results in input order.
+
+Workers are forked, so the read-only context (configuration, parsed articles, translations) and
+the items are inherited, not pickled; only item numbers and results cross process boundaries.
+With one job, or few items, everything runs in this process: the output is identical either way."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Each worker process receives its (read-only) work once, from the pool's initializer.
+_worker_work: tuple[Callable, object, Sequence] | None = None
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def map_in_order(function: Callable[[object, Item], Result], items: Sequence[Item], context: object,
+                 jobs: int) -> list[Result]:
+    """[function(context, item) for item in items], spread over `jobs` processes."""
+    if jobs <= 1 or len(items) < 4 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(context, item) for item in items]
+    chunk = max(1, len(items) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_receive, initargs=(function, context, items)) as pool:
+        return list(pool.map(_run, range(len(items)), chunksize=chunk))
+
+
+def _receive(function: Callable, context: object, items: Sequence) -> None:
+    global _worker_work
+    _worker_work = (function, context, items)
+
+
+def _run(index: int):
+    function, context, items = _worker_work
+    return function(context, items[index])

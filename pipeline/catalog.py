@@ -6,6 +6,7 @@ Owns babel.messages (plural forms). Reading and writing PO text is `pipeline.po`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
@@ -234,14 +235,12 @@ def _closest(entry: Message, candidates: list[Message]) -> Message | None:
     return best
 
 
+_DATE_LINE = re.compile("^\"(?:" + "|".join(DATE_FIELDS) + "):.*$", re.MULTILINE)
+
+
 def content_equal(a: str, b: str) -> bool:
     """Whether two PO texts differ at most in their creation/revision dates."""
-    return _without_dates(a) == _without_dates(b)
-
-
-def _without_dates(text: str) -> str:
-    return "\n".join(line for line in text.split("\n")
-                     if not line.startswith(tuple(f'"{name}:' for name in DATE_FIELDS)))
+    return a == b or _DATE_LINE.sub("", a) == _DATE_LINE.sub("", b)
 
 
 # --- statistics ----------------------------------------------------------------------------------

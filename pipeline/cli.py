@@ -30,10 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml (default: .)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every file written")
+    # -q and -v also after the command (`pipeline build -q`); SUPPRESS keeps the global value otherwise
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="print more: every file written, every note")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     extract = commands.add_parser(
-        "extract", help="refresh .pot templates and .po catalogs from the articles",
+        "extract", parents=[common], help="refresh .pot templates and .po catalogs from the articles",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Write locale/templates/<id>.pot for every article and create or update\n"
                     "locale/<lang>/LC_MESSAGES/<id>.po for every target language, like msgmerge --previous.",
@@ -41,13 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=_extract)
 
     status = commands.add_parser(
-        "status", help="translation progress per article and language",
+        "status", parents=[common], help="translation progress per article and language",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  pipeline status\n  pipeline status --json > status.json")
     status.add_argument("--json", action="store_true", help="print one JSON report")
     status.set_defaults(run=_status)
     build_cmd = commands.add_parser(
-        "build", help="build the bilingual static site",
+        "build", parents=[common], help="build the bilingual static site",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build every published article in every language whose translation is complete\n"
                     "enough, list pages, feeds, a sitemap and a 404 page. The new site replaces the\n"
@@ -71,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.set_defaults(run=_build)
 
     new = commands.add_parser(
-        "new", help="start a new article with today's date and the collection's front-matter keys",
+        "new", parents=[common], help="start a new article with today's date and the collection's front-matter keys",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Write content/<collection>/<slug>.md with the keys of the collection's latest article\n"
                     "(values emptied), today's date and draft: true. Never overwrites an existing file.",
@@ -82,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
 
     serve = commands.add_parser(
-        "serve", help="preview the site, rebuilding and reloading when a file is saved",
+        "serve", parents=[common], help="preview the site, rebuilding and reloading when a file is saved",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build the site into .cache/preview (drafts, future articles and partial\n"
                     "translations included), serve it on 127.0.0.1, and rebuild when an article, a\n"
@@ -93,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser(
-        "check", help="validate articles, catalogs and every translation",
+        "check", parents=[common], help="validate articles, catalogs and every translation",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Report every problem: front matter, .po syntax and header, and each translation\n"
                     "compared with its source (links, images, code, markup, numbers, raw HTML) plus\n"
@@ -104,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     import_cmd = commands.add_parser(
-        "import", help="bring an existing bilingual site into content/ and filled catalogs",
+        "import", parents=[common], help="bring an existing bilingual site into content/ and filled catalogs",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Read an Astro site (src/content/<collection>/<lang>/<slug>.md) or a folder holding en/ and km/,\n"
                     "copy each source-language article into content/ and write a filled catalog per translation.\n"

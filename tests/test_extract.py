@@ -260,3 +260,17 @@ def test_golden_template_for_the_seed_article(project: Project) -> None:
     assert project.run("extract") == 0
     golden = (Path(__file__).parent / "golden/article-19.pot").read_text(encoding="utf-8")
     assert project.read("locale/templates/news-and-events/article-19.pot") == golden
+
+
+def test_committed_catalogs_are_up_to_date(tmp_path: Path) -> None:
+    """`pipeline extract` on the repository changes nothing: the sample catalogs are current."""
+    from pipeline.cli import main
+
+    root = tmp_path / "repo"
+    for name in ("pyproject.toml", "content", "locale", "templates"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    before = {p.relative_to(root): p.read_bytes() for p in (root / "locale").rglob("*") if p.is_file()}
+    assert main(["--root", str(root), "-q", "extract"]) == 0
+    after = {p.relative_to(root): p.read_bytes() for p in (root / "locale").rglob("*") if p.is_file()}
+    assert after == before

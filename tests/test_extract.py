@@ -267,6 +267,7 @@ def test_committed_catalogs_are_up_to_date(tmp_path: Path) -> None:
     from pipeline.cli import main
 
     root = tmp_path / "repo"
+    root.mkdir()
     for name in ("pyproject.toml", "content", "locale", "templates"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)

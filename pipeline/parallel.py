@@ -6,13 +6,17 @@ With one job, or few items, everything runs in this process: the output is ident
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+_PR_SET_PDEATHSIG = 1
 
 # Each worker process receives its (read-only) work once, from the pool's initializer.
 _worker_work: tuple[Callable, object, Sequence] | None = None
@@ -36,6 +40,16 @@ def map_in_order(function: Callable[[object, Item], Result], items: Sequence[Ite
 def _receive(function: Callable, context: object, items: Sequence) -> None:
     global _worker_work
     _worker_work = (function, context, items)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A build killed with SIGKILL must not leave its workers behind (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 def _run(index: int):

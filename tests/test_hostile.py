@@ -242,3 +242,22 @@ def test_fuzzed_input_gives_only_located_errors(ready: Project, body: str, title
         for command in (["extract"], ["check"], ["build", "--now", "2025-09-01", "--min-translated", "0"]):
             assert main(["--root", str(ready.root), "-q", *command]) in (0, 1)
         po.unlink()
+
+
+def test_a_killed_parallel_build_leaves_no_workers_behind(ready: Project) -> None:
+    _many_articles(ready, 150, "Workers")
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--root", str(ready.root), "-q", "build",
+                                "--now", "2025-09-01", "--jobs", "2"], cwd=REPO)
+    deadline = time.monotonic() + 30
+    children: list[str] = []
+    while time.monotonic() < deadline and not children:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split() \
+            if Path(f"/proc/{process.pid}/task/{process.pid}/children").exists() else []
+        time.sleep(0.05)
+    assert children, "the build never started its workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(1.0)
+    survivors = [pid for pid in children if Path(f"/proc/{pid}").exists()
+                 and "pipeline.cli" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+    assert survivors == []

@@ -20,7 +20,7 @@ from pipeline.errors import PipelineError
 from pipeline.files import read_json, replace_tree, stamp, write_json_atomic, write_text_atomic
 from pipeline.locales import language_name
 from pipeline.checks import check_catalog
-from pipeline.memory import build_memory
+from pipeline.memory import LazyMemory, build_memory
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.parallel import map_in_order
 from pipeline.po import decode_po, format_po, parse_po
@@ -56,8 +56,9 @@ def article_id(config: Config, path: Path) -> str:
     return relative.rsplit(".", 1)[0]
 
 
-def load_articles(config: Config) -> tuple[Article, ...]:
-    """Read and parse every article; raise one error listing every problem found."""
+def load_articles(config: Config, only: set[str] | None = None) -> tuple[Article, ...]:
+    """Read and parse every article (or those whose ids are in `only`; ids are checked for
+    duplicates across all); raise one error listing every problem found."""
     articles, problems = [], []
     seen: dict[str, str] = {}
     for path in article_files(config):
@@ -70,6 +71,8 @@ def load_articles(config: Config) -> tuple[Article, ...]:
                                        hint="rename one of the two files"))
             continue
         seen[identity.lower()] = shown
+        if only is not None and identity not in only:
+            continue
         try:
             text = decode_source(path.read_bytes(), shown)
             articles.append(parse_article(text, identity, shown, config.default_language))
@@ -150,10 +153,10 @@ class ExtractReport:
 
 
 def plan_extract(config: Config, articles: tuple[Article, ...], existing: Mapping[str, Mapping[Path, Catalog]],
-                 info: catalogs.CatalogInfo, progress: Progress = _no_progress) -> dict[Path, str]:
-    """Every template and catalog text that extraction should leave on disk (a pure function)."""
-    memories = {lang: build_memory(m for cat in existing.get(lang, {}).values() for m in cat.messages)
-                for lang in config.languages}
+                 memories: Mapping[str, LazyMemory], info: catalogs.CatalogInfo,
+                 progress: Progress = _no_progress) -> dict[Path, str]:
+    """Every template and catalog text that extraction should leave on disk, given the existing
+    catalogs of these articles and each language's translation memory (a pure function)."""
     planned: dict[Path, str] = {}
     ui_pot = ui_template(config, info)
     pot_path, po_paths = ui_paths(config)
@@ -188,18 +191,13 @@ def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
                                                          sources[article_id(config, p)])]
     if not changed and known and _outputs_unchanged(config, known.get("", {})):
         return ExtractReport(written=(), unchanged=len(known.get("", {}).get("outputs", {})) + 2 * len(paths))
-    articles = load_articles(config)
-    existing, problems = {}, []
-    for lang in config.languages:
-        try:
-            existing[lang] = all_catalogs(config, lang)
-        except PipelineError as error:
-            problems.extend(error.diagnostics)
-    if problems:
-        raise PipelineError(problems)
+    todo = {article_id(config, p) for p in changed} if known else set(sources)
+    articles = load_articles(config, only=todo)
+    existing = _existing_catalogs(config, articles)
+    memories = {lang: LazyMemory(lambda lang=lang: build_memory(
+        m for cat in all_catalogs(config, lang).values() for m in cat.messages)) for lang in config.languages}
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
-    todo = {article_id(config, p) for p in changed} if known else {a.id for a in articles}
-    planned = plan_extract(config, tuple(a for a in articles if a.id in todo), existing, info, progress)
+    planned = plan_extract(config, articles, existing, memories, info, progress)
     report = _write_changed(config, planned)
     entries = {identity: entry for identity, entry in known.items() if identity not in todo and identity in sources}
     for article in articles:
@@ -211,6 +209,26 @@ def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
     entries[""] = _extract_entry(config, b"", [pot_path, *po_paths.values()])
     write_json_atomic(cache_path, {"key": key, "articles": entries})
     return report
+
+
+def _existing_catalogs(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[Path, Catalog]]:
+    """The current catalogs of these articles and the ui catalogs, every syntax error reported."""
+    existing: dict[str, dict[Path, Catalog]] = {lang: {} for lang in config.languages}
+    _, ui_catalogs = ui_paths(config)
+    wanted = [(lang, path) for lang, path in ui_catalogs.items()]
+    wanted += [(lang, catalog_path(config, lang, a.id)) for a in articles for lang in target_languages(config, a)]
+    problems = []
+    for lang, path in wanted:
+        try:
+            found = read_catalog(config, path)
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+            continue
+        if found is not None:
+            existing[lang][path] = found
+    if problems:
+        raise PipelineError(problems)
+    return existing
 
 
 def _extract_key(config: Config, paths: list[Path]) -> str:

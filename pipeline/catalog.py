@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 from babel.core import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-from pipeline.memory import TranslationMemory
+from pipeline.memory import LazyMemory, TranslationMemory
 from pipeline.model import Catalog, Message
 from pipeline.segment import Segment
 
@@ -132,7 +132,7 @@ def with_header_field(header: Message, name: str, value: str) -> Message:
     return replace(header, msgstr=f"{text}{name}: {value}\n")
 
 
-def update(existing: Catalog, pot: Catalog, memory: TranslationMemory | None) -> Catalog:
+def update(existing: Catalog, pot: Catalog, memory: TranslationMemory | LazyMemory | None) -> Catalog:
     """Merge a new template into a translated catalog the way `msgmerge --previous` does.
 
     Exact matches keep their translation; an edited unit gets the closest old translation as
@@ -199,7 +199,7 @@ def _as_fuzzy(entry: Message, old_msgid: str, old_msgctxt: str | None, msgstr: s
     )
 
 
-def _from_memory(entry: Message, memory: TranslationMemory | None) -> Message:
+def _from_memory(entry: Message, memory: TranslationMemory | LazyMemory | None) -> Message:
     if memory is None:
         return entry
     exact = memory.exact(entry.msgctxt, entry.msgid)

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from pipeline.model import Message
 
@@ -72,3 +72,22 @@ def build_memory(messages: Iterable[Message]) -> TranslationMemory:
             postings.setdefault(token, []).append(position)
     index = {token: tuple(positions) for token, positions in postings.items()}
     return TranslationMemory(entries=entries, by_key=by_key, index=index)
+
+
+class LazyMemory:
+    """A memory built on first use: an extraction where no new unit needs it reads no catalogs."""
+
+    def __init__(self, load: Callable[[], TranslationMemory]):
+        self._load = load
+        self._memory: TranslationMemory | None = None
+
+    def _get(self) -> TranslationMemory:
+        if self._memory is None:
+            self._memory = self._load()
+        return self._memory
+
+    def exact(self, msgctxt: str | None, msgid: str) -> str | None:
+        return self._get().exact(msgctxt, msgid)
+
+    def closest(self, msgid: str) -> Remembered | None:
+        return self._get().closest(msgid)

@@ -19,7 +19,7 @@ install() {  # install NAME PACKAGE...
     "$venvs/$name/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
 }
 install mdpo "mdpo==2.1.4"
-install ttk "translate-toolkit[markdown]"  # the Markdown converters need mistletoe
+install ttk "translate-toolkit[markdown]==3.20.4"  # the Markdown converters need mistletoe
 "$venvs/mdpo/bin/md2po" --version
 "$venvs/ttk/bin/python" -c 'from translate.__version__ import sver; print("translate-toolkit", sver)'
 # A sampling profiler for bench/profiling.py --pyinstrument (cProfile's overhead distorts shares).

@@ -62,8 +62,10 @@ def _pyinstrument(output: Path, pipeline_args: list[str], source: Path | None) -
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(source or bench.parent), site]))
     env.setdefault("SOURCE_DATE_EPOCH", "1755043200")
     start = time.perf_counter()
-    code = subprocess.call([str(python), "-m", "pyinstrument", "-r", "text", "-o", str(output),
-                            "-m", "pipeline.cli", *pipeline_args], env=env)
+    # run from a neutral folder: `-m` puts the current folder first on sys.path, and the working
+    # tree's pipeline/ would shadow --source
+    code = subprocess.call([str(python), "-m", "pyinstrument", "-r", "text", "-o", str(output.resolve()),
+                            "-m", "pipeline.cli", *pipeline_args], env=env, cwd=str(source or bench.parent))
     print(f"pipeline {' '.join(pipeline_args)}: exit {code}, {time.perf_counter() - start:.2f} s wall; "
           f"profile in {output}")
     return code

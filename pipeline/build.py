@@ -231,10 +231,18 @@ def _existing_catalogs(config: Config, articles: tuple[Article, ...]) -> dict[st
     return existing
 
 
+def _code_fingerprint() -> str:
+    """The pipeline's own code: a cache written by another version of it is not trusted."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def _extract_key(config: Config, paths: list[Path]) -> str:
     """What every catalog depends on beyond its own article: the code, the configuration, the
     templates (for ui.pot) and the list of collections."""
-    digest = hashlib.sha256(f"{__version__}\n{config!r}\n".encode())
+    digest = hashlib.sha256(f"{_code_fingerprint()}\n{config!r}\n".encode())
     for template in sorted(config.templates_dir.rglob("*")) if config.templates_dir.is_dir() else ():
         if template.suffix in (".html", ".xml") and template.is_file():
             digest.update(template.read_bytes())
@@ -379,7 +387,7 @@ def build_site(config: Config, out: Path, options, markdown_out: Path | None = N
 
 def _build_fingerprint(config: Config, options, out: Path, markdown_out: Path | None, strict: bool) -> str:
     """Everything a build reads, as names, sizes and modification times, plus its settings."""
-    digest = hashlib.sha256(f"{__version__}\n{config!r}\n{options!r}\n{out}\n{markdown_out}\n{strict}".encode())
+    digest = hashlib.sha256(f"{_code_fingerprint()}\n{config!r}\n{options!r}\n{out}\n{markdown_out}\n{strict}".encode())
     folders = {config.content_dir, config.asset_root, config.locale_dir, config.templates_dir}
     for folder in sorted(folders):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():

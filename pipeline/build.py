@@ -9,11 +9,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 from pipeline import __version__
 from pipeline import catalog as catalogs
-from pipeline import markdown, words
+from pipeline import words
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
@@ -24,7 +24,7 @@ from pipeline.memory import LazyMemory, build_memory
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.parallel import map_in_order
 from pipeline.po import decode_po, format_po, parse_po
-from pipeline.segment import Segment, segments
+from pipeline.segment import Segment
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 Progress = Callable[[str, int, int], None]  # (what, done, total): the CLI draws it; library code stays silent
@@ -128,8 +128,9 @@ def creation_time() -> dt.datetime:
 
 
 def article_segments(config: Config, article: Article) -> tuple[Segment, ...]:
-    document = markdown.parse(article.body)
-    return segments(article, document, config.collection(article.collection).translate)
+    from pipeline.site import prepare
+
+    return prepare(config, article).segments
 
 
 def article_template(config: Config, article: Article, info: catalogs.CatalogInfo) -> Catalog:

@@ -36,7 +36,6 @@ def og_locale(lang: str) -> str:
     """OpenGraph locale: `km_KH`, `en_US`."""
     try:
         locale = Locale.parse(lang)
-        likely = Locale.parse(f"und_{locale.territory}") if locale.territory else None
         territory = locale.territory or _LIKELY_TERRITORY.get(lang, lang.upper())
     except (UnknownLocaleError, ValueError):
         territory = lang.upper()

@@ -64,6 +64,11 @@ class SitePlan:
     published: tuple[tuple[str, str], ...]  # (article id, lang) of every article page
 
 
+def is_site_local(url: str) -> bool:
+    """A URL that points into this site (not another scheme or host, not a bare `#fragment`)."""
+    return bool(url) and not url.startswith("#") and not _EXTERNAL.match(url)
+
+
 def prepare(config: Config, article: Article) -> SourceArticle:
     document = markdown.parse(article.body)
     units = find_segments(article, document, config.collection(article.collection).translate)
@@ -128,7 +133,7 @@ class AssetCollector:
     problems: list[Diagnostic] = field(default_factory=list)
 
     def url_for(self, article: Article, lang: str, url: str) -> str:
-        if _EXTERNAL.match(url) or url.startswith("#") or not url:
+        if not is_site_local(url):
             return url
         path_part = unquote(urlsplit(url).path)
         content_root = self.config.content_dir.resolve()
@@ -170,7 +175,7 @@ def link_for(article: Article, lang: str, url: str, published: set[tuple[str, st
              ids: Mapping[str, str]) -> str:
     """A link to another article (relative `.md` path or site path) points at the page in `lang`,
     or at the page in the linked article's own language when no `lang` page is published."""
-    if _EXTERNAL.match(url) or url.startswith("#") or not url:
+    if not is_site_local(url):
         return url
     parts = urlsplit(url)
     path = unquote(parts.path)

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from conftest import REPO, Project, needs_gettext
 from pipeline.po import parse_po

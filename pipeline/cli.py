@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pipeline import __version__, build
+from pipeline import __version__, build, extraction
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
 from pipeline.parallel import default_jobs
@@ -176,7 +176,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
                 settings["config"] = load_config(config.root)
             current = settings["config"]
             if any(_is_inside(p, current.content_dir) for p in changed):
-                build.extract(current)
+                extraction.extract(current)
             options = BuildOptions(today=dt.date.today(), drafts=True, min_translated=0)
             build.build_site(current, out, options)
             state.publish(())
@@ -303,7 +303,7 @@ class _ProgressBar:
 
 
 def _extract(config: Config, args: argparse.Namespace) -> int:
-    report = build.extract(config, progress=_ProgressBar(args))
+    report = extraction.extract(config, progress=_ProgressBar(args))
     if args.verbose:
         for path in report.written:
             print(f"wrote {path}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from pipeline import build, markdown
+from pipeline import build, extraction, markdown
 from pipeline import catalog as catalogs
 from pipeline.align import Pair, Unit, align, is_untranslated, split_lines
 from pipeline.checks import check_message
@@ -255,7 +255,7 @@ def fill_catalog(config: Config, article: Article, translation: Article, lang: s
                  info: catalogs.CatalogInfo) -> CatalogResult:
     """The catalog of `article` in `lang`, filled from its existing translation `translation`."""
     keys = config.collection(article.collection).translate
-    pot = build.article_template(config, article, info)
+    pot = extraction.article_template(config, article, info)
     source_doc = markdown.parse(article.body)
     source_segments = segments(article, source_doc, keys)
     target_doc = markdown.parse(translation.body)
@@ -593,7 +593,7 @@ def _plan_article(config: Config, item: FoundArticle, info: catalogs.CatalogInfo
         files[destination] = data
     pot_path = build.template_path(config, article)
     if status == "written" or not pot_path.is_file():
-        files[pot_path] = format_po(build.article_template(config, article, info)).encode("utf-8")
+        files[pot_path] = format_po(extraction.article_template(config, article, info)).encode("utf-8")
     results = []
     for lang, source in sorted(item.translations.items()):
         translation = parse_article(decode_source(source.path.read_bytes(), source.shown), article_id, source.shown,

@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Iterable
 
 from pipeline.khmer import check_khmer, khmer_ratio, numbers_in
-from pipeline.markdown import inline_features
+from pipeline.markdown import InlineReader, inline_features
 from pipeline.model import Catalog, Diagnostic, Message
 
 _DANGEROUS_URL = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
@@ -22,11 +22,12 @@ _LANG_PREFIX = re.compile(r"^/(?:[a-z]{2,3})(/.*)$")
 def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
     """Every finding for one catalog in language `lang` (header language and each entry)."""
     findings = list(check_header(catalog, path, lang))
+    reader = InlineReader()
     for message in catalog.messages:
         if message.obsolete or message.fuzzy or not message.msgstr or message.msgid_plural is not None:
             continue
         silenced = _silenced(message)
-        for finding in check_message(message, path, lang, tuple(languages)):
+        for finding in check_message(message, path, lang, tuple(languages), reader):
             if finding.code not in silenced and "*" not in silenced:
                 findings.append(finding)
     return tuple(findings)
@@ -46,15 +47,16 @@ def check_header(catalog: Catalog, path: str, lang: str) -> Iterable[Diagnostic]
                          hint=f"add Language: {lang} to the header")
 
 
-def check_message(message: Message, path: str, lang: str, languages: tuple[str, ...] = ()) -> Iterable[Diagnostic]:
-    """Findings for one translated entry."""
+def check_message(message: Message, path: str, lang: str, languages: tuple[str, ...] = (),
+                  reader: InlineReader | None = None) -> Iterable[Diagnostic]:
+    """Findings for one translated entry (`reader`: one to reuse for many entries)."""
     source, target = message.msgid, message.msgstr
 
     def finding(code: str, text: str, hint: str, severity: str = "error") -> Diagnostic:
         return Diagnostic(path, message.line, code, text, severity=severity, hint=hint, msgid=source)
 
     if "markdown-text" in message.flags:
-        yield from _markdown_findings(source, target, finding, languages)
+        yield from _markdown_findings(source, target, finding, languages, reader or InlineReader())
     yield from _number_findings(source, target, finding)
     if lang == "km" and _LATIN.search(target) and khmer_ratio(target) == 0:
         yield finding("latin-only", "the translation has no Khmer text",
@@ -69,8 +71,9 @@ def check_message(message: Message, path: str, lang: str, languages: tuple[str, 
                           severity=problem.severity)
 
 
-def _markdown_findings(source: str, target: str, finding, languages: tuple[str, ...]) -> Iterable[Diagnostic]:
-    want, got = inline_features(source), inline_features(target)
+def _markdown_findings(source: str, target: str, finding, languages: tuple[str, ...],
+                       reader: InlineReader) -> Iterable[Diagnostic]:
+    want, got = inline_features(source, reader), inline_features(target, reader)
     if Counter(map(lambda u: _site_path(u, languages), want.links)) != \
             Counter(map(lambda u: _site_path(u, languages), got.links)):
         yield finding("links", f"link targets differ: source {list(want.links)}, translation {list(got.links)}",

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
 import mistune
-from mistune.core import BlockState
+from mistune.core import BlockState, InlineState
+from mistune.inline_parser import InlineParser
+from mistune.plugins import import_plugin
 from mistune.renderers.html import HTMLRenderer
 
 PLUGINS = ("table", "strikethrough", "footnotes", "task_lists", "url")
@@ -76,9 +78,45 @@ class _PageRenderer(HTMLRenderer):
         return f"<span{attribute}>{html}</span>"
 
 
+# Every character that can start inline syntax with our plugins (escape, code, emphasis, links,
+# images, footnotes, autolinks, raw HTML, line breaks, strikethrough, bare URLs), and `&`, where
+# mistune keeps character references whole. Text without any of them is one text token.
+_INLINE_SYNTAX = re.compile(r"[\\`*_!\[\]<>\n\r~&]|http")
+
+
+class _InlineParser(InlineParser):
+    """mistune's inline parser with two shortcuts that change no token. Plain text (most units
+    have no markup) becomes the single text token mistune's own scan would end up with. Text
+    without `http` goes to a twin parser without the bare-URL rule, which cannot match there:
+    with it, mistune stops its text scan at every `h` (URLs start with one), and every stop
+    costs a regex match and a text token to merge again."""
+
+    def __init__(self, plugins: tuple[str, ...] = PLUGINS) -> None:
+        super().__init__()
+        self._plugins = plugins
+        self._without_urls: InlineParser | None = None  # the twin, made when first needed
+
+    def parse(self, state: InlineState) -> list[dict[str, Any]]:
+        src = state.src
+        if _INLINE_SYNTAX.search(src) is None:
+            self.process_text(src, state)
+            state.tokens = self.finalize_tokens(state.tokens, state.depth)
+            return state.tokens
+        if "url" in self._plugins and "http" not in src and "&" not in src:
+            if self._without_urls is None:
+                plugins = tuple(name for name in self._plugins if name != "url")
+                self._without_urls = mistune.Markdown(inline=_InlineParser(plugins),
+                                                      plugins=[import_plugin(name) for name in plugins]).inline
+            return self._without_urls.parse(state)
+        return super().parse(state)
+
+
 def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url) -> mistune.Markdown:
+    """What `mistune.create_markdown(escape=False, renderer=…, plugins=PLUGINS)` makes, with
+    the plain-text shortcut in its inline parser."""
     renderer = _PageRenderer(escape=False, rewrite_url=rewrite_url)
-    md = mistune.create_markdown(escape=False, renderer=renderer, plugins=list(PLUGINS))
+    md = mistune.Markdown(renderer=renderer, inline=_InlineParser(),
+                          plugins=[import_plugin(name) for name in PLUGINS])
     md.before_render_hooks.append(_heading_anchors)
     return md
 
@@ -121,8 +159,8 @@ def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping
     `rewrite_url(kind, url)` maps each link ("link") and image ("image") URL."""
     md = _markdown(rewrite_url)
     kept = {slot.address: slot.keep for slot in doc.slots if slot.keep != ("", "")}
-    tokens = copy.deepcopy(list(doc.tokens))
-    env = copy.deepcopy(dict(doc.env))
+    tokens = _copied(list(doc.tokens))
+    env = _copied(dict(doc.env))
     alt_edits: dict[Address, dict[int, str]] = {}
     for address, text in replacements.items():
         if address[0] == "footnote":
@@ -148,6 +186,18 @@ def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping
     for after in md.after_render_hooks:
         result = after(md, result, state)
     return result
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of mistune's token tree (dicts, lists and strings), faster than copy.deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def _token_at(tokens: list, address: Address) -> dict:
@@ -352,26 +402,44 @@ class InlineFeatures:
     raw_html: tuple[str, ...]
 
 
-def inline_features(text: str) -> InlineFeatures:
-    md = _markdown()
-    found: dict[str, list] = {"links": [], "images": [], "code": [], "footnotes": [], "raw_html": []}
-    counts = {"strong": 0, "emphasis": 0, "strikethrough": 0}
-    env = {"ref_links": {}, "ref_footnotes": _FootnoteKeys()}
-    for token in _flatten(md.inline(text, env)):
-        kind = token["type"]
-        if kind == "link":
-            found["links"].append(token["attrs"]["url"])
-        elif kind == "image":
-            found["images"].append(token["attrs"]["url"])
-        elif kind == "codespan":
-            found["code"].append(token["raw"])
-        elif kind == "footnote_ref":
-            found["footnotes"].append(token["raw"])
-        elif kind == "inline_html":
-            found["raw_html"].append(token["raw"])
-        elif kind in counts:
-            counts[kind] += 1
-    return InlineFeatures(**{k: tuple(v) for k, v in found.items()}, **counts)
+_NO_FEATURES = InlineFeatures(links=(), images=(), code=(), strong=0, emphasis=0, strikethrough=0,
+                              footnotes=(), raw_html=())
+
+
+class InlineReader:
+    """Reads the InlineFeatures of many texts with one mistune parser. Create one for a batch of
+    texts (a catalog) and keep it to one thread."""
+
+    def __init__(self) -> None:
+        self._md = _markdown()
+
+    def features(self, text: str) -> InlineFeatures:
+        if _INLINE_SYNTAX.search(text) is None:
+            return _NO_FEATURES  # plain text: one text token
+        found: dict[str, list] = {"links": [], "images": [], "code": [], "footnotes": [], "raw_html": []}
+        counts = {"strong": 0, "emphasis": 0, "strikethrough": 0}
+        env = {"ref_links": {}, "ref_footnotes": _FootnoteKeys()}
+        for token in _flatten(self._md.inline(text, env)):
+            kind = token["type"]
+            if kind == "link":
+                found["links"].append(token["attrs"]["url"])
+            elif kind == "image":
+                found["images"].append(token["attrs"]["url"])
+            elif kind == "codespan":
+                found["code"].append(token["raw"])
+            elif kind == "footnote_ref":
+                found["footnotes"].append(token["raw"])
+            elif kind == "inline_html":
+                found["raw_html"].append(token["raw"])
+            elif kind in counts:
+                counts[kind] += 1
+        return InlineFeatures(**{k: tuple(v) for k, v in found.items()}, **counts)
+
+
+def inline_features(text: str, reader: InlineReader | None = None) -> InlineFeatures:
+    """The links, images, code spans, emphasis, footnotes and raw HTML of a unit of inline
+    Markdown; pass a `reader` when reading many texts."""
+    return (reader or InlineReader()).features(text)
 
 
 class _FootnoteKeys(dict):

@@ -10,7 +10,7 @@ from pipeline import markdown
 from pipeline.content import Article
 from pipeline.markdown import Document
 from pipeline.segment import Segment
-from pipeline.words import count_words
+from pipeline.words import WordBreaker, count_words
 
 Key = tuple[str | None, str]
 
@@ -81,10 +81,11 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
     html = markdown.render(document, replacements, fallback, rewrite_url)
     body_units = [s for s in segments if s.address is not None]
     body_texts = {s.address: replacements[s.address] for s in body_units}
+    breaker = WordBreaker()
     return Translated(
         article=article, lang=lang, body_html=html, values=values, total=len(keys), done=len(done),
         fallback_lang=article.lang if len(done) < len(keys) else None,
         fallback_values=frozenset(fallback_values),
-        body_words=sum(count_words(text) for text in body_texts.values()),
+        body_words=sum(count_words(text, breaker) for text in body_texts.values()),
         first_paragraph=next((body_texts[s.address] for s in body_units if s.kind == "paragraph"), ""),
     )

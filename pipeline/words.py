@@ -48,18 +48,40 @@ def repaired(text: str) -> str:
     return text
 
 
-def words(text: str) -> list[Word]:
+class WordBreaker:
+    """ICU's word breaker (Khmer by dictionary, other scripts by Unicode rules), made once and used
+    for many texts: making one costs more than breaking a paragraph. ICU break iterators are not
+    thread-safe: keep each WordBreaker to one thread."""
+
+    def __init__(self) -> None:
+        self._breaker = icu.BreakIterator.createWordInstance(icu.Locale("km"))
+
+    def words(self, text: str) -> list[Word]:
+        breaker = self._breaker
+        breaker.setText(text)
+        offsets = _python_offsets(text)
+        found, start = [], 0
+        for end in breaker:
+            if breaker.getRuleStatus() >= _WORD_STATUS:
+                a, b = offsets(start), offsets(end)
+                found.append(Word(text[a:b], a, b))
+            start = end
+        return found
+
+    def count(self, text: str) -> int:
+        """len(self.words(text)), without building the words."""
+        breaker = self._breaker
+        breaker.setText(text)
+        found = 0
+        for _end in breaker:
+            if breaker.getRuleStatus() >= _WORD_STATUS:
+                found += 1
+        return found
+
+
+def words(text: str, breaker: WordBreaker | None = None) -> list[Word]:
     """The words of a text (Khmer by dictionary, other scripts by Unicode rules), in order."""
-    breaker = icu.BreakIterator.createWordInstance(icu.Locale("km"))
-    breaker.setText(text)
-    offsets = _python_offsets(text)
-    found, start = [], 0
-    for end in breaker:
-        if breaker.getRuleStatus() >= _WORD_STATUS:
-            a, b = offsets(start), offsets(end)
-            found.append(Word(text[a:b], a, b))
-        start = end
-    return found
+    return (breaker or WordBreaker()).words(text)
 
 
 def _python_offsets(text: str):
@@ -74,9 +96,10 @@ def _python_offsets(text: str):
     return lambda index: table[index]
 
 
-def count_words(text: str) -> int:
-    """Words a translator has to read in a unit of inline Markdown (markup and URLs not counted)."""
-    return len(words(repaired(plain_text(text))))
+def count_words(text: str, breaker: WordBreaker | None = None) -> int:
+    """Words a translator has to read in a unit of inline Markdown (markup and URLs not counted).
+    Pass a `breaker` when counting many texts."""
+    return (breaker or WordBreaker()).count(repaired(plain_text(text)))
 
 
 def reading_minutes(word_count: int, lang: str) -> int:

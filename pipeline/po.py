@@ -636,6 +636,7 @@ _CODE_WIDTH: dict[int, str | None] = {}  # that character -> width as a string o
 _PAIR: bytes = b""  # _PAIR[64 * class_before + class_after]: 0 no break, 1 direct, 2 indirect
 _LB: bytes = b""  # class of every code point
 _WIDTH: bytes = b""  # width of every code point
+_ASCII_BREAK: re.Pattern[str] | None = None  # ends where a break is possible in printable ASCII
 _SP_CODE = chr(1 + 3 * _SP + 1)
 _AL_CODES = (chr(1 + 3 * _AL), chr(2 + 3 * _AL), chr(3 + 3 * _AL))
 # a run of letters (or any other single character) and the spaces after it
@@ -674,7 +675,7 @@ def _expand(ranges: list[tuple[int, int]]) -> bytes:
 
 def _load_tables() -> list[int]:
     """Decode the Unicode data below (once)."""
-    global _CODES, _PAIR, _LB, _WIDTH
+    global _CODES, _PAIR, _LB, _WIDTH, _ASCII_BREAK
     if _CODES is None:
         _LB = _expand(_ranges("".join(_LB_DATA)))
         _WIDTH = _expand(_ranges("".join(_WIDTH_DATA)))
@@ -684,7 +685,34 @@ def _load_tables() -> list[int]:
             w = (code - 1) % 3
             _CODE_WIDTH[code] = "xx"[:w] or None
         _CODES = [1 + 3 * c + w for c, w in zip(_LB[:_TRANSLATED], _WIDTH[:_TRANSLATED])]
+        _ASCII_BREAK = _ascii_break_pattern()
     return _CODES
+
+
+def _ascii_break_pattern() -> re.Pattern[str]:
+    """A regex whose matches end where the pair table allows a break in printable ASCII text:
+    after a character directly followed by one it may be broken from (`-a`, `/a`), or after
+    spaces between two characters it may be broken from across spaces (`a b`). Printable ASCII
+    holds none of the classes with rules of their own (BK, CR, LF, CM, ZW, ZWJ, HL, RI), and
+    all its characters are one column wide."""
+    by_class: dict[int, str] = {}
+    for code in range(0x21, 0x7F):
+        by_class[_LB[code]] = by_class.get(_LB[code], "") + chr(code)
+    direct: dict[str, str] = {}  # characters after -> characters before
+    spaced: dict[str, str] = {}
+    for before, lefts in by_class.items():
+        row = [(_PAIR[before * 64 + after], rights) for after, rights in by_class.items()]
+        after_direct = "".join(rights for kind, rights in row if kind == 1)
+        after_spaces = "".join(rights for kind, rights in row if kind != 0)
+        if after_direct:
+            direct[after_direct] = direct.get(after_direct, "") + lefts
+        if after_spaces:
+            spaced[after_spaces] = spaced.get(after_spaces, "") + lefts
+    # Every match starts with a space or with a character that may be broken from directly, one
+    # set of characters that lets the search skip letters quickly; the branches then look back.
+    parts = [f"(?<=[{re.escape(lefts)}])(?=[{re.escape(rights)}])" for rights, lefts in direct.items()]
+    parts += [f"(?<=[{re.escape(lefts)}] ) *(?=[{re.escape(rights)}])" for rights, lefts in spaced.items()]
+    return re.compile(f"[ {re.escape(''.join(direct.values()))}](?:{'|'.join(parts)})")
 
 
 def _classify(s: str) -> str:
@@ -719,6 +747,8 @@ def _fill(s: str, width: int, start_column: int, prohibited: Iterable[int],
     holds the indices where gettext's overrides forbid a break. A run of letters (class AL) and
     the spaces after it are taken in one step: inside them nothing can break. `codes` is
     `_classify(s)` when the caller has it already."""
+    if s.isascii() and s.isprintable():
+        return _ascii_fill(s, width, start_column, prohibited)
     if codes is None:
         codes = _classify(s)
     pairs = _PAIR
@@ -826,6 +856,59 @@ def _fill(s: str, width: int, start_column: int, prohibited: Iterable[int],
     if last_p >= 0 and last_column + piece_width > width:
         result.append(last_p)
     return result, opportunity, mandatory
+
+
+def _ascii_fill(s: str, width: int, start_column: int, prohibited: Iterable[int]) -> tuple[list[int], bool, bool]:
+    """`_fill` for printable ASCII, a line at a time instead of a character at a time.
+
+    The greedy fill breaks a line at its last break opportunity before the first opportunity (or
+    the end of the text) that would overflow it, and never before the first opportunity after
+    the line's start. Every character is one column wide, so columns are indexes."""
+    forbid = set(prohibited)
+    result: list[int] = []
+    line_start, column = 0, start_column
+    while True:
+        limit = line_start + width - column  # the last index the line may reach
+        if len(s) <= limit:
+            break
+        cut = _last_ascii_break(s, line_start, limit, forbid)
+        if cut < 0:  # one piece longer than the line: it stays whole
+            cut = _next_ascii_break(s, line_start, forbid)
+            if cut < 0:
+                break
+        result.append(cut)
+        line_start, column = cut, 0
+    return result, bool(result) or _next_ascii_break(s, 0, forbid) >= 0, False
+
+
+_LOOK_BACK = 32  # how far back from a line's end to look for its last break at first
+
+
+def _last_ascii_break(s: str, low: int, limit: int, forbid: set[int]) -> int:
+    """The last break opportunity in s[low + 1 : limit + 1], or -1."""
+    _ASCII_BREAK or _load_tables()
+    assert _ASCII_BREAK is not None
+    start = max(low, limit - _LOOK_BACK)
+    while start > low and s[start - 1] == " ":  # a match starts at the first space of its run
+        start -= 1
+    while True:
+        last = -1
+        for found in _ASCII_BREAK.finditer(s, start, limit + 1):
+            if found.end() not in forbid:
+                last = found.end()
+        if last >= 0 or start == low:
+            return last
+        start = low
+
+
+def _next_ascii_break(s: str, low: int, forbid: set[int]) -> int:
+    """The first break opportunity after index `low`, or -1."""
+    _ASCII_BREAK or _load_tables()
+    assert _ASCII_BREAK is not None
+    for found in _ASCII_BREAK.finditer(s, low):
+        if found.end() not in forbid:
+            return found.end()
+    return -1
 
 
 # =============================================================================================

@@ -354,7 +354,7 @@ def tm_bench(entries: int, queries: int, seed: int, repeat: int) -> dict:
     every = timings["near"] + timings["fresh"]
     ms = sorted(t * 1000 for t in every)
     return {
-        "entries": len(memory.entries), "queries": len(every),
+        "entries": memory.size(), "queries": len(every),
         "build_s": round(statistics.median(builds), 3), "build_cpu_s": round(statistics.median(build_cpu), 3),
         "cpu_ms_per_query_mean": round(statistics.mean(cpu_each), 3),
         "cpu_ms_per_query_median": round(statistics.median(cpu_each), 3),

@@ -1,23 +1,55 @@
 """Translation memory: every translated unit of one language, searchable exactly and by similarity.
 
-Close-match search must stay fast with 100,000 entries, so candidates come from an inverted index
-of word tokens (rarest tokens of the query first) and only a handful are scored with difflib.
+The memory lives in an SQLite file (stdlib `sqlite3` with its FTS5 full-text index) in the cache
+folder, so that an extraction reads from disk only the entries it looks up, and refreshes only the
+catalogs that changed since the memory last saw them. `build_memory` makes the same memory in RAM.
+
+Every answer depends only on the set of units remembered, never on the order they were added in,
+so a memory refreshed bit by bit answers exactly like one built from scratch:
+- a text's id is a hash of the text itself (not an insertion counter);
+- an exact match is the first translation in (catalog path, position) order;
+- close-match candidates are ranked by (votes, id) and the best score wins, ties to the lower id.
+
+Close-match search stays in milliseconds with 100,000 entries: candidates come from the posting
+lists of the query's rarest word tokens (FTS5, document frequencies from its vocabulary table); at
+most CANDIDATES of them are scored, with difflib over word tokens rather than characters.
 """
 
 from __future__ import annotations
 
+import hashlib
+import heapq
+import itertools
 import re
+import sqlite3
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
 
-from pipeline.model import Message
+from pipeline.model import Catalog, Message
 
-TOKEN = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")  # the tokens that find candidates (FTS5's `ascii` tokenizer splits the same way)
+SCORE_TOKEN = re.compile(r"\w+|[^\w\s]")  # the tokens compared when scoring a candidate
 MEMORY_THRESHOLD = 0.7  # a pre-filled suggestion must be close; the translator reviews it as fuzzy
 QUERY_TOKENS = 8  # how many of the query's rarest tokens look up candidates
-CANDIDATES = 12  # how many candidates are scored exactly
+POSTINGS = 5_000  # how many postings one query reads at most (common words add little)
+PAIRED = 4  # the rarest words also find candidates holding two of them at once
+PRESELECTED = 64  # how many candidates (by weighted votes of rare words) are compared word by word
+CANDIDATES = 12  # how many of those (most words in common) are scored exactly
+SCHEMA = "memory-3"  # bump when the tables or the tokenisation change: old files are rebuilt
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS catalogs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS units(path TEXT NOT NULL, position INTEGER NOT NULL, text INTEGER NOT NULL,
+                                 msgctxt TEXT, msgstr TEXT NOT NULL, PRIMARY KEY(path, position)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS units_text ON units(text);
+CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, msgid TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(tokens, content='', detail=none, tokenize='ascii');
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, texts INTEGER NOT NULL) WITHOUT ROWID;
+"""
 
 
 @dataclass(frozen=True)
@@ -27,55 +59,218 @@ class Remembered:
     msgstr: str
 
 
-@dataclass(frozen=True)
+def remembered(catalog: Catalog) -> tuple[Remembered, ...]:
+    """What a catalog gives the memory: its translated (not fuzzy, not obsolete) singular units."""
+    return tuple(Remembered(m.msgctxt, m.msgid, m.msgstr) for m in catalog.messages
+                 if m.translated and m.msgid and m.msgid_plural is None)
+
+
+def text_id(msgid: str) -> int:
+    """A text's id: 63 bits of its hash, the same in every run (a collision is ~1e-9 at 200,000 texts)."""
+    return int.from_bytes(hashlib.blake2b(msgid.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def _words(text: str) -> list[str]:
+    return sorted({t.lower() for t in WORD.findall(text)})
+
+
 class TranslationMemory:
-    entries: tuple[Remembered, ...]
-    by_key: Mapping[tuple[str | None, str], str] = field(repr=False)
-    index: Mapping[str, tuple[int, ...]] = field(repr=False)
+    """One language's memory, in the SQLite file `path` (":memory:" for one in RAM).
+
+    The connection opens on first use, so a memory handed to forked workers opens one per process."""
+
+    def __init__(self, path: Path | str, readonly: bool = False):
+        self.path = str(path)
+        self.readonly = readonly
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            if self.readonly:
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60, isolation_level=None)
+            else:
+                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses no work (kill -9 is safe)
+                db.execute("PRAGMA cache_size=-32000")
+                db.executescript(_TABLES)
+            self._db = db
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # --- what it was read from -----------------------------------------------------------------------
+
+    def version(self) -> str | None:
+        row = self._connect().execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return row[0] if row else None
+
+    def set_version(self, version: str) -> None:
+        self._connect().execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (version,))
+
+    def stamps(self) -> dict[str, str]:
+        """Catalog path → the stamp it had when its units were remembered."""
+        return dict(self._connect().execute("SELECT path, stamp FROM catalogs"))
+
+    def size(self) -> int:
+        return self._connect().execute("SELECT count(*) FROM texts").fetchone()[0]
+
+    def update(self, catalogs: Mapping[str, tuple[str, Sequence[Remembered]]], removed: Iterable[str] = ()) -> None:
+        """Remember each given catalog (path → (stamp, its units)) in place of what it held before,
+        and forget the removed ones, in one transaction."""
+        db = self._connect()
+        paths = list(catalogs) + [p for p in removed if p not in catalogs]
+        if not paths:
+            return
+        db.execute("BEGIN")
+        try:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped(id INTEGER PRIMARY KEY)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS incoming(id INTEGER PRIMARY KEY, msgid TEXT, words TEXT)")
+            for path in paths:
+                db.execute("INSERT OR IGNORE INTO dropped SELECT text FROM units WHERE path = ?", (path,))
+            db.executemany("DELETE FROM units WHERE path = ?", ((p,) for p in paths))
+            db.executemany("DELETE FROM catalogs WHERE path = ?", ((p,) for p in paths))
+            rows, texts = [], {}
+            for path, (stamp, units) in catalogs.items():
+                for position, unit in enumerate(units):
+                    identity = texts.setdefault(unit.msgid, text_id(unit.msgid))
+                    rows.append((path, position, identity, unit.msgctxt, unit.msgstr))
+            db.executemany("INSERT OR IGNORE INTO incoming(id, msgid, words) VALUES (?, ?, ?)",
+                           ((identity, msgid, " ".join(_words(msgid))) for msgid, identity in texts.items()))
+            added = db.execute("SELECT id, words FROM incoming WHERE id NOT IN (SELECT id FROM texts)").fetchall()
+            db.executemany("INSERT INTO words(rowid, tokens) VALUES (?, ?)", added)
+            db.execute("INSERT OR IGNORE INTO texts(id, msgid) SELECT id, msgid FROM incoming")
+            db.executemany("INSERT INTO units(path, position, text, msgctxt, msgstr) VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO catalogs(path, stamp) VALUES (?, ?)",
+                           ((path, stamp) for path, (stamp, _) in catalogs.items()))
+            unused = db.execute("SELECT id, msgid FROM texts WHERE id IN (SELECT id FROM dropped) "
+                                "AND NOT EXISTS (SELECT 1 FROM units WHERE text = texts.id)").fetchall()
+            gone = [(identity, " ".join(_words(msgid))) for identity, msgid in unused]
+            db.executemany("INSERT INTO words(words, rowid, tokens) VALUES ('delete', ?, ?)", gone)
+            _count_terms(db, added, gone)
+            db.executemany("DELETE FROM texts WHERE id = ?", ((identity,) for identity, _ in unused))
+            db.execute("DELETE FROM dropped")
+            db.execute("DELETE FROM incoming")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    # --- lookups ----------------------------------------------------------------------------------------
 
     def exact(self, msgctxt: str | None, msgid: str) -> str | None:
-        return self.by_key.get((msgctxt, msgid))
+        """The translation of exactly this unit (the first in catalog path order), or None."""
+        row = self._connect().execute(
+            "SELECT units.msgstr FROM units JOIN texts ON texts.id = units.text "
+            "WHERE units.text = ? AND units.msgctxt IS ? AND texts.msgid = ? "
+            "ORDER BY units.path, units.position LIMIT 1", (text_id(msgid), msgctxt, msgid)).fetchone()
+        return row[0] if row else None
 
     def closest(self, msgid: str) -> Remembered | None:
-        """The remembered unit most similar to `msgid` (ratio ≥ MEMORY_THRESHOLD), or None."""
-        tokens = set(_tokens(msgid))
-        known = sorted((t for t in tokens if t in self.index), key=lambda t: len(self.index[t]))
-        votes: Counter[int] = Counter()
-        for token in known[:QUERY_TOKENS]:
-            votes.update(self.index[token])
-        best, best_score = None, MEMORY_THRESHOLD
-        for position, _ in votes.most_common(CANDIDATES):
-            candidate = self.entries[position]
-            matcher = SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
-            if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-                continue
-            score = matcher.ratio()
-            if score > best_score or (score == best_score and best is None):
-                best, best_score = candidate, score
-        return best
+        """The remembered unit most similar to `msgid` (score ≥ MEMORY_THRESHOLD), or None."""
+        db = self._connect()
+        words = _words(msgid)
+        if not words:
+            return None
+        frequency = dict(db.execute(f"SELECT term, texts FROM terms WHERE term IN ({','.join('?' * len(words))})",
+                                    words))
+        rarest = sorted(frequency, key=lambda t: (frequency[t], t))[:QUERY_TOKENS]
+        votes: dict[int, float] = {}
+        read = 0
+        for token in rarest:  # a rare word says more than a common one: weight 1/√(texts holding it)
+            if read and read + frequency[token] > POSTINGS:
+                break
+            weight = frequency[token] ** -0.5
+            for (identity,) in db.execute("SELECT rowid FROM words WHERE words MATCH ? LIMIT ?",
+                                          (f'"{token}"', POSTINGS)):
+                votes[identity] = votes.get(identity, 0.0) + weight
+            read += frequency[token]
+        for first, second in itertools.combinations(rarest[:PAIRED], 2):  # common words, taken two at a time
+            if frequency[first] + frequency[second] <= POSTINGS:
+                continue  # both were read one by one
+            weight = frequency[first] ** -0.5 + frequency[second] ** -0.5
+            for (identity,) in db.execute("SELECT rowid FROM words WHERE words MATCH ? LIMIT ?",
+                                          (f'"{first}" AND "{second}"', POSTINGS)):
+                votes[identity] = votes.get(identity, 0.0) + weight
+        ranked = heapq.nsmallest(PRESELECTED, votes, key=lambda identity: (-votes[identity], identity))
+        if not ranked:
+            return None
+        found = db.execute(f"SELECT id, msgid FROM texts WHERE id IN ({','.join('?' * len(ranked))})", ranked)
+        query = set(words)
+        shared = []
+        for identity, text in found:  # Dice coefficient of the word sets
+            other = {t.lower() for t in WORD.findall(text)}
+            shared.append((-len(query & other) / (len(query) + len(other)), identity, text))
+        shared = sorted(shared)[:CANDIDATES]
+        best = _best_match(msgid, ((identity, text) for _, identity, text in shared))
+        if best is None:
+            return None
+        row = db.execute("SELECT msgctxt, msgstr FROM units WHERE text = ? ORDER BY path, position LIMIT 1",
+                         (best[0],)).fetchone()
+        return Remembered(row[0], best[1], row[1])
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.lower() for t in TOKEN.findall(text)]
+def _count_terms(db: sqlite3.Connection, added: list[tuple[int, str]], gone: list[tuple[int, str]]) -> None:
+    """Keep `terms` (how many texts hold each word) in step with the texts added and removed."""
+    counts: Counter[str] = Counter()
+    for _, words in added:
+        counts.update(words.split())
+    for _, words in gone:
+        counts.subtract(words.split())
+    db.executemany("INSERT INTO terms(term, texts) VALUES (?, ?) "
+                   "ON CONFLICT(term) DO UPDATE SET texts = texts + excluded.texts",
+                   ((term, count) for term, count in counts.items() if count))
+    db.execute("DELETE FROM terms WHERE texts <= 0")
+
+
+def _best_match(msgid: str, candidates: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
+    """The candidate (id, text) with the highest similarity ≥ MEMORY_THRESHOLD (ties: the first)."""
+    query = SCORE_TOKEN.findall(msgid)
+    best, best_score = None, MEMORY_THRESHOLD
+    for identity, text in candidates:
+        tokens = SCORE_TOKEN.findall(text)
+        total = len(query) + len(tokens)
+        if not total or 2 * min(len(query), len(tokens)) / total < best_score:
+            continue
+        matcher = SequenceMatcher(None, query, tokens, autojunk=False)
+        if matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and best is None):
+            best, best_score = (identity, text), score
+    return best
 
 
 def build_memory(messages: Iterable[Message]) -> TranslationMemory:
-    """A memory of every translated (not fuzzy, not obsolete) singular message given."""
-    by_key: dict[tuple[str | None, str], str] = {}
-    for message in messages:
-        if message.translated and message.msgid and message.msgid_plural is None:
-            by_key.setdefault(message.key, message.msgstr)
-    entries = tuple(Remembered(ctxt, msgid, msgstr) for (ctxt, msgid), msgstr in by_key.items())
-    postings: dict[str, list[int]] = {}
-    for position, entry in enumerate(entries):
-        for token in set(_tokens(entry.msgid)):
-            postings.setdefault(token, []).append(position)
-    index = {token: tuple(positions) for token, positions in postings.items()}
-    return TranslationMemory(entries=entries, by_key=by_key, index=index)
+    """A memory in RAM of every translated (not fuzzy, not obsolete) singular message given."""
+    memory = TranslationMemory(":memory:")
+    units = remembered(Catalog(header=None, messages=tuple(messages)))
+    memory.update({"": ("", units)})
+    return memory
+
+
+def open_memory(path: Path, version: str) -> TranslationMemory:
+    """The memory file at `path`, emptied when it was written by another version or is unreadable
+    (it is a cache: it can always be rebuilt from the catalogs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    memory = TranslationMemory(path)
+    try:
+        if memory.version() == f"{SCHEMA} {version}":
+            return memory
+    except sqlite3.DatabaseError:
+        pass
+    memory.close()
+    for stale in (path, path.with_name(path.name + "-journal")):
+        stale.unlink(missing_ok=True)
+    memory = TranslationMemory(path)
+    memory.set_version(f"{SCHEMA} {version}")
+    return memory
 
 
 class LazyMemory:
-    """A memory built on first use: an extraction where no new unit needs it reads no catalogs."""
+    """A memory made on first use (kept for callers that build one in RAM only when needed)."""
 
     def __init__(self, load: Callable[[], TranslationMemory]):
         self._load = load

@@ -39,6 +39,7 @@ def to_latin_digits(text: str) -> str:
 
 # A run of digits with `,` / `.` between digit groups. Khmer digits are mapped to Latin first.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*", re.ASCII)
+_ANY_DIGITS_NUMBER = re.compile(r"[0-9០-៩]+(?:[.,][0-9០-៩]+)*")  # _NUMBER before the digits are mapped
 
 
 def _canonical_numbers(token: str) -> list[str]:
@@ -87,8 +88,8 @@ def numbers_in(text: str) -> tuple[str, ...]:
     `numbers_in("1,800 km") == numbers_in("១៨០០ គ.ម") == ("1800",)`. Leading zeros are kept.
     """
     out: list[str] = []
-    for m in _NUMBER.finditer(to_latin_digits(text)):
-        out.extend(_canonical_numbers(m.group(0)))
+    for m in _ANY_DIGITS_NUMBER.finditer(text):
+        out.extend(_canonical_numbers(to_latin_digits(m.group(0))))
     return tuple(out)
 
 
@@ -106,9 +107,12 @@ _NOT_PROSE = re.compile(
 )
 
 
-def _is_khmer_char(ch: str) -> bool:
-    o = ord(ch)
-    return 0x1780 <= o <= 0x17FF or 0x19E0 <= o <= 0x19FF
+# The letters and combining marks of the Khmer blocks (what khmer_ratio counts as Khmer).
+_KHMER_LETTER = re.compile("[" + "".join(
+    re.escape(chr(code)) for code in (*range(0x1780, 0x1800), *range(0x19E0, 0x1A00))
+    if unicodedata.category(chr(code))[0] in "LM") + "]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_ASCII_OR_KHMER = re.compile("[\x00-\x7f\u1780-\u17ff\u19e0-\u19ff]+")
 
 
 def khmer_ratio(text: str) -> float:
@@ -118,15 +122,10 @@ def khmer_ratio(text: str) -> float:
     punctuation and spaces do not count. A string with no letters at all gives 0.0.
     """
     prose = _NOT_PROSE.sub(" ", text)
-    khmer = other = 0
-    for ch in prose:
-        cat = unicodedata.category(ch)
-        if cat[0] not in "LM":
-            continue
-        if _is_khmer_char(ch):
-            khmer += 1
-        else:
-            other += 1
+    khmer = _KHMER_LETTER.subn("", prose)[1]
+    other = _ASCII_LETTER.subn("", prose)[1]
+    if not prose.isascii():  # other scripts' letters, one by one (Khmer and ASCII are counted)
+        other += sum(1 for ch in _ASCII_OR_KHMER.sub("", prose) if unicodedata.category(ch)[0] in "LM")
     total = khmer + other
     return khmer / total if total else 0.0
 

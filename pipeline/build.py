@@ -3,7 +3,6 @@ that touches the project's files (besides `files`, which it uses to write)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -17,10 +16,9 @@ from pipeline import words
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import read_json, replace_tree, stamp, write_json_atomic, write_text_atomic
+from pipeline.files import write_text_atomic
 from pipeline.checks import check_catalog
 from pipeline.model import Catalog, Diagnostic, Message
-from pipeline.parallel import map_in_order
 from pipeline.po import decode_po, parse_po
 from pipeline.segment import Segment
 
@@ -184,135 +182,6 @@ def ui_paths(config: Config) -> tuple[Path, dict[str, Path]]:
                  for lang in config.languages if lang != config.default_language}
 
 
-# --- the site ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    out: str
-    pages: int
-    assets: int
-    held_back: tuple
-    findings: tuple[Diagnostic, ...]  # translation findings (errors held their page back) and warnings
-    markdown_files: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.findings if d.severity == "error")
-
-
-def build_site(config: Config, out: Path, options, markdown_out: Path | None = None,
-               strict: bool = False, progress: Progress = _no_progress, jobs: int = 1) -> BuildReport:
-    """Read everything, plan every page, then swap the finished tree into place.
-
-    When no input changed since the last build into the same folders (same files, sizes and
-    modification times, same options) and the output trees are the ones that build left, the
-    build is skipped and its report repeated. The cache in .cache/ is safe to delete."""
-    cache_path = config.root / ".cache" / "pipeline" / "build.json"
-    fingerprint = _build_fingerprint(config, options, out, markdown_out, strict)
-    cached = read_json(cache_path)
-    outputs = [p for p in (out, markdown_out) if p is not None]
-    if cached.get("fingerprint") == fingerprint and cached.get("trees") == [stamp(p) for p in outputs]:
-        return _report_from_json(cached["report"])
-    report = _build_site(config, out, options, markdown_out, strict, progress, jobs)
-    write_json_atomic(cache_path, {"fingerprint": fingerprint, "trees": [stamp(p) for p in outputs],
-                                   "report": dataclasses.asdict(report)})
-    return report
-
-
-def _build_fingerprint(config: Config, options, out: Path, markdown_out: Path | None, strict: bool) -> str:
-    """Everything a build reads, as names, sizes and modification times, plus its settings."""
-    digest = hashlib.sha256(f"{code_fingerprint()}\n{config!r}\n{options!r}\n{out}\n{markdown_out}\n{strict}".encode())
-    folders = {config.content_dir, config.asset_root, config.locale_dir, config.templates_dir}
-    for folder in sorted(folders):
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            digest.update(f"{path}\0{stamp(path)}\n".encode())
-    return digest.hexdigest()
-
-
-def _report_from_json(data: dict) -> BuildReport:
-    from pipeline.site import HeldBack
-
-    return BuildReport(out=data["out"], pages=data["pages"], assets=data["assets"],
-                       held_back=tuple(HeldBack(**h) for h in data["held_back"]),
-                       findings=tuple(Diagnostic(**d) for d in data["findings"]),
-                       markdown_files=data["markdown_files"])
-
-
-def _build_site(config: Config, out: Path, options, markdown_out: Path | None, strict: bool,
-                progress: Progress, jobs: int) -> BuildReport:
-    from pipeline import site
-    from pipeline.content import check_front_matter, raise_if_errors
-    from pipeline.export import export_markdown
-
-    articles = load_articles(config)
-    raise_if_errors(tuple(d for a in articles
-                          for d in check_front_matter(a, config.collection(a.collection).required)))
-    progress("read", 0, len(articles))
-    read = map_in_order(_read_article, articles, config, jobs)
-    progress("read", len(articles), len(articles))
-    sources = tuple(source for source, _, _ in read)
-    translations = {key: value for _, found, _ in read for key, value in found.items()}
-    findings = {key: value for _, _, checked in read for key, value in checked.items()}
-    errors = [d for found in findings.values() for d in found if d.severity == "error"]
-    if errors and strict:
-        raise PipelineError(errors)
-    blocked = {page: _hold_reason(found) for page, found in findings.items()
-               if any(d.severity == "error" for d in found)}
-    ui = _ui_translations(config)
-    plan, problems = site.plan_site(config, sources, translations, ui, options,
-                                    exists=Path.is_file, resolve=Path.resolve, blocked=blocked, jobs=jobs)
-    if problems:
-        raise PipelineError(problems)
-    files = dict(plan.files)
-    for path in sorted((config.templates_dir / "static").rglob("*")):
-        if path.is_file():
-            files["static/" + path.relative_to(config.templates_dir / "static").as_posix()] = path.read_bytes()
-    for relative, source in plan.assets.items():
-        files[relative] = source.read_bytes()
-    noted: list[Diagnostic] = [d for found in findings.values() for d in found]
-    exported = {}
-    if markdown_out is not None:
-        by_id = {s.article.id: s for s in sources}
-        for article_id, lang in plan.published:
-            source = by_id[article_id]
-            found = {} if lang == source.article.lang else translations[(article_id, lang)]
-            text, notes = export_markdown(source.article, source.document, source.segments, found)
-            exported[f"{lang}/{article_id}.md"] = text.encode("utf-8")
-            noted.extend(notes)
-    replace_tree(out, files)
-    if markdown_out is not None:
-        replace_tree(markdown_out, exported)
-    return BuildReport(out=config.relative(out), pages=len(plan.files), assets=len(plan.assets),
-                       held_back=plan.held_back, findings=tuple(noted), markdown_files=len(exported))
-
-
-def _read_article(config: Config, article: Article):
-    """One article parsed, with its usable translations and the findings of its catalogs, each
-    keyed by (article id, lang). Runs in a worker process when building with several jobs."""
-    from pipeline.site import prepare
-
-    found, findings = {}, {}
-    for lang in target_languages(config, article):
-        path = catalog_path(config, lang, article.id)
-        try:
-            cat = read_catalog(config, path)
-        except PipelineError as error:
-            findings[(article.id, lang)] = error.diagnostics
-            continue
-        if cat is not None:
-            found[(article.id, lang)] = catalogs.translations(cat)
-            checked = check_catalog(cat, config.relative(path), lang, config.languages)
-            if checked:
-                findings[(article.id, lang)] = checked
-    return prepare(config, article), found, findings
-
-
-def _hold_reason(found: tuple[Diagnostic, ...]) -> str:
-    errors = [d for d in found if d.severity == "error"]
-    return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
-
-
 def check_project(config: Config) -> tuple[Diagnostic, ...]:
     """Everything `pipeline check` reports: articles, front matter, every catalog and translation."""
     from pipeline.content import check_front_matter
@@ -341,7 +210,7 @@ def check_project(config: Config) -> tuple[Diagnostic, ...]:
     return tuple(problems)
 
 
-def _ui_translations(config: Config) -> dict[str, dict[str, str]]:
+def ui_translations(config: Config) -> dict[str, dict[str, str]]:
     _, paths = ui_paths(config)
     result = {}
     for lang, path in paths.items():

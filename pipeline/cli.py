@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pipeline import __version__, build, extraction
+from pipeline import __version__, build, extraction, publish
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
 from pipeline.parallel import default_jobs
@@ -178,7 +178,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
             if any(_is_inside(p, current.content_dir) for p in changed):
                 extraction.extract(current)
             options = BuildOptions(today=dt.date.today(), drafts=True, min_translated=0)
-            build.build_site(current, out, options)
+            publish.build_site(current, out, options)
             state.publish(())
             if not args.quiet:
                 print(f"rebuilt ({len(changed)} file(s) changed)" if changed else "built", flush=True)
@@ -258,7 +258,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     )
     out = (args.out or config.site_dir).resolve()
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
-    report = build.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
+    report = publish.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
                               progress=_ProgressBar(args), jobs=jobs)
     if args.json:
         print(json.dumps({

@@ -1,4 +1,5 @@
-"""File writing that never leaves a torn file: write beside the target, fsync, rename."""
+"""File writing that never leaves a torn file (write beside the target, fsync, rename), output trees
+swapped in whole, and cheap change detection (stamps of every file under a folder)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,25 @@ import fcntl
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: readers see the old file or the new one."""
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace `path` with `data` in one step: readers see the old file or the new one. A cache,
+    which is only a shortcut, can skip waiting for the disk (`durable=False`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -104,3 +108,145 @@ def stamp(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+# --- change detection ---------------------------------------------------------------------------------
+
+Stamp = tuple[int, int, int]  # size, modification time (ns), inode
+
+
+def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) -> tuple[dict[str, Stamp], dict[str, str]]:
+    """Every file under `root` (absolute path → stamp of what it points to), walked with os.scandir,
+    and the symbolic links met (path → target): what resolving paths depends on. Links to folders
+    are not followed, links to missing files are left out, names for which `skip` is true are not
+    visited."""
+    found: dict[str, Stamp] = {}
+    links: dict[str, str] = {}
+    pending = [str(root)]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if skip(entry.name):
+                    continue
+                if entry.is_symlink():
+                    links[entry.path] = os.readlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                found[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return found, links
+
+
+# --- output trees updated by difference --------------------------------------------------------------
+
+Manifest = dict[str, str]  # relative posix path → digest of the file's content
+
+
+@contextmanager
+def tree_lock(out: Path) -> Iterator[None]:
+    """Held for a whole build into `out`: a second build waits, then sees the first one's result."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class TreeUpdate:
+    """Brings a tree that nobody reads to the wanted content, then swaps it with the live one.
+
+    The tree worked on is the spare that the previous build retired (when its content is known
+    for sure), or else a fresh folder. Only files whose digest differs are written; unchanged files
+    the spare lacks are hard-linked from the live tree. Files are never changed in place, so live
+    and spare may share them. A marker file says the spare is being worked on: a build killed
+    midway leaves it, and the next build does not trust that spare."""
+
+    MARKER = ".pipeline-incomplete"
+
+    def __init__(self, out: Path, live: Manifest | None, spare: Manifest | None):
+        self.out = out.resolve()
+        self.spare_path = self.out.with_name(f".{self.out.name}.spare")
+        self.live = live or {}
+        for stale in self.out.parent.glob(f".{self.out.name}.new-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        if spare is not None and self.spare_path.is_dir() and not (self.spare_path / self.MARKER).exists():
+            self.root, self.have = self.spare_path, dict(spare)
+        else:
+            self.root, self.have = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)), {}
+            self.root.chmod(0o755)
+        (self.root / self.MARKER).touch()
+        self.wanted: Manifest = {}
+
+    def put(self, relative: str, digest: str, data: bytes | Path) -> None:
+        """The file `relative` must hold `data` (bytes, or a file to copy), whose digest is given."""
+        if self.keep(relative, digest):
+            return
+        self.wanted[relative] = digest
+        target = self._clear(relative)
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+        target.chmod(0o644)
+        self.have[relative] = digest
+
+    def keep(self, relative: str, digest: str) -> bool:
+        """The file must hold what the live tree holds under the same digest; False when it does not."""
+        if self.have.get(relative) == digest:
+            self.wanted[relative] = digest
+            return True
+        if self.live.get(relative) != digest:
+            return False
+        target = self._clear(relative)
+        try:
+            os.link(self.out / relative, target)
+        except OSError:
+            shutil.copyfile(self.out / relative, target)
+        self.wanted[relative] = self.have[relative] = digest
+        return True
+
+    def finish(self) -> tuple[Manifest, Manifest | None]:
+        """Remove what is not wanted and swap the tree in; (live manifest, spare manifest) after."""
+        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
+            (self.root / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.root, relative)
+        (self.root / self.MARKER).unlink()
+        if not self.out.exists():
+            os.rename(self.root, self.out)
+            return self.wanted, None
+        _exchange(self.root, self.out)
+        if self.root != self.spare_path:  # a fresh folder now holds the old live tree: it becomes the spare
+            shutil.rmtree(self.spare_path, ignore_errors=True)
+            os.rename(self.root, self.spare_path)
+        return self.wanted, self.live if self.live else None
+
+    def abandon(self) -> None:
+        """The build failed: leave the live tree alone, drop a fresh folder (a spare keeps its marker)."""
+        if self.root != self.spare_path:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def _clear(self, relative: str) -> Path:
+        target = self.root / relative
+        if relative in self.have or target.is_file():
+            target.unlink(missing_ok=True)
+        elif not target.parent.is_dir():
+            target.parent.mkdir(parents=True, mode=0o755, exist_ok=True)
+        return target
+
+
+def _remove_empty_parents(root: Path, relative: str) -> None:
+    folder = (root / relative).parent
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -29,12 +29,19 @@ def default_jobs() -> int:
 def map_in_order(function: Callable[[object, Item], Result], items: Sequence[Item], context: object,
                  jobs: int) -> list[Result]:
     """[function(context, item) for item in items], spread over `jobs` processes."""
+    return list(imap_in_order(function, items, context, jobs))
+
+
+def imap_in_order(function: Callable[[object, Item], Result], items: Sequence[Item], context: object,
+                  jobs: int) -> Iterator[Result]:
+    """The same results one by one, as they arrive, so that the caller can write each away."""
     if jobs <= 1 or len(items) < 4 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(context, item) for item in items]
-    chunk = max(1, len(items) // (jobs * 8))
+        yield from (function(context, item) for item in items)
+        return
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=_receive, initargs=(function, context, items)) as pool:
-        return list(pool.map(_run, range(len(items)), chunksize=chunk))
+        yield from pool.map(_run, range(len(items)), chunksize=chunk)
 
 
 def _receive(function: Callable, context: object, items: Sequence) -> None:

@@ -1,7 +1,8 @@
 """The published site as values: which pages exist, their URLs, pairs, assets and templates' data.
 
-Takes parsed articles and translations, returns every output file's bytes and the assets to copy.
-No file I/O except asking whether an asset exists (through the `exists` callable given)."""
+Takes parsed articles and translations, returns every output file's bytes and the assets to copy,
+with what each article's pages depended on (so that `publish` can reuse them while that holds).
+No file I/O except asking about image files through the `lookup` and `resolve` callables given."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from pipeline.content import Article
 from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic
-from pipeline.parallel import map_in_order
 from pipeline.segment import Segment, segments as find_segments
 from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
@@ -56,14 +56,6 @@ class HeldBack:
     reason: str
 
 
-@dataclass(frozen=True)
-class SitePlan:
-    files: Mapping[str, bytes]  # output path (posix, relative to the site root) → content
-    assets: Mapping[str, Path]  # output path → source file to copy
-    held_back: tuple[HeldBack, ...]
-    published: tuple[tuple[str, str], ...]  # (article id, lang) of every article page
-
-
 def is_site_local(url: str) -> bool:
     """A URL that points into this site (not another scheme or host, not a bare `#fragment`)."""
     return bool(url) and not url.startswith("#") and not _EXTERNAL.match(url)
@@ -75,7 +67,7 @@ def prepare(config: Config, article: Article) -> SourceArticle:
     return SourceArticle(article, document, units)
 
 
-def is_visible(article: Article, options: BuildOptions) -> bool:
+def is_visible(article: Article | ArticleFacts, options: BuildOptions) -> bool:
     """Drafts and articles dated in the future wait, unless --drafts."""
     if options.drafts:
         return True
@@ -90,47 +82,82 @@ def page_url(lang: str, article_id: str) -> str:
 # --- choosing what is published --------------------------------------------------------------------
 
 
-def availability(sources: tuple[SourceArticle, ...], config: Config,
-                 translations: Mapping[tuple[str, str], Mapping[Key, str]],
-                 options: BuildOptions, blocked: Mapping[tuple[str, str], str]) -> tuple[set[tuple[str, str]], list[HeldBack]]:
+@dataclass(frozen=True)
+class Coverage:
+    """How far one article is translated into one language."""
+
+    lang: str
+    catalog: bool  # a catalog exists and could be read
+    done: int  # distinct units with a usable translation
+    blocked: str | None = None  # why failing translations hold the page back
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What deciding which pages exist needs to know about one article (its source and catalogs)."""
+
+    id: str
+    path: str
+    lang: str
+    collection: str
+    date: dt.date | None
+    draft: bool
+    units: int  # distinct translatable units
+    coverage: tuple[Coverage, ...]  # one per target language
+    findings: tuple[Diagnostic, ...]  # of its catalogs: errors (they block a page) and warnings
+
+
+def availability(facts: tuple[ArticleFacts, ...], options: BuildOptions) -> tuple[set[tuple[str, str]], list[HeldBack]]:
     """Which (article, language) pages are published, and why the others are held back."""
     published, held = set(), []
-    for source in sources:
-        article = source.article
+    for article in facts:
         published.add((article.id, article.lang))
-        keys = source.keys
-        for lang in config.languages:
-            if lang == article.lang:
-                continue
-            found = translations.get((article.id, lang))
-            if (article.id, lang) in blocked:
-                held.append(HeldBack(article.id, lang, blocked[(article.id, lang)]))
-                continue
-            if found is None:
-                held.append(HeldBack(article.id, lang, "no catalog yet (run `pipeline extract`)"))
-                continue
-            done = sum(1 for k in keys if k in found)
-            percent = 100.0 if not keys else 100.0 * done / len(keys)
-            if percent + 1e-9 < options.min_translated:
-                held.append(HeldBack(article.id, lang, f"{percent:.0f}% translated ({done}/{len(keys)} units), "
-                                                       f"below the {options.min_translated:g}% threshold"))
+        for cover in article.coverage:
+            reason = _hold_reason(article, cover, options)
+            if reason:
+                held.append(HeldBack(article.id, cover.lang, reason))
             else:
-                published.add((article.id, lang))
+                published.add((article.id, cover.lang))
     return published, held
+
+
+def _hold_reason(article: ArticleFacts, cover: Coverage, options: BuildOptions) -> str | None:
+    if cover.blocked:
+        return cover.blocked
+    if not cover.catalog:
+        return "no catalog yet (run `pipeline extract`)"
+    percent = 100.0 if not article.units else 100.0 * cover.done / article.units
+    if percent + 1e-9 < options.min_translated:
+        return (f"{percent:.0f}% translated ({cover.done}/{article.units} units), "
+                f"below the {options.min_translated:g}% threshold")
+    return None
+
+
+def published_languages(published: set[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Article id → the languages it is published in, sorted."""
+    found: dict[str, list[str]] = {}
+    for article_id, lang in sorted(published):
+        found.setdefault(article_id, []).append(lang)
+    return {article_id: tuple(langs) for article_id, langs in found.items()}
 
 
 # --- URLs of links and images ------------------------------------------------------------------------
 
 
+FileState = tuple  # what `lookup` says about a file (size, modification time, inode); None when missing
+
+
 @dataclass
 class AssetCollector:
-    """Resolves image paths of one page and remembers which files the site must copy."""
+    """Resolves image paths of one article's pages, remembers which files the site must copy and
+    every file it looked at (with what it found), so a cached page can be checked later."""
 
     config: Config
-    exists: Callable[[Path], bool]
+    lookup: Callable[[Path], FileState | None]
     resolve: Callable[[Path], Path]
     assets: dict[str, Path] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    seen: dict[str, FileState | None] = field(default_factory=dict)
 
     def url_for(self, article: Article, lang: str, url: str) -> str:
         if not is_site_local(url):
@@ -150,15 +177,20 @@ class AssetCollector:
         if not any(real.is_relative_to(root) for root in (content_root, asset_root)):
             self._problem(article, url, f"image path {url!r} leaves the content folder")
             return url
-        if not self.exists(real):
+        if not self._exists(real):
             self._problem(article, url, f"image {url!r} not found (looked for {self.config.relative(candidate)})")
             return url
         variant = real.with_name(f"{real.stem}.{lang}{real.suffix}")
-        if self.exists(variant) and self.resolve(variant).is_relative_to(real.parent):
+        if self._exists(variant) and self.resolve(variant).is_relative_to(real.parent):
             real = variant
         relative = real.relative_to(asset_root if real.is_relative_to(asset_root) else content_root).as_posix()
         self.assets[relative] = real
         return "/" + quote(relative)
+
+    def _exists(self, path: Path) -> bool:
+        state = self.lookup(path)
+        self.seen[str(path)] = state
+        return state is not None
 
     def _problem(self, article: Article, url: str, message: str) -> None:
         line = _line_of(article, url)
@@ -171,33 +203,52 @@ def _line_of(article: Article, needle: str) -> int:
     return article.text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
-def link_for(article: Article, lang: str, url: str, published: set[tuple[str, str]],
-             ids: Mapping[str, str]) -> str:
-    """A link to another article (relative `.md` path or site path) points at the page in `lang`,
-    or at the page in the linked article's own language when no `lang` page is published."""
+@dataclass(frozen=True)
+class Links:
+    """What links between articles resolve against: the ids and every article's published languages."""
+
+    languages: tuple[str, ...]
+    ids: Mapping[str, str]  # lower-case id → id
+    published: Mapping[str, tuple[str, ...]]  # id → languages it is published in, sorted
+
+    def target(self, target: str) -> tuple[str | None, tuple[str, ...]]:
+        """The article a normalised link target names, and its published languages."""
+        target_id = self.ids.get(target)
+        return target_id, self.published.get(target_id, ()) if target_id else ()
+
+
+def link_target(article_id: str, url: str, languages: tuple[str, ...]) -> str | None:
+    """The lower-case article id a site-local link names if it names one (`../x.md`, `/km/news/x/`),
+    or None for links that cannot point at an article."""
     if not is_site_local(url):
-        return url
-    parts = urlsplit(url)
-    path = unquote(parts.path)
+        return None
+    path = unquote(urlsplit(url).path)
     if path.startswith("/"):
         pieces = [p for p in path.split("/") if p]
-        if pieces and pieces[0] in {lang for _, lang in published}:
+        if pieces and pieces[0] in languages:
             pieces = pieces[1:]
         target = "/".join(pieces)
     else:
-        base = PurePosixPath(article.id).parent
+        base = PurePosixPath(article_id).parent
         target = posixpath.normpath((base / path).as_posix())
     for suffix in (".md", ".markdown", "/index.html", "/"):
         if target.endswith(suffix):
             target = target[: -len(suffix)]
-    target_id = ids.get(target.lower())
+    return target.lower()
+
+
+def link_for(article_id: str, lang: str, url: str, links: Links) -> str:
+    """A link to another article (relative `.md` path or site path) points at the page in `lang`,
+    or at the page in the linked article's own language when no `lang` page is published."""
+    target = link_target(article_id, url, links.languages)
+    target_id, langs = links.target(target) if target is not None else (None, ())
     if target_id is None:
         return url
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if (target_id, lang) in published:
+    fragment = urlsplit(url).fragment
+    fragment = f"#{fragment}" if fragment else ""
+    if lang in langs:
         return page_url(lang, target_id) + fragment
-    own = next((l for (i, l) in sorted(published) if i == target_id), None)
-    return page_url(own, target_id) + fragment if own else url
+    return page_url(langs[0], target_id) + fragment if langs else url
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -243,61 +294,38 @@ def _sort_key(entry: Entry) -> tuple:
     return (-(entry.date.toordinal() if entry.date else 0), entry.id)
 
 
-def plan_site(config: Config, sources: tuple[SourceArticle, ...],
-              translations: Mapping[tuple[str, str], Mapping[Key, str]],
-              ui: Mapping[str, Mapping[str, str]], options: BuildOptions,
-              exists: Callable[[Path], bool], resolve: Callable[[Path], Path],
-              blocked: Mapping[tuple[str, str], str] | None = None,
-              jobs: int = 1) -> tuple[SitePlan, tuple[Diagnostic, ...]]:
-    """Every page of the site. Problems in source articles (missing images…) come back as errors;
-    `blocked` pages (a broken or failing catalog) are held back with the reason given."""
-    visible = tuple(s for s in sources if is_visible(s.article, options))
-    published, held = availability(visible, config, translations, options, blocked or {})
-    ids = {s.article.id.lower(): s.article.id for s in visible}
-    collections = visible_collections(visible)
-    context = _PageWork(config, translations, ui, published, ids, collections, exists, resolve)
-    files: dict[str, bytes] = {}
-    entries: list[Entry] = []
-    assets: dict[str, Path] = {}
-    problems: list[Diagnostic] = []
-    for pages in map_in_order(_article_pages, visible, context, jobs):
-        files.update(pages.files)
-        entries.extend(pages.entries)
-        assets.update(pages.assets)
-        problems.extend(pages.problems)
-    envs = context.environments()
-    entries.sort(key=_sort_key)
-    for lang in config.languages:
-        own = [e for e in entries if e.lang == lang]
-        files.update(_list_pages(config, envs[lang], lang, own, collections))
-        files[f"{lang}/atom.xml"] = render.render(envs[lang], "atom.xml", {
-            "lang": lang, "site": _site(config), "entries": own[:50],
-            "updated": max((e.date for e in own if e.date), default=options.today)}).encode()
-    files["index.html"] = render.render(envs[config.default_language], "root.html", {
-        "lang": config.default_language, "site": _site(config), "languages": config.languages,
-        "collections": collections, "page": _root_page(config)}).encode()
-    not_found = {**_root_page(config), "canonical": None, "alternates": []}
-    files["404.html"] = render.render(envs[config.default_language], "404.html", {
-        "lang": config.default_language, "site": _site(config), "languages": config.languages,
-        "collections": collections, "page": not_found}).encode()
-    files["sitemap.xml"] = render.render(envs[config.default_language], "sitemap.xml", {
-        "site": _site(config), "pairs": _sitemap_pairs(config, entries)}).encode()
-    plan = SitePlan(files=files, assets=dict(sorted(assets.items())),
-                    held_back=tuple(held), published=tuple(sorted(published)))
-    return plan, tuple(problems)
+@dataclass(frozen=True)
+class PagePlan:
+    """One page still to render: its output path, the language and template, and the values it shows."""
+
+    path: str
+    lang: str
+    template: str
+    context: Mapping
+
+
+@dataclass(frozen=True)
+class ArticlePages:
+    """The published pages of one article, and everything they depended on besides its own files."""
+
+    langs: tuple[str, ...]  # languages it was published in
+    files: Mapping[str, bytes]  # output path → page
+    entries: tuple[Entry, ...]
+    assets: Mapping[str, Path]  # output path → image file to copy
+    problems: tuple[Diagnostic, ...]
+    links: Mapping[str, tuple[str | None, tuple[str, ...]]]  # link target → (article id, its languages)
+    seen: Mapping[str, FileState | None]  # image files looked at → what was found
 
 
 @dataclass
-class _PageWork:
-    """What rendering one article's pages needs; shared read-only by every worker."""
+class PageContext:
+    """What rendering an article's pages needs besides the article; shared read-only by workers."""
 
     config: Config
-    translations: Mapping[tuple[str, str], Mapping[Key, str]]
     ui: Mapping[str, Mapping[str, str]]
-    published: set[tuple[str, str]]
-    ids: Mapping[str, str]
+    links: Links
     collections: tuple[str, ...]
-    exists: Callable[[Path], bool]
+    lookup: Callable[[Path], FileState | None]
     resolve: Callable[[Path], Path]
     _envs: dict = field(default_factory=dict)
 
@@ -308,42 +336,68 @@ class _PageWork:
                                                         template_filters()) for lang in self.config.languages})
         return self._envs
 
-
-@dataclass(frozen=True)
-class _ArticlePages:
-    files: dict[str, bytes]
-    entries: list[Entry]
-    assets: dict[str, Path]
-    problems: list[Diagnostic]
+    def render(self, plan: PagePlan) -> bytes:
+        return render.render(self.environments()[plan.lang], plan.template, plan.context).encode()
 
 
-def _article_pages(work: _PageWork, source: SourceArticle) -> _ArticlePages:
-    """Every published language page of one article."""
-    article, config = source.article, work.config
-    assets = AssetCollector(config, work.exists, work.resolve)
-    envs = work.environments()
-    files, entries = {}, []
-    langs = [lang for lang in config.languages if (article.id, lang) in work.published]
+def article_pages(context: PageContext, source: SourceArticle,
+                  translations: Mapping[str, Mapping[Key, str]]) -> ArticlePages:
+    """Every published language page of one article; `translations` has the usable translations of
+    each published language other than the article's own."""
+    article, config = source.article, context.config
+    assets = AssetCollector(config, context.lookup, context.resolve)
+    envs = context.environments()
+    files, entries, links = {}, [], {}
+    langs = context.links.published.get(article.id, ())
     for lang in langs:
-        found = None if lang == article.lang else work.translations[(article.id, lang)]
+        found = None if lang == article.lang else translations[lang]
         result = translate(article, source.document, source.segments, lang, found,
-                           _url_rewriter(article, lang, assets, work.published, work.ids))
+                           _url_rewriter(article, lang, assets, context.links, links))
         entry = _entry(result, assets)
         entries.append(entry)
-        context = _article_context(config, result, entry, langs, work.collections)
-        files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", context).encode()
-    return _ArticlePages(files, entries, assets.assets, assets.problems)
+        page = _article_context(config, result, entry, list(langs), context.collections)
+        files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", page).encode()
+    return ArticlePages(langs, files, tuple(entries), assets.assets, tuple(assets.problems), links, assets.seen)
 
 
-def visible_collections(sources: tuple[SourceArticle, ...]) -> tuple[str, ...]:
-    return tuple(sorted({s.article.collection for s in sources}))
+def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ...],
+                options: BuildOptions) -> list[PagePlan]:
+    """The pages made from every article's entry: lists, feeds, the root and 404 pages, the sitemap.
+    `entries` are those of every published article page."""
+    entries = sorted(entries, key=_sort_key)
+    plans = []
+    for lang in config.languages:
+        own = [e for e in entries if e.lang == lang]
+        plans.extend(_list_pages(config, lang, own, collections))
+        plans.append(PagePlan(f"{lang}/atom.xml", lang, "atom.xml", {
+            "lang": lang, "site": _site(config), "entries": own[:50],
+            "updated": max((e.date for e in own if e.date), default=options.today)}))
+    default = config.default_language
+    plans.append(PagePlan("index.html", default, "root.html", {
+        "lang": default, "site": _site(config), "languages": config.languages,
+        "collections": collections, "page": _root_page(config)}))
+    not_found = {**_root_page(config), "canonical": None, "alternates": []}
+    plans.append(PagePlan("404.html", default, "404.html", {
+        "lang": default, "site": _site(config), "languages": config.languages,
+        "collections": collections, "page": not_found}))
+    plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
+        "site": _site(config), "pairs": _sitemap_pairs(config, entries)}))
+    return plans
 
 
-def _url_rewriter(article: Article, lang: str, assets: AssetCollector, published: set, ids: Mapping[str, str]):
+def visible_collections(facts: tuple[ArticleFacts, ...]) -> tuple[str, ...]:
+    return tuple(sorted({f.collection for f in facts}))
+
+
+def _url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Links,
+                  followed: dict[str, tuple[str | None, tuple[str, ...]]]):
     def rewrite(kind: str, url: str) -> str:
         if kind == "image":
             return assets.url_for(article, lang, url)
-        return link_for(article, lang, url, published, ids)
+        target = link_target(article.id, url, links.languages)
+        if target is not None:
+            followed[target] = links.target(target)
+        return link_for(article.id, lang, url, links)
     return rewrite
 
 
@@ -416,16 +470,16 @@ def _lunar_line(config: Config, article: Article, lang: str) -> dict | None:
             "style": style}
 
 
-def _list_pages(config: Config, env, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> dict[str, bytes]:
-    files = {}
+def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> list[PagePlan]:
+    plans = []
     home_page = {"title": config.site_name, "description": "", "url": f"/{lang}/",
                  "canonical": f"{config.base_url}/{lang}/",
                  "alternates": [(other, f"/{other}/") for other in config.languages],
                  "x_default": f"/{config.default_language}/", "og_locale": og_locale(lang), "og_image": None}
-    files[f"{lang}/index.html"] = render.render(env, "home.html", {
+    plans.append(PagePlan(f"{lang}/index.html", lang, "home.html", {
         "lang": lang, "site": _site(config), "collections": collections, "page": home_page,
         "entries": entries[: config.page_size],
-        "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]}).encode()
+        "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]}))
     for collection in collections:
         own = [e for e in entries if e.collection == collection]
         pages = max(1, -(-len(own) // config.page_size))
@@ -436,15 +490,15 @@ def _list_pages(config: Config, env, lang: str, entries: list[Entry], collection
                     "canonical": config.base_url + url,
                     "alternates": [(other, url.replace(f"/{lang}/", f"/{other}/", 1)) for other in config.languages],
                     "x_default": url.replace(f"/{lang}/", f"/{config.default_language}/", 1)}
-            files[url.lstrip("/") + "index.html"] = render.render(env, "list.html", {
+            plans.append(PagePlan(url.lstrip("/") + "index.html", lang, "list.html", {
                 "lang": lang, "site": _site(config), "collections": collections, "page": page,
                 "collection": collection, "entries": chunk, "number": number, "pages": pages,
                 "previous_url": None if number == 1 else (f"/{lang}/{collection}/" if number == 2 else
                                                           f"/{lang}/{collection}/page/{number - 1}/"),
                 "next_url": None if number == pages else f"/{lang}/{collection}/page/{number + 1}/",
                 "switcher": [(other, page["alternates"][i][1]) for i, other in enumerate(config.languages)
-                             if other != lang]}).encode()
-    return files
+                             if other != lang]}))
+    return plans
 
 
 def _sitemap_pairs(config: Config, entries: list[Entry]) -> list[dict]:

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import build, markdown
+from pipeline import markdown, publish
 from pipeline.config import Config, config_from_table
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
@@ -263,7 +263,7 @@ def _build_with_placeholders(config: Config, out: Path, exported: Path) -> None:
     options = BuildOptions(today=dt.date(2100, 1, 1), drafts=True, min_translated=0)
     for _ in range(3):
         try:
-            build.build_site(config, out, options, markdown_out=exported)
+            publish.build_site(config, out, options, markdown_out=exported)
             return
         except PipelineError as error:
             missing = [re.search(r"looked for (.+)\)$", d.message) for d in error.diagnostics]
@@ -273,7 +273,7 @@ def _build_with_placeholders(config: Config, out: Path, exported: Path) -> None:
                 path = config.root / found.group(1)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(b"")
-    build.build_site(config, out, options, markdown_out=exported)
+    publish.build_site(config, out, options, markdown_out=exported)
 
 
 def measure(corpora: Path | None = None, sets: tuple[str, ...] = tuple(SETS), workdir: Path | None = None

@@ -1,0 +1,561 @@
+"""`pipeline build`: publish the site, redoing only what changed since the last build.
+
+1. Stamp every input file (content/, the catalogs, the templates) in one walk.
+2. Per article, its facts (`site.ArticleFacts`: date, how far each language is translated, the
+   findings of its catalogs), reused while the article file and its catalogs keep their stamps.
+3. Decide which pages are published (`site.availability`).
+4. Per article, its pages, reused while its facts, its published languages, what its links point
+   at and the image files it showed are unchanged and the live site still holds them; otherwise
+   rendered again, several articles at once.
+5. Lists, feeds and the sitemap from every article's entries, each rendered again only when what
+   it shows changed.
+6. The site (and the Markdown export) brought up to date beside the live tree, then swapped in.
+
+The cache (`.cache/pipeline/build.pickle`) only saves work: it is keyed on the pipeline's own code
+and the configuration, and a build without it gives the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from pipeline import build, catalog as catalogs
+from pipeline.build import ARTICLE_SUFFIXES, Progress, _no_progress, catalog_path, code_fingerprint, read_catalog
+from pipeline.checks import check_catalog
+from pipeline.config import Config
+from pipeline.content import check_front_matter, decode_source, parse_article
+from pipeline.errors import PipelineError
+from pipeline.export import export_markdown
+from pipeline.files import (Manifest, Stamp, TreeUpdate, scan_stamps, stamp, tree_lock,
+                            write_atomic)
+from pipeline.model import Diagnostic
+from pipeline.parallel import imap_in_order
+from pipeline.site import (ArticleFacts, ArticlePages, BuildOptions, Coverage, Entry, HeldBack, Links,
+                           PageContext, article_pages, availability, index_pages, is_visible, prepare,
+                           published_languages, visible_collections)
+
+RACY_NS = 100_000_000  # a file changed this close to the build's start may change again unseen
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: str
+    pages: int
+    assets: int
+    held_back: tuple[HeldBack, ...]
+    findings: tuple[Diagnostic, ...]  # translation findings (errors held their page back) and warnings
+    markdown_files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity == "error")
+
+
+# --- what is cached ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagesRecord:
+    """An article's rendered pages as digests, with what they depended on."""
+
+    langs: tuple[str, ...]
+    collections: tuple[str, ...]
+    links: tuple[tuple[str, str | None, tuple[str, ...]], ...]  # link target, article id, its languages
+    seen: tuple[tuple[str, Stamp | None], ...]  # image files looked at
+    files: tuple[tuple[str, str], ...]  # site path → digest
+    entries: tuple[Entry, ...]
+    assets: tuple[tuple[str, str], ...]  # site path → source file
+    exports: tuple[tuple[str, str], ...] | None  # Markdown path → digest; None when not exported
+    notes: tuple[Diagnostic, ...]  # what the Markdown export could not place
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    inputs: tuple | None  # stamps of the article and its catalogs; None when too recent to trust
+    facts: ArticleFacts
+    pages: PagesRecord | None = None
+
+
+@dataclass
+class State:
+    """Everything the last builds left for the next one."""
+
+    facts_key: str = ""
+    pages_key: str = ""
+    articles: dict[str, ArticleRecord] = dataclasses.field(default_factory=dict)
+    indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (inputs, digest)
+    trees: dict[str, dict] = dataclasses.field(default_factory=dict)  # folder → live/spare stamp and manifest
+    packed: dict[str, tuple[ArticleRecord, tuple]] = dataclasses.field(default_factory=dict)  # as read
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """The last build's inputs and output folders, and its report: equal inputs, same report."""
+
+    inputs: str
+    trees: tuple[tuple[str, Stamp | None], ...]
+    report: BuildReport
+
+
+def _cache_folder(config: Config) -> Path:
+    return config.root / ".cache" / "pipeline"
+
+
+def _load(path: Path):
+    """A cache file's value, or None when it is missing, unreadable or written by other code."""
+    try:
+        version, value = pickle.loads(path.read_bytes())
+    except Exception:  # a cache is only a shortcut: any problem reading it means starting afresh
+        return None
+    return value if version == _cache_version() else None
+
+
+def _save(path: Path, value: object) -> None:
+    write_atomic(path, pickle.dumps((_cache_version(), value), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+
+
+def _load_state(config: Config) -> State:
+    found = _load(_cache_folder(config) / "build.pickle")
+    if not isinstance(found, tuple):
+        return State()
+    facts_key, pages_key, articles, indexes, trees = found
+    packed = {k: (_unpack(v), v) for k, v in articles.items()}
+    return State(facts_key, pages_key, {k: record for k, (record, _) in packed.items()}, indexes, trees, packed)
+
+
+def _save_state(config: Config, state: State) -> None:
+    articles = {}
+    for key, record in state.articles.items():
+        read, packed = state.packed.get(key, (None, None))
+        articles[key] = packed if read is record else _pack(record)
+    _save(_cache_folder(config) / "build.pickle", (state.facts_key, state.pages_key, articles, state.indexes, state.trees))
+
+
+# Records are cached as plain tuples: unpickling a tuple is several times faster than a dataclass.
+
+def _fields(record) -> tuple:
+    return tuple(vars(record).values())  # a dataclass's __init__ sets its fields in their order
+
+
+def _pack(record: ArticleRecord) -> tuple:
+    facts, pages = record.facts, record.pages
+    packed_facts = _fields(facts)[:-2] + (tuple(_fields(c) for c in facts.coverage),
+                                          tuple(_fields(d) for d in facts.findings))
+    packed_pages = None if pages is None else _fields(pages)[:5] + (
+        tuple(_fields(e) for e in pages.entries), pages.assets, pages.exports, tuple(_fields(d) for d in pages.notes))
+    return record.inputs, packed_facts, packed_pages
+
+
+def _unpack(packed: tuple) -> ArticleRecord:
+    inputs, facts, pages = packed
+    *head, coverage, findings = facts
+    unpacked_facts = ArticleFacts(*head, tuple(Coverage(*c) for c in coverage), tuple(Diagnostic(*d) for d in findings))
+    if pages is not None:
+        *head, entries, assets, exports, notes = pages
+        pages = PagesRecord(*head, tuple(Entry(*e) for e in entries), assets, exports,
+                            tuple(Diagnostic(*d) for d in notes))
+    return ArticleRecord(inputs, unpacked_facts, pages)
+
+
+def _cache_version() -> str:
+    return f"{code_fingerprint()} {sys.version}"
+
+
+# --- the inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Stamps of every file a build reads, taken in one walk at the start."""
+
+    stamps: Mapping[str, Stamp]
+    links: Mapping[str, str]  # symbolic link → its target
+    roots: tuple[str, ...]  # the folders walked, each ending with a separator
+    locale: str  # the locale folder, resolved
+    started_ns: int
+
+    def lookup(self, path: Path | str) -> Stamp | None:
+        """The stamp of a file, or None when it is missing (files outside the walk are asked for)."""
+        name = str(path)
+        if name.startswith(self.roots):
+            return self.stamps.get(name)
+        try:
+            info = os.stat(name)
+        except OSError:
+            return None
+        return (info.st_size, info.st_mtime_ns, info.st_ino) if os.path.isfile(name) else None
+
+    def trusted(self, stamps: Iterable[Stamp | None]) -> bool:
+        """False when a file changed so recently that a change within the same clock tick could hide."""
+        return all(s is None or s[1] < self.started_ns - RACY_NS for s in stamps)
+
+
+def _scan(config: Config) -> Inputs:
+    started = time.time_ns()
+    roots = {config.content_dir, config.asset_root, config.templates_dir}
+    roots |= {config.locale_dir / lang / "LC_MESSAGES" for lang in config.languages}
+    resolved = sorted({r.resolve() for r in roots})
+    outermost = [r for r in resolved if not any(r != other and r.is_relative_to(other) for other in resolved)]
+    stamps: dict[str, Stamp] = {}
+    links: dict[str, str] = {}
+    for root in outermost:
+        found, linked = scan_stamps(root, lambda name: name == ".git")
+        stamps.update(found)
+        links.update(linked)
+    return Inputs(stamps, links, tuple(str(r) + os.sep for r in outermost), str(config.locale_dir.resolve()), started)
+
+
+def _article_paths(config: Config, inputs: Inputs) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Article id → file, from the walk (assets, hidden and top-level files excluded), and ids used twice."""
+    prefix = str(config.content_dir.resolve()) + os.sep
+    shown_prefix = config.relative(config.content_dir) + "/"
+    found: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    problems = []
+    for name in sorted(p[len(prefix):] for p in inputs.stamps if p.startswith(prefix)):
+        relative = name.replace(os.sep, "/")
+        base, dot, suffix = relative.rpartition(".")
+        if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES or "/" not in relative \
+                or relative.startswith(("assets/", ".")) or "/." in relative:
+            continue
+        shown = shown_prefix + relative
+        first = seen.get(base.lower())
+        if first is not None:
+            problems.append(Diagnostic(shown, 1, "duplicate-id", f"article id {base!r} is already used by {first}",
+                                       hint="rename one of the two files"))
+            continue
+        seen[base.lower()] = shown
+        found[base] = prefix + name
+    return found, problems
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _keys(config: Config, inputs: Inputs) -> tuple[str, str]:
+    """What every article's facts depend on (code and configuration), and what every page depends on
+    besides (templates, interface translations, symbolic links)."""
+    facts_key = _digest(_cache_version(), repr(config))
+    templates = str(config.templates_dir.resolve()) + os.sep
+    template_stamps = sorted((p, s) for p, s in inputs.stamps.items() if p.startswith(templates))
+    ui = [inputs.lookup(path.resolve()) for path in build.ui_paths(config)[1].values()]
+    return facts_key, _digest(facts_key, template_stamps, ui, sorted(inputs.links.items()))
+
+
+# --- facts ------------------------------------------------------------------------------------------
+
+
+def _article_inputs(config: Config, inputs: Inputs, article_id: str, path: str) -> tuple:
+    """Stamps of the article file and of its catalog in every language."""
+    locale = inputs.locale
+    return (inputs.lookup(path),) + tuple(inputs.lookup(f"{locale}/{lang}/LC_MESSAGES/{article_id}.po")
+                                          for lang in config.languages)
+
+
+def _read_article(config: Config, article_id: str, path: str):
+    shown = config.relative(config.content_dir / (article_id + os.path.splitext(path)[1]))
+    return parse_article(decode_source(Path(path).read_bytes(), shown), article_id, shown, config.default_language)
+
+
+def _article_facts(config: Config, item: tuple[str, str]) -> tuple[ArticleFacts | None, tuple[Diagnostic, ...]]:
+    """One article's facts, or the errors that stop the build. Runs in a worker process."""
+    article_id, path = item
+    try:
+        article = _read_article(config, article_id, path)
+        problems = tuple(d for d in check_front_matter(article, config.collection(article.collection).required)
+                         if d.severity == "error")
+        if problems:
+            return None, problems
+        source = prepare(config, article)
+    except PipelineError as error:
+        return None, tuple(error.diagnostics)
+    keys = source.keys
+    coverage, findings = [], []
+    for lang in build.target_languages(config, article):
+        path_ = catalog_path(config, lang, article.id)
+        try:
+            cat = read_catalog(config, path_)
+        except PipelineError as error:
+            findings.extend(error.diagnostics)
+            coverage.append(Coverage(lang, False, 0, _hold_reason(error.diagnostics)))
+            continue
+        if cat is None:
+            coverage.append(Coverage(lang, False, 0))
+            continue
+        found = catalogs.translations(cat)
+        checked = check_catalog(cat, config.relative(path_), lang, config.languages)
+        findings.extend(checked)
+        errors = [d for d in checked if d.severity == "error"]
+        coverage.append(Coverage(lang, True, sum(1 for k in keys if k in found),
+                                 _hold_reason(errors) if errors else None))
+    facts = ArticleFacts(article.id, article.path, article.lang, article.collection, article.date, article.draft,
+                         len(keys), tuple(coverage), tuple(findings))
+    return facts, ()
+
+
+def _hold_reason(found: Iterable[Diagnostic]) -> str:
+    errors = [d for d in found if d.severity == "error"]
+    return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
+
+
+def _all_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str, str], facts_key: str,
+               jobs: int, progress: Progress) -> dict[str, ArticleRecord]:
+    """A record for every article: the cached one while its files are unchanged, else read anew."""
+    records: dict[str, ArticleRecord] = {}
+    todo = []
+    for article_id, path in paths.items():
+        known = state.articles.get(article_id) if state.facts_key == facts_key else None
+        stamps = _article_inputs(config, inputs, article_id, path)
+        if known is not None and known.inputs == stamps:
+            records[article_id] = known
+        else:
+            todo.append((article_id, path))
+    problems: list[Diagnostic] = []
+    for done, (item, (facts, found)) in enumerate(zip(todo, imap_in_order(_article_facts, todo, config, jobs)), 1):
+        progress("read", done, len(todo))
+        problems.extend(found)
+        if facts is not None:
+            stamps = _article_inputs(config, inputs, *item)
+            records[item[0]] = ArticleRecord(stamps if inputs.trusted(stamps) else None, facts)
+    if problems:
+        raise PipelineError(problems)
+    return {article_id: records[article_id] for article_id in paths}
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    pages: ArticlePages
+    digests: tuple[tuple[str, str], ...]
+    exports: tuple[tuple[str, bytes, str], ...] | None  # path, text, digest
+    notes: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _RenderWork:
+    context: PageContext
+    paths: Mapping[str, str]  # article id → file
+    export: bool
+
+
+def _render_article(work: _RenderWork, article_id: str) -> _Rendered:
+    """Every published page of one article (and its Markdown exports). Runs in a worker process."""
+    config = work.context.config
+    source = prepare(config, _read_article(config, article_id, work.paths[article_id]))
+    langs = work.context.links.published.get(article_id, ())
+    translations = {}
+    for lang in langs:
+        if lang != source.article.lang:
+            cat = read_catalog(config, catalog_path(config, lang, article_id))
+            translations[lang] = catalogs.translations(cat) if cat else {}
+    pages = article_pages(work.context, source, translations)
+    digests = tuple((path, _content_digest(data)) for path, data in pages.files.items())
+    if not work.export:
+        return _Rendered(pages, digests, None, ())
+    exports, notes = [], []
+    for lang in langs:
+        text, found = export_markdown(source.article, source.document, source.segments, translations.get(lang, {}))
+        data = text.encode("utf-8")
+        exports.append((f"{lang}/{article_id}.md", data, _content_digest(data)))
+        notes.extend(found)
+    return _Rendered(pages, digests, tuple(exports), tuple(notes))
+
+
+def _content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _still_valid(article_id: str, record: PagesRecord | None, context: PageContext, inputs: Inputs,
+                 export: bool) -> bool:
+    """The cached pages show what they would show if rendered now."""
+    if record is None or (export and record.exports is None):
+        return False
+    links = context.links
+    return (record.langs == links.published.get(article_id, ())
+            and record.collections == context.collections
+            and all(links.target(target) == (found, langs) for target, found, langs in record.links)
+            and all(inputs.lookup(path) == state for path, state in record.seen))
+
+
+@dataclass
+class _Trees:
+    """The output folders being brought up to date."""
+
+    site: TreeUpdate
+    export: TreeUpdate | None
+
+
+def _reuse(record: PagesRecord, trees: _Trees, inputs: Inputs) -> bool:
+    """Keep a cached article's pages, images and exports in the new trees, if the live ones hold them."""
+    if not all(trees.site.keep(path, digest) for path, digest in record.files):
+        return False
+    if trees.export is not None and not all(trees.export.keep(path, digest) for path, digest in record.exports):
+        return False
+    for relative, source in record.assets:
+        digest = _file_digest(source, inputs)
+        if not trees.site.keep(relative, digest):
+            trees.site.put(relative, digest, Path(source))
+    return True
+
+
+def _file_digest(source: str, inputs: Inputs) -> str:
+    """What a copied file is known by: its source and that file's stamp."""
+    return f"{source}\0{inputs.lookup(source)}"
+
+
+def _store(rendered: _Rendered, context: PageContext, trees: _Trees, inputs: Inputs) -> PagesRecord:
+    pages = rendered.pages
+    for path, digest in rendered.digests:
+        trees.site.put(path, digest, pages.files[path])
+    for relative, source in pages.assets.items():
+        trees.site.put(relative, _file_digest(str(source), inputs), source)
+    if trees.export is not None:
+        for path, data, digest in rendered.exports:
+            trees.export.put(path, digest, data)
+    return PagesRecord(
+        langs=pages.langs, collections=context.collections,
+        links=tuple((target, found, langs) for target, (found, langs) in sorted(pages.links.items())),
+        seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
+        assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
+        exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
+        notes=rendered.notes)
+
+
+def _publish_articles(records: dict[str, ArticleRecord], work: _RenderWork, trees: _Trees, inputs: Inputs,
+                      pages_key: str, state: State, jobs: int, progress: Progress) -> list[Diagnostic]:
+    """Bring every visible article's pages into the new trees; returns the problems found."""
+    todo = []
+    for article_id in work.paths:
+        record = records[article_id]
+        pages = record.pages if state.pages_key == pages_key else None
+        if _still_valid(article_id, pages, work.context, inputs, work.export) and _reuse(pages, trees, inputs):
+            continue
+        todo.append(article_id)
+    problems: list[Diagnostic] = []
+    for done, (article_id, rendered) in enumerate(zip(todo, imap_in_order(_render_article, todo, work, jobs)), 1):
+        progress("render", done, len(todo))
+        problems.extend(rendered.pages.problems)
+        records[article_id] = dataclasses.replace(records[article_id],
+                                                  pages=_store(rendered, work.context, trees, inputs))
+    return problems
+
+
+def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, pages_key: str) -> dict:
+    """Lists, feeds, the sitemap: rendered again only when the values they show changed."""
+    indexes = {}
+    for plan in plans:
+        shown = _digest(pages_key, plan.template, plan.lang, plan.context)
+        known = state.indexes.get(plan.path)
+        if known is not None and known[0] == shown and trees.site.keep(plan.path, known[1]):
+            indexes[plan.path] = known
+            continue
+        data = context.render(plan)
+        indexes[plan.path] = (shown, _content_digest(data))
+        trees.site.put(plan.path, indexes[plan.path][1], data)
+    return indexes
+
+
+# --- the build --------------------------------------------------------------------------------------
+
+
+def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: Path | None = None,
+               strict: bool = False, progress: Progress = _no_progress, jobs: int = 1) -> BuildReport:
+    """Publish the site into `out` (and the Markdown export into `markdown_out`), atomically."""
+    with tree_lock(out):
+        inputs = _scan(config)
+        facts_key, pages_key = _keys(config, inputs)
+        outputs = [p.resolve() for p in [out] + ([markdown_out] if markdown_out is not None else [])]
+        seen = _digest(facts_key, pages_key, inputs.stamps, options, outputs, strict) \
+            if inputs.trusted(inputs.stamps.values()) else None
+        shortcut = _load(_cache_folder(config) / "build-shortcut.pickle")
+        if seen is not None and isinstance(shortcut, Shortcut) and shortcut.inputs == seen \
+                and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
+            return shortcut.report
+        state = _load_state(config)
+        report = _build(config, state, inputs, facts_key, pages_key, out, options, markdown_out, strict,
+                        progress, jobs)
+        _save_state(config, state)
+        shortcut_path = _cache_folder(config) / "build-shortcut.pickle"
+        if seen is None:
+            shortcut_path.unlink(missing_ok=True)
+        else:
+            _save(shortcut_path, Shortcut(seen, tuple((str(p), stamp(p)) for p in outputs), report))
+        return report
+
+
+def _live(state: State, folder: Path) -> Manifest | None:
+    """The manifest of a live output folder, when it is the one the last build left."""
+    known = state.trees.get(str(folder.resolve()), {})
+    return known.get("manifest") if known.get("stamp") == stamp(folder.resolve()) and known.get("stamp") else None
+
+
+def _spare(state: State, folder: Path) -> Manifest | None:
+    known = state.trees.get(str(folder.resolve()), {})
+    spare = folder.resolve().with_name(f".{folder.resolve().name}.spare")
+    return known.get("spare") if known.get("spare_stamp") == stamp(spare) and known.get("spare_stamp") else None
+
+
+def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_key: str, out: Path,
+           options: BuildOptions, markdown_out: Path | None, strict: bool, progress: Progress,
+           jobs: int) -> BuildReport:
+    paths, problems = _article_paths(config, inputs)
+    if problems:
+        raise PipelineError(problems)
+    records = _all_facts(config, state, inputs, paths, facts_key, jobs, progress)
+    facts = tuple(r.facts for r in records.values())
+    errors = [d for f in facts for d in f.findings if d.severity == "error"]
+    if errors and strict:
+        raise PipelineError(errors)
+    visible = tuple(f for f in facts if is_visible(f, options))
+    published, held = availability(visible, options)
+    links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
+    context = PageContext(config, build.ui_translations(config), links, visible_collections(visible),
+                          inputs.lookup, Path.resolve)
+    work = _RenderWork(context, {f.id: paths[f.id] for f in visible}, markdown_out is not None)
+    trees = _Trees(_open_tree(state, out), _open_tree(state, markdown_out) if markdown_out is not None else None)
+    try:
+        problems = _publish_articles(records, work, trees, inputs, pages_key, state, jobs, progress)
+        if problems:
+            raise PipelineError(problems)
+        shown = [records[article_id].pages for article_id in work.paths]
+        plans = index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
+        indexes = _publish_indexes(plans, context, trees, state, pages_key)
+        static = str((config.templates_dir / "static").resolve()) + os.sep
+        for path in sorted(p for p in inputs.stamps if p.startswith(static)):
+            trees.site.put("static/" + path[len(static):].replace(os.sep, "/"), _file_digest(path, inputs), Path(path))
+    except BaseException:
+        for tree in (trees.site, trees.export):
+            if tree is not None:
+                tree.abandon()
+        raise
+    for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
+        if tree is not None:
+            _finish_tree(state, folder, tree)
+    state.facts_key, state.pages_key, state.articles, state.indexes = facts_key, pages_key, records, indexes
+    findings = [d for f in facts for d in f.findings] + [d for p in shown for d in p.notes]
+    return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(plans),
+                       assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
+                       findings=tuple(findings),
+                       markdown_files=sum(len(p.exports) for p in shown) if markdown_out is not None else 0)
+
+
+def _open_tree(state: State, folder: Path) -> TreeUpdate:
+    return TreeUpdate(folder, _live(state, folder), _spare(state, folder))
+
+
+def _finish_tree(state: State, folder: Path, tree: TreeUpdate) -> None:
+    live, spare = tree.finish()
+    resolved = folder.resolve()
+    state.trees[str(resolved)] = {"stamp": stamp(resolved), "manifest": live,
+                                  "spare_stamp": stamp(tree.spare_path) if spare is not None else None,
+                                  "spare": spare}

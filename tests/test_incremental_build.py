@@ -1,0 +1,168 @@
+"""An incremental build redoes only what changed, and still gives the bytes of a clean build.
+
+Each test edits one kind of input that pages depend on (an article, a catalog, the article a link
+points at, an image, a template), builds again, and compares with a clean build of a copy of the
+project. Input files are dated a minute back, as files are when an editor builds after editing:
+a file changed within the same instant as the build is deliberately not trusted to the cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Project
+from pipeline.po import format_po, parse_po
+from test_incremental import tree
+
+NOW = "2025-09-01"
+
+
+def _age(root: Path) -> None:
+    """Date inputs changed in the last half minute a minute back (older ones keep their date)."""
+    now = time.time()
+    for folder in ("content", "locale", "templates"):
+        for path in (root / folder).rglob("*"):
+            if path.lstat().st_mtime > now - 30:
+                os.utime(path, (now - 60, now - 60), follow_symlinks=False)
+
+
+def _article(n: int, extra: str = "") -> str:
+    return (f"---\ntitle: Article {n}\ndate: 2025-08-{1 + n:02d}\nimage: ../assets/news/p{n}.jpg\n---\n"
+            f"## Heading {n}\n\nFirst paragraph of article {n}.\n\nSecond paragraph.{extra}\n")
+
+
+def _translate_all(project: Project, name: str) -> None:
+    """Every unit translated: its source with a Khmer word before it (links and numbers kept)."""
+    path = project.root / f"locale/km/LC_MESSAGES/news/{name}.po"
+    catalog = parse_po(path.read_text(encoding="utf-8"), path.name)
+    messages = tuple(dataclasses.replace(m, msgstr="ប្រែ " + m.msgid, flags=tuple(f for f in m.flags if f != "fuzzy"))
+                     for m in catalog.messages)
+    path.write_text(format_po(dataclasses.replace(catalog, messages=messages)), encoding="utf-8")
+
+
+@pytest.fixture
+def site(project: Project) -> Project:
+    shutil.copytree(REPO / "templates", project.root / "templates")
+    for n in range(4):
+        project.write(f"content/news/a{n}.md", _article(n))
+        project.write(f"content/assets/news/p{n}.jpg", f"image {n}")
+    assert project.run("extract") == 0
+    for n in range(3):
+        _translate_all(project, f"a{n}")
+    return project
+
+
+def _build(project: Project) -> None:
+    _age(project.root)
+    assert project.run("build", "--now", NOW, "--markdown", str(project.root / "export")) == 0
+
+
+def _same_as_clean(project: Project, tmp_path: Path) -> dict[str, bytes]:
+    clean = tmp_path / f"clean-{time.monotonic_ns()}"
+    shutil.copytree(project.root, clean, ignore=shutil.ignore_patterns(".cache", "site", "export", ".site*",
+                                                                       ".export*"))
+    assert Project(clean).run("build", "--now", NOW, "--markdown", str(clean / "export")) == 0
+    built = tree(project.root, "site")
+    assert built == tree(clean, "site")
+    assert tree(project.root, "export") == tree(clean, "export")
+    return built
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in (root / "site").rglob("*") if p.is_file()}
+
+
+def test_one_edited_article_rewrites_only_its_own_pages_and_the_lists(site: Project, tmp_path: Path) -> None:
+    _build(site)
+    site.write("content/news/a3.md", _article(3, " Edited."))
+    _build(site)  # a second generation, so that the spare tree exists
+    before = _inodes(site.root)
+    site.write("content/news/a1.md", _article(1, " Now with more."))
+    _build(site)
+    built = _same_as_clean(site, tmp_path)
+    after = _inodes(site.root)
+    rewritten = {name for name in after if before.get(name) != after[name]}
+    assert "site/en/news/a1/index.html" in rewritten
+    assert "site/km/news/a1/index.html" not in after  # its new unit is untranslated: held back
+    assert not {n for n in rewritten if "/a0/" in n or "/a2/" in n or "/a3/" in n}
+    assert not {n for n in rewritten if n.endswith(".jpg") or "/static/" in n}
+    assert "Now with more." in built["site/en/news/a1/index.html"].decode()
+
+
+def test_nothing_changed_leaves_the_site_folder_alone(site: Project) -> None:
+    _build(site)
+    folder = (site.root / "site").stat().st_ino
+    _build(site)
+    assert (site.root / "site").stat().st_ino == folder
+
+
+def test_a_link_follows_its_target_being_translated(site: Project, tmp_path: Path) -> None:
+    site.write("content/news/a0.md", _article(0, " See [the last one](a3.md)."))
+    assert site.run("extract") == 0
+    _translate_all(site, "a0")
+    _build(site)
+    assert 'href="/en/news/a3/"' in site.read("site/km/news/a0/index.html")
+    _translate_all(site, "a3")  # a0's files are untouched; its Khmer page must now link the Khmer a3
+    _build(site)
+    assert 'href="/km/news/a3/"' in site.read("site/km/news/a0/index.html")
+    _same_as_clean(site, tmp_path)
+
+
+def test_an_image_replaced_in_place_is_copied_again(site: Project, tmp_path: Path) -> None:
+    _build(site)
+    (site.root / "content/assets/news/p2.jpg").write_text("a better photo")
+    _build(site)
+    assert site.read("site/assets/news/p2.jpg") == "a better photo"
+    (site.root / "content/assets/news/p2.km.jpg").write_text("a Khmer caption on it")
+    _build(site)
+    assert "/assets/news/p2.km.jpg" in site.read("site/km/news/a2/index.html")
+    _same_as_clean(site, tmp_path)
+
+
+def test_a_template_change_reaches_every_page(site: Project, tmp_path: Path) -> None:
+    _build(site)
+    base = site.root / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+    _build(site)
+    built = _same_as_clean(site, tmp_path)
+    assert all(b"<!-- edited -->" in data for name, data in built.items() if name.endswith("/index.html"))
+
+
+def test_a_build_that_fails_midway_leaves_no_half_written_tree_to_trust(site: Project, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import files
+
+    _build(site)
+    site.write("content/news/a3.md", _article(3, " Edited."))
+    _build(site)  # a second generation, so that the spare tree exists
+    assert (site.root / ".site.spare").is_dir()
+    live = tree(site.root, "site")
+    for n in range(4):
+        site.write(f"content/news/a{n}.md", _article(n, " Edited everywhere."))
+    real_put, calls = files.TreeUpdate.put, []
+
+    def put_then_crash(self, *args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("the machine went down")
+        return real_put(self, *args)
+
+    monkeypatch.setattr(files.TreeUpdate, "put", put_then_crash)
+    assert site.run("build", "--now", NOW, "--markdown", str(site.root / "export")) != 0
+    monkeypatch.undo()
+    assert len(calls) == 3
+    assert tree(site.root, "site") == live  # the live site was never touched
+    _build(site)
+    _same_as_clean(site, tmp_path)
+
+
+def test_a_page_built_for_another_output_folder_is_not_taken_for_this_one(site: Project, tmp_path: Path) -> None:
+    _build(site)
+    other = tmp_path / "elsewhere"
+    assert site.run("build", "--now", NOW, "--out", str(other)) == 0
+    assert tree(other, ".") == {name.removeprefix("site/"): data for name, data in tree(site.root, "site").items()}

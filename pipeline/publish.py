@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -85,10 +86,11 @@ class ArticleRecord:
 
 @dataclass
 class State:
-    """Everything the last builds left for the next one."""
+    """Everything the last builds left for the next one, for the current code and configuration
+    (`facts_key`) and templates (`pages_key`): records made under other keys are not loaded."""
 
-    facts_key: str = ""
-    pages_key: str = ""
+    facts_key: str
+    pages_key: str
     articles: dict[str, ArticleRecord] = dataclasses.field(default_factory=dict)
     indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (inputs, digest)
     trees: dict[str, dict] = dataclasses.field(default_factory=dict)  # folder → live/spare stamp and manifest
@@ -97,9 +99,11 @@ class State:
 
 @dataclass(frozen=True)
 class Shortcut:
-    """The last build's inputs and output folders, and its report: equal inputs, same report."""
+    """The last build's settings, input stamps and output folders, and its report: when all are
+    the same again, so is the report, and nothing needs doing."""
 
-    inputs: str
+    settings: str
+    stamps: Mapping[str, Stamp]
     trees: tuple[tuple[str, Stamp | None], ...]
     report: BuildReport
 
@@ -121,21 +125,49 @@ def _save(path: Path, value: object) -> None:
     write_atomic(path, pickle.dumps((_cache_version(), value), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
 
 
-def _load_state(config: Config) -> State:
-    found = _load(_cache_folder(config) / "build.pickle")
-    if not isinstance(found, tuple):
-        return State()
-    facts_key, pages_key, articles, indexes, trees = found
-    packed = {k: (_unpack(v), v) for k, v in articles.items()}
-    return State(facts_key, pages_key, {k: record for k, (record, _) in packed.items()}, indexes, trees, packed)
+SHARDS = 64  # article records are kept in this many files: a small change rewrites one or two
+
+
+def _shard(article_id: str) -> int:
+    return zlib.crc32(article_id.encode()) % SHARDS
+
+
+def _load_state(config: Config, facts_key: str, pages_key: str) -> State:
+    folder = _cache_folder(config) / "build"
+    found = _load(folder / "site.pickle")
+    state = State(facts_key, pages_key)
+    if isinstance(found, tuple):
+        indexes_key, indexes, state.trees = found
+        state.indexes = indexes if indexes_key == pages_key else {}
+    for number in range(SHARDS):
+        shard = _load(folder / f"articles-{number:02d}.pickle")
+        if not isinstance(shard, tuple) or shard[0] != facts_key:
+            continue
+        for article_id, packed in shard[2].items():
+            record = _unpack(packed)
+            if shard[1] != pages_key:
+                record = dataclasses.replace(record, pages=None)
+            state.articles[article_id] = record
+            state.packed[article_id] = (record, packed)
+    return state
 
 
 def _save_state(config: Config, state: State) -> None:
-    articles = {}
-    for key, record in state.articles.items():
-        read, packed = state.packed.get(key, (None, None))
-        articles[key] = packed if read is record else _pack(record)
-    _save(_cache_folder(config) / "build.pickle", (state.facts_key, state.pages_key, articles, state.indexes, state.trees))
+    """Write the shards holding a changed record, then what the site as a whole looked like."""
+    folder = _cache_folder(config) / "build"
+    shards: list[dict[str, tuple]] = [{} for _ in range(SHARDS)]
+    changed = set()
+    for article_id, record in state.articles.items():
+        read, packed = state.packed.get(article_id, (None, None))
+        number = _shard(article_id)
+        if read is not record:
+            changed.add(number)
+            packed = _pack(record)
+        shards[number][article_id] = packed
+    changed |= {_shard(article_id) for article_id in state.packed if article_id not in state.articles}
+    for number in sorted(changed):
+        _save(folder / f"articles-{number:02d}.pickle", (state.facts_key, state.pages_key, shards[number]))
+    _save(folder / "site.pickle", (state.pages_key, state.indexes, state.trees))
 
 
 # Records are cached as plain tuples: unpickling a tuple is several times faster than a dataclass.
@@ -191,6 +223,12 @@ class Inputs:
         except OSError:
             return None
         return (info.st_size, info.st_mtime_ns, info.st_ino) if os.path.isfile(name) else None
+
+    def resolve(self, path: Path) -> Path:
+        """The real path: lexical inside the walked folders when the walk met no symbolic link."""
+        if not self.links and str(path).startswith(self.roots):
+            return Path(os.path.normpath(path))
+        return path.resolve()
 
     def trusted(self, stamps: Iterable[Stamp | None]) -> bool:
         """False when a file changed so recently that a change within the same clock tick could hide."""
@@ -312,7 +350,7 @@ def _all_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str,
     records: dict[str, ArticleRecord] = {}
     todo = []
     for article_id, path in paths.items():
-        known = state.articles.get(article_id) if state.facts_key == facts_key else None
+        known = state.articles.get(article_id)
         stamps = _article_inputs(config, inputs, article_id, path)
         if known is not None and known.inputs == stamps:
             records[article_id] = known
@@ -432,12 +470,12 @@ def _store(rendered: _Rendered, context: PageContext, trees: _Trees, inputs: Inp
 
 
 def _publish_articles(records: dict[str, ArticleRecord], work: _RenderWork, trees: _Trees, inputs: Inputs,
-                      pages_key: str, state: State, jobs: int, progress: Progress) -> list[Diagnostic]:
+                      jobs: int, progress: Progress) -> list[Diagnostic]:
     """Bring every visible article's pages into the new trees; returns the problems found."""
     todo = []
     for article_id in work.paths:
         record = records[article_id]
-        pages = record.pages if state.pages_key == pages_key else None
+        pages = record.pages
         if _still_valid(article_id, pages, work.context, inputs, work.export) and _reuse(pages, trees, inputs):
             continue
         todo.append(article_id)
@@ -475,21 +513,20 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
         inputs = _scan(config)
         facts_key, pages_key = _keys(config, inputs)
         outputs = [p.resolve() for p in [out] + ([markdown_out] if markdown_out is not None else [])]
-        seen = _digest(facts_key, pages_key, inputs.stamps, options, outputs, strict) \
-            if inputs.trusted(inputs.stamps.values()) else None
-        shortcut = _load(_cache_folder(config) / "build-shortcut.pickle")
-        if seen is not None and isinstance(shortcut, Shortcut) and shortcut.inputs == seen \
+        settings = _digest(facts_key, pages_key, options, outputs, strict)
+        shortcut_path = _cache_folder(config) / "build" / "shortcut.pickle"
+        shortcut = _load(shortcut_path)
+        if isinstance(shortcut, Shortcut) and shortcut.settings == settings and shortcut.stamps == inputs.stamps \
                 and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
             return shortcut.report
-        state = _load_state(config)
+        state = _load_state(config, facts_key, pages_key)
         report = _build(config, state, inputs, facts_key, pages_key, out, options, markdown_out, strict,
                         progress, jobs)
         _save_state(config, state)
-        shortcut_path = _cache_folder(config) / "build-shortcut.pickle"
-        if seen is None:
-            shortcut_path.unlink(missing_ok=True)
+        if inputs.trusted(inputs.stamps.values()):
+            _save(shortcut_path, Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs), report))
         else:
-            _save(shortcut_path, Shortcut(seen, tuple((str(p), stamp(p)) for p in outputs), report))
+            shortcut_path.unlink(missing_ok=True)
         return report
 
 
@@ -520,11 +557,11 @@ def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_k
     published, held = availability(visible, options)
     links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
     context = PageContext(config, build.ui_translations(config), links, visible_collections(visible),
-                          inputs.lookup, Path.resolve)
+                          inputs.lookup, inputs.resolve)
     work = _RenderWork(context, {f.id: paths[f.id] for f in visible}, markdown_out is not None)
     trees = _Trees(_open_tree(state, out), _open_tree(state, markdown_out) if markdown_out is not None else None)
     try:
-        problems = _publish_articles(records, work, trees, inputs, pages_key, state, jobs, progress)
+        problems = _publish_articles(records, work, trees, inputs, jobs, progress)
         if problems:
             raise PipelineError(problems)
         shown = [records[article_id].pages for article_id in work.paths]
@@ -541,7 +578,7 @@ def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_k
     for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
         if tree is not None:
             _finish_tree(state, folder, tree)
-    state.facts_key, state.pages_key, state.articles, state.indexes = facts_key, pages_key, records, indexes
+    state.articles, state.indexes = records, indexes
     findings = [d for f in facts for d in f.findings] + [d for p in shown for d in p.notes]
     return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(plans),
                        assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),

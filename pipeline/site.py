@@ -159,12 +159,15 @@ class AssetCollector:
     problems: list[Diagnostic] = field(default_factory=list)
     seen: dict[str, FileState | None] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.content_root = self.resolve(self.config.content_dir)
+        self.asset_root = self.resolve(self.config.asset_root)
+
     def url_for(self, article: Article, lang: str, url: str) -> str:
         if not is_site_local(url):
             return url
         path_part = unquote(urlsplit(url).path)
-        content_root = self.config.content_dir.resolve()
-        asset_root = self.config.asset_root.resolve()
+        content_root, asset_root = self.content_root, self.asset_root
         if path_part.startswith("@/"):
             candidate = asset_root / path_part[2:]
         elif path_part.startswith("/"):

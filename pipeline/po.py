@@ -636,7 +636,7 @@ _CODE_WIDTH: dict[int, str | None] = {}  # that character -> width as a string o
 _PAIR: bytes = b""  # _PAIR[64 * class_before + class_after]: 0 no break, 1 direct, 2 indirect
 _LB: bytes = b""  # class of every code point
 _WIDTH: bytes = b""  # width of every code point
-_ASCII_BREAK: re.Pattern[str] | None = None  # ends where a break is possible in printable ASCII
+_ASCII_BREAK: re.Pattern[str] | None = None  # matches end where printable ASCII may break
 _SP_CODE = chr(1 + 3 * _SP + 1)
 _AL_CODES = (chr(1 + 3 * _AL), chr(2 + 3 * _AL), chr(3 + 3 * _AL))
 # a run of letters (or any other single character) and the spaces after it
@@ -690,26 +690,26 @@ def _load_tables() -> list[int]:
 
 
 def _ascii_break_pattern() -> re.Pattern[str]:
-    """A regex whose matches end where the pair table allows a break in printable ASCII text:
-    after a character directly followed by one it may be broken from (`-a`, `/a`), or after
-    spaces between two characters it may be broken from across spaces (`a b`). Printable ASCII
-    holds none of the classes with rules of their own (BK, CR, LF, CM, ZW, ZWJ, HL, RI), and
-    all its characters are one column wide."""
-    by_class: dict[int, str] = {}
+    """A regex whose matches end where the pair table allows a break in printable ASCII: after a
+    character directly followed by one it may be broken from (`-a`, `/a`), or after spaces
+    between two characters it may be broken from across spaces (`a b`). Printable ASCII holds
+    none of the classes with rules of their own (BK, CR, LF, CM, ZW, ZWJ, HL, RI)."""
+    chars: dict[int, str] = {}  # line breaking class -> its characters
     for code in range(0x21, 0x7F):
-        by_class[_LB[code]] = by_class.get(_LB[code], "") + chr(code)
+        chars[_LB[code]] = chars.get(_LB[code], "") + chr(code)
     direct: dict[str, str] = {}  # characters after -> characters before
     spaced: dict[str, str] = {}
-    for before, lefts in by_class.items():
-        row = [(_PAIR[before * 64 + after], rights) for after, rights in by_class.items()]
+    for before, lefts in chars.items():
+        row = [(_PAIR[before * 64 + after], rights) for after, rights in chars.items()]
         after_direct = "".join(rights for kind, rights in row if kind == 1)
         after_spaces = "".join(rights for kind, rights in row if kind != 0)
         if after_direct:
             direct[after_direct] = direct.get(after_direct, "") + lefts
         if after_spaces:
             spaced[after_spaces] = spaced.get(after_spaces, "") + lefts
-    # Every match starts with a space or with a character that may be broken from directly, one
-    # set of characters that lets the search skip letters quickly; the branches then look back.
+    # Every match starts with a space or with a character that may be broken from directly (one
+    # set of characters, no letter, which lets the search skip letters quickly); the branches
+    # then look back.
     parts = [f"(?<=[{re.escape(lefts)}])(?=[{re.escape(rights)}])" for rights, lefts in direct.items()]
     parts += [f"(?<=[{re.escape(lefts)}] ) *(?=[{re.escape(rights)}])" for rights, lefts in spaced.items()]
     return re.compile(f"[ {re.escape(''.join(direct.values()))}](?:{'|'.join(parts)})")
@@ -864,6 +864,8 @@ def _ascii_fill(s: str, width: int, start_column: int, prohibited: Iterable[int]
     The greedy fill breaks a line at its last break opportunity before the first opportunity (or
     the end of the text) that would overflow it, and never before the first opportunity after
     the line's start. Every character is one column wide, so columns are indexes."""
+    if _ASCII_BREAK is None:
+        _load_tables()
     forbid = set(prohibited)
     result: list[int] = []
     line_start, column = 0, start_column
@@ -881,15 +883,14 @@ def _ascii_fill(s: str, width: int, start_column: int, prohibited: Iterable[int]
     return result, bool(result) or _next_ascii_break(s, 0, forbid) >= 0, False
 
 
-_LOOK_BACK = 32  # how far back from a line's end to look for its last break at first
+_LOOK_BACK = 16  # how far back from a line's end to look for its last break first
 
 
 def _last_ascii_break(s: str, low: int, limit: int, forbid: set[int]) -> int:
     """The last break opportunity in s[low + 1 : limit + 1], or -1."""
-    _ASCII_BREAK or _load_tables()
     assert _ASCII_BREAK is not None
     start = max(low, limit - _LOOK_BACK)
-    while start > low and s[start - 1] == " ":  # a match starts at the first space of its run
+    while start > low and s[start - 1] == " ":  # a match starts at the first space of a run
         start -= 1
     while True:
         last = -1
@@ -903,7 +904,6 @@ def _last_ascii_break(s: str, low: int, limit: int, forbid: set[int]) -> int:
 
 def _next_ascii_break(s: str, low: int, forbid: set[int]) -> int:
     """The first break opportunity after index `low`, or -1."""
-    _ASCII_BREAK or _load_tables()
     assert _ASCII_BREAK is not None
     for found in _ASCII_BREAK.finditer(s, low):
         if found.end() not in forbid:
@@ -1310,8 +1310,13 @@ def _normalized_flags(flags: tuple[str, ...], obsolete: bool = False
     return out + extra, language, wrap is not False
 
 
+_PLAIN_REFERENCE_RE = re.compile(r"(?!\./)[^ \t\n:][^ \t\n]*:[1-9][0-9]*")  # msgcat writes it as it is
+
+
 def _reference_lines(references: Iterable[str]) -> list[str]:
     """The `#:` lines msgcat writes for these references."""
+    if isinstance(references, tuple) and len(references) == 1 and _PLAIN_REFERENCE_RE.fullmatch(references[0]):
+        return ["#: " + references[0]]
     parts = []
     for ref in references:
         name, sep, line = ref.rpartition(":")

@@ -1,0 +1,118 @@
+"""The shortcuts taken for speed give exactly what the general code gives.
+
+Each fast path (plain inline Markdown, the bare-URL-free twin parser, ASCII line filling, the
+regex letter counts, the reused ICU breaker) is compared with the slow reference it replaces."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import random
+import unicodedata
+
+import mistune
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import khmer, markdown, po, words
+
+# --- inline Markdown ------------------------------------------------------------------------
+
+PIECES = list("ab h*_[]()!`<>~\\\n&#;:/.-") + [
+    "http", "https://x.y/z", "www.a.b", "ttp", "&amp;", "&hellip;", "&#1;", "[^1]", "**", "~~", "ក", "ា",
+    "  \n", "<a href='x'>", "</a>", "<b>", "![", "](", "<http://a.b>", "<a@b.c>", "[t](u)", "![i](p.jpg)"]
+
+
+def reference_markdown() -> mistune.Markdown:
+    """What markdown._markdown() stood for before its shortcuts."""
+    renderer = markdown._PageRenderer(escape=False)
+    return mistune.create_markdown(escape=False, renderer=renderer, plugins=list(markdown.PLUGINS))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=20).map("".join))
+def test_inline_shortcuts_give_mistunes_tokens_html_and_features(text: str) -> None:
+    ours, reference = markdown._markdown(), reference_markdown()
+    assert ours.inline(text, {}) == reference.inline(text, {})
+    assert ours(text) == reference(text)
+    env = {"ref_links": {}, "ref_footnotes": markdown._FootnoteKeys()}
+    tokens = list(markdown._flatten(reference.inline(text, env)))
+    found = markdown.inline_features(text, markdown.InlineReader())
+    assert found.links == tuple(t["attrs"]["url"] for t in tokens if t["type"] == "link")
+    assert found.code == tuple(t["raw"] for t in tokens if t["type"] == "codespan")
+    assert found.strong == sum(t["type"] == "strong" for t in tokens)
+    assert found.emphasis == sum(t["type"] == "emphasis" for t in tokens)
+
+
+# --- PO line filling --------------------------------------------------------------------------
+
+
+def libunistring() -> ctypes.CDLL | None:
+    for name in ("libunistring.so.2", ctypes.util.find_library("unistring")):
+        if name:
+            try:
+                lib = ctypes.CDLL(name)
+                lib.u8_width_linebreaks_v2  # noqa: B018 (libunistring >= 1.0)
+                return lib
+            except (OSError, AttributeError):
+                continue
+    return None
+
+
+def test_ascii_line_filling_matches_libunistring() -> None:
+    lib = libunistring()
+    if lib is None:
+        pytest.skip("libunistring >= 1.0 not available")
+    fn = lib.u8_width_linebreaks_v2
+    fn.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                   ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    alphabet = [chr(c) for c in range(0x20, 0x7F)] + [" "] * 30 + list("abcdefghij") * 8
+    rng = random.Random(8)
+    for _ in range(3000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 250)))
+        width, start = rng.randint(1, 90), rng.randint(0, 12)
+        forbidden = [i for i in range(len(s)) if rng.random() < 0.05] if rng.random() < 0.5 else []
+        overrides = bytes(1 if i in forbidden else 0 for i in range(len(s)))
+        out = ctypes.create_string_buffer(len(s))
+        fn(s.encode("ascii"), len(s), width, start, 0, overrides, b"UTF-8", out)
+        expected = [i for i in range(len(s)) if out.raw[i] == 2]  # UC_BREAK_POSSIBLE
+        assert po._break_points(s, width, start, forbidden) == expected, (s, width, start)
+
+
+def test_a_single_plain_reference_is_written_as_it_is() -> None:
+    assert po._reference_lines(("content/news/a.md:12",)) == ["#: content/news/a.md:12"]
+    assert po._reference_lines(("./a.md:12",)) == ["#: a.md:12"]
+    assert po._reference_lines(("a.md:012",)) == ["#: a.md:12"]
+
+
+# --- Khmer letters and numbers, words ----------------------------------------------------------
+
+
+def reference_khmer_ratio(text: str) -> float:
+    prose = khmer._NOT_PROSE.sub(" ", text)
+    letters = [ch for ch in prose if unicodedata.category(ch)[0] in "LM"]
+    native = [ch for ch in letters if "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"]
+    return len(native) / len(letters) if letters else 0.0
+
+
+TEXT = st.lists(st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x1800)] + list("abcXYZ 019,.`%{}<>&;:/") + ["é", "\u0300", "ก", "中", "១,២០០",
+                                                                                "1.5", "https://a.b/1", "`x1`"]),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXT)
+def test_khmer_ratio_and_numbers_count_as_the_plain_definitions(text: str) -> None:
+    assert khmer.khmer_ratio(text) == reference_khmer_ratio(text)
+    latin = khmer.to_latin_digits(text)
+    expected = [n for m in khmer._NUMBER.finditer(latin) for n in khmer._canonical_numbers(m.group(0))]
+    assert khmer.numbers_in(text) == tuple(expected)
+
+
+def test_a_reused_word_breaker_counts_like_a_fresh_one() -> None:
+    breaker = words.WordBreaker()
+    for text in ["ខ្ញុំស្រលាញ់ភាសាខ្មែរ", "Two words.", "", "e.g. 1,000 km – ១២០ គីឡូម៉ែត្រ", "𝐀 astral 😀 ok"]:
+        assert breaker.count(text) == len(words.words(text)) == len(breaker.words(text))
+        assert words.count_words(text, breaker) == words.count_words(text)

@@ -184,19 +184,27 @@ class TreeUpdate:
             self.root.chmod(0o755)
         (self.root / self.MARKER).touch()
         self.wanted: Manifest = {}
+        self.folders: set[str] = {str(self.root)}  # folders known to exist
 
     def put(self, relative: str, digest: str, data: bytes | Path) -> None:
         """The file `relative` must hold `data` (bytes, or a file to copy), whose digest is given."""
         if self.keep(relative, digest):
             return
-        self.wanted[relative] = digest
         target = self._clear(relative)
         if isinstance(data, Path):
+            if os.path.lexists(target):  # a stray file the manifest did not know: replace, never write through
+                os.unlink(target)
             shutil.copyfile(data, target)
+            os.chmod(target, 0o644)
         else:
-            target.write_bytes(data)
-        target.chmod(0o644)
-        self.have[relative] = digest
+            try:
+                handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # a stray file the manifest did not know: replace, never write through
+                os.unlink(target)
+                handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with open(handle, "wb") as stream:
+                stream.write(data)
+        self.wanted[relative] = self.have[relative] = digest
 
     def keep(self, relative: str, digest: str) -> bool:
         """The file must hold what the live tree holds under the same digest; False when it does not."""
@@ -206,10 +214,14 @@ class TreeUpdate:
         if self.live.get(relative) != digest:
             return False
         target = self._clear(relative)
+        source = f"{self.out}/{relative}"
         try:
-            os.link(self.out / relative, target)
-        except OSError:
-            shutil.copyfile(self.out / relative, target)
+            os.link(source, target)
+        except FileExistsError:
+            os.unlink(target)
+            os.link(source, target)
+        except OSError:  # another file system
+            shutil.copyfile(source, target)
         self.wanted[relative] = self.have[relative] = digest
         return True
 
@@ -224,7 +236,10 @@ class TreeUpdate:
             return self.wanted, None
         _exchange(self.root, self.out)
         if self.root != self.spare_path:  # a fresh folder now holds the old live tree: it becomes the spare
-            shutil.rmtree(self.spare_path, ignore_errors=True)
+            if self.spare_path.exists():  # renamed first: a half-removed spare must not keep its name
+                retired = self.out.with_name(f".{self.out.name}.new-retired")
+                os.rename(self.spare_path, retired)
+                shutil.rmtree(retired, ignore_errors=True)
             os.rename(self.root, self.spare_path)
         return self.wanted, self.live if self.live else None
 
@@ -233,12 +248,17 @@ class TreeUpdate:
         if self.root != self.spare_path:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def _clear(self, relative: str) -> Path:
-        target = self.root / relative
-        if relative in self.have or target.is_file():
-            target.unlink(missing_ok=True)
-        elif not target.parent.is_dir():
-            target.parent.mkdir(parents=True, mode=0o755, exist_ok=True)
+    def _clear(self, relative: str) -> str:
+        """The file's path, free to create: an old version removed (never overwritten in place, as
+        the live tree may share it), its folder made."""
+        target = f"{self.root}/{relative}"
+        if relative in self.have:
+            os.unlink(target)
+        else:
+            folder = os.path.dirname(target)
+            if folder not in self.folders:
+                os.makedirs(folder, mode=0o755, exist_ok=True)
+                self.folders.add(folder)
         return target
 
 

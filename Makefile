@@ -25,4 +25,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .site.spare .site.new-* .cache .pytest_cache

@@ -76,5 +76,7 @@ def is_translatable(text: str) -> bool:
     """Whether a text holds words to translate: not only code, URLs, numbers or punctuation."""
     if not text.strip():
         return False
+    if "`" not in text and ":" not in text and "www." not in text:  # no code span, no URL
+        return bool(_LETTER.search(text))
     words = _URL.sub(" ", _CODE_SPAN.sub(" ", text))
     return bool(_LETTER.search(words))

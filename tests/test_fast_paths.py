@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import khmer, markdown, po, words
+from pipeline import khmer, markdown, po, segment, words
 
 # --- inline Markdown ------------------------------------------------------------------------
 
@@ -116,3 +116,11 @@ def test_a_reused_word_breaker_counts_like_a_fresh_one() -> None:
     for text in ["ខ្ញុំស្រលាញ់ភាសាខ្មែរ", "Two words.", "", "e.g. 1,000 km – ១២០ គីឡូម៉ែត្រ", "𝐀 astral 😀 ok"]:
         assert breaker.count(text) == len(words.words(text)) == len(breaker.words(text))
         assert words.count_words(text, breaker) == words.count_words(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(list("ab `:/.<>1 _\n") + ["www.", "https://", "mailto:", "ក", "`x`"]), max_size=12)
+       .map("".join))
+def test_translatable_text_is_found_with_or_without_the_shortcut(text: str) -> None:
+    words_left = segment._URL.sub(" ", segment._CODE_SPAN.sub(" ", text))
+    assert segment.is_translatable(text) == bool(text.strip() and segment._LETTER.search(words_left))

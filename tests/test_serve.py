@@ -14,6 +14,9 @@ import pytest
 
 from conftest import REPO
 
+# (without selenium the module is skipped, as the browser fixture would skip each test)
+StaleElementReferenceException = pytest.importorskip("selenium.common.exceptions").StaleElementReferenceException
+
 PAGE = "km/news-and-events/article-19/"
 
 
@@ -55,8 +58,11 @@ def served(tmp_path: Path):
 def _wait_for(browser, predicate, timeout: float = 10.0) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
-        if predicate():
-            return time.monotonic() - start
+        try:
+            if predicate():
+                return time.monotonic() - start
+        except StaleElementReferenceException:  # the page reloaded while it was being read
+            pass
         time.sleep(0.1)
     raise AssertionError("the page did not change in time")
 

@@ -89,11 +89,13 @@ class _InlineParser(InlineParser):
     have no markup) becomes the single text token mistune's own scan would end up with. Text
     without `http` goes to a twin parser without the bare-URL rule, which cannot match there:
     with it, mistune stops its text scan at every `h` (URLs start with one), and every stop
-    costs a regex match and a text token to merge again."""
+    costs a regex match and a text token to merge again. Making the twin costs about as much as
+    parsing a paragraph: `twin=False` when the parser reads a few short texts only."""
 
-    def __init__(self, plugins: tuple[str, ...] = PLUGINS) -> None:
+    def __init__(self, plugins: tuple[str, ...] = PLUGINS, twin: bool = True) -> None:
         super().__init__()
         self._plugins = plugins
+        self._twin = twin and "url" in plugins
         self._without_urls: InlineParser | None = None  # the twin, made when first needed
 
     def parse(self, state: InlineState) -> list[dict[str, Any]]:
@@ -102,7 +104,7 @@ class _InlineParser(InlineParser):
             self.process_text(src, state)
             state.tokens = self.finalize_tokens(state.tokens, state.depth)
             return state.tokens
-        if "url" in self._plugins and "http" not in src and "&" not in src:
+        if self._twin and "http" not in src and "&" not in src:
             if self._without_urls is None:
                 plugins = tuple(name for name in self._plugins if name != "url")
                 self._without_urls = mistune.Markdown(inline=_InlineParser(plugins),
@@ -111,11 +113,11 @@ class _InlineParser(InlineParser):
         return super().parse(state)
 
 
-def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url) -> mistune.Markdown:
+def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url, twin: bool = True) -> mistune.Markdown:
     """What `mistune.create_markdown(escape=False, renderer=…, plugins=PLUGINS)` makes, with
-    the plain-text shortcut in its inline parser."""
+    the shortcuts of `_InlineParser` in its inline parser."""
     renderer = _PageRenderer(escape=False, rewrite_url=rewrite_url)
-    md = mistune.Markdown(renderer=renderer, inline=_InlineParser(),
+    md = mistune.Markdown(renderer=renderer, inline=_InlineParser(twin=twin),
                           plugins=[import_plugin(name) for name in PLUGINS])
     md.before_render_hooks.append(_heading_anchors)
     return md
@@ -138,7 +140,7 @@ def html_of(text: str) -> str:
 
 def parse(body: str) -> Document:
     """Parse the block structure of a Markdown body and find every translatable slot."""
-    md = _markdown()
+    md = _markdown(twin=False)  # its inline parser reads only paragraphs that start with an image
     state = md.block.state_cls()
     state.process(_normalise(body))
     md.block.parse(state)

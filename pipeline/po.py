@@ -339,6 +339,12 @@ class _Parser:
                     e.tcomments.append(body[1:] if body.startswith(" ") else body)
                 continue
             if c == '"' or (c in " \t" and line.lstrip(" \t").startswith('"')):
+                cur = e.cur
+                if cur is not None and e.obsolete is False:  # the common case, inline
+                    m = _ONE_STRING_RE.fullmatch(line)
+                    if m is not None and "\\" not in m.group(1):
+                        cur.append(m.group(1))
+                        continue
                 self.continuation(e, line, lineno, False)
                 continue
             if not line.strip(" \t\f\v"):
@@ -510,6 +516,8 @@ def parse_po(text: str, path: str) -> Catalog:
 
 # --- references ------------------------------------------------------------------------------
 
+# One "file:12" that gettext reads and msgcat writes as it is (no spaces, isolates, "./" or 0 lead)
+_PLAIN_REFERENCE_RE = re.compile("(?!\\./)[^ \t\n:\u2068\u2069][^ \t\n\u2068\u2069]*:[1-9][0-9]*")
 _REF_TOKEN_RE = re.compile("\u2068([^\u2069]*)\u2069(?::([0-9]+))?|[^ \t\n]+")
 
 
@@ -523,6 +531,10 @@ def _parse_references(lines: list[str]) -> tuple[str, ...]:
     completed from the previous name with spaces."""
     if not lines:
         return ()
+    if len(lines) == 1:
+        word = lines[0].strip(" \t")
+        if _PLAIN_REFERENCE_RE.fullmatch(word):  # one "file:12": read as it is written
+            return (word,)
     text = " ".join(line.strip(" \t") for line in lines)
     if _FSI not in text and _PDI not in text:
         return tuple(_format_ref(f, n) for f, n in _msgcat_filepos(text))
@@ -1308,9 +1320,6 @@ def _normalized_flags(flags: tuple[str, ...], obsolete: bool = False
     if wrap is False:
         out.append("no-wrap")
     return out + extra, language, wrap is not False
-
-
-_PLAIN_REFERENCE_RE = re.compile(r"(?!\./)[^ \t\n:][^ \t\n]*:[1-9][0-9]*")  # msgcat writes it as it is
 
 
 def _reference_lines(references: Iterable[str]) -> list[str]:

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Write locale/templates/<id>.pot for every article and create or update\n"
                     "locale/<lang>/LC_MESSAGES/<id>.po for every target language, like msgmerge --previous.",
         epilog="example:\n  pipeline extract\n  SOURCE_DATE_EPOCH=1755043200 pipeline extract")
+    extract.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="articles processed in parallel (default: the number of cores)")
     extract.set_defaults(run=_extract)
 
     status = commands.add_parser(
@@ -303,7 +305,8 @@ class _ProgressBar:
 
 
 def _extract(config: Config, args: argparse.Namespace) -> int:
-    report = extraction.extract(config, progress=_ProgressBar(args))
+    jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
+    report = extraction.extract(config, progress=_ProgressBar(args), jobs=jobs)
     if args.verbose:
         for path in report.written:
             print(f"wrote {path}")

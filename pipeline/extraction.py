@@ -1,27 +1,53 @@
 """Extraction: refresh every template and catalog from the articles (`pipeline extract`).
 
-Reads articles and catalogs through `build`'s readers, plans every output text with pure
-functions (`catalog`, `memory`), then writes only what changed."""
+Only the articles whose source or outputs changed since the last extraction are planned again
+(size, modification time and inode first; the content hash decides when those differ), in
+parallel over articles. Each plan is a pure function of the article, its catalogs and the
+translation memory as it was when the run started, so an incremental run, a parallel run and a
+clean serial run write the same bytes.
+
+The translation memory (`pipeline.memory`) is an SQLite file per language in .cache/pipeline/,
+refreshed from only the catalogs whose stamps changed. When it is not yet current (first run,
+catalogs edited by translators), articles are planned once with a stand-in that refuses every
+lookup, the catalogs they read refresh the memory, and only the articles that needed it are
+planned again: a cold run parses each catalog once.
+
+Nothing is written unless everything could be read: plans are staged in the cache folder and
+renamed into place once every article has been planned. Everything in .cache/ is safe to delete."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping, Sequence
 
 from pipeline import catalog as catalogs
-from pipeline.build import (Progress, code_fingerprint, _no_progress, all_catalogs, article_files, article_id,
-                            article_segments, catalog_path, creation_time, load_articles, read_catalog,
-                            target_languages, template_path, ui_paths)
+from pipeline.build import (Progress, _no_progress, article_segments, code_fingerprint, creation_time,
+                            target_languages, ui_paths)
 from pipeline.config import Config
-from pipeline.content import Article
+from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import read_json, stamp, write_json_atomic, write_text_atomic
+from pipeline.files import read_json, write_atomic, write_json_atomic
 from pipeline.locales import language_name
-from pipeline.memory import LazyMemory, build_memory
-from pipeline.model import Catalog, Message
-from pipeline.po import format_po
+from pipeline.memory import Remembered, TranslationMemory, open_memory, remembered
+from pipeline.model import Catalog, Diagnostic, Message
+from pipeline.parallel import imap_in_order
+from pipeline.po import decode_po, format_po, parse_po
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+RACY_NS = 100_000_000  # a file modified this close to a run may change again within the same mtime tick
+BATCH = 512  # the memory learns from the plans' results this many at a time
+UI = ""  # the cache entry of the ui catalogs
+
+Stamp = list  # [size, mtime_ns, inode] of a file, or None when it is missing
+
+
+# --- plans (pure functions) -----------------------------------------------------------------------
 
 
 def article_template(config: Config, article: Article, info: catalogs.CatalogInfo) -> Catalog:
@@ -38,142 +64,20 @@ def merged_catalog(config: Config, pot: Catalog, existing: Catalog | None, lang:
     return catalogs.update(existing, pot, memory)
 
 
-@dataclass(frozen=True)
-class ExtractReport:
-    written: tuple[str, ...]
-    unchanged: int
-
-
-def plan_extract(config: Config, articles: tuple[Article, ...], existing: Mapping[str, Mapping[Path, Catalog]],
-                 memories: Mapping[str, LazyMemory], info: catalogs.CatalogInfo,
-                 progress: Progress = _no_progress) -> dict[Path, str]:
-    """Every template and catalog text that extraction should leave on disk, given the existing
-    catalogs of these articles and each language's translation memory (a pure function)."""
-    planned: dict[Path, str] = {}
-    ui_pot = ui_template(config, info)
-    pot_path, po_paths = ui_paths(config)
-    planned[pot_path] = format_po(ui_pot)
-    for lang, path in po_paths.items():
-        old = existing.get(lang, {}).get(path)
-        planned[path] = format_po(merged_catalog(config, ui_pot, old, lang, memories[lang], info))
-    for done, article in enumerate(articles, 1):
-        progress("extract", done, len(articles))
-        pot = article_template(config, article, info)
-        planned[template_path(config, article)] = format_po(pot)
-        for lang in target_languages(config, article):
-            path = catalog_path(config, lang, article.id)
-            old = existing.get(lang, {}).get(path)
-            planned[path] = format_po(merged_catalog(config, pot, old, lang, memories[lang], info))
-    return planned
-
-
-def extract(config: Config, progress: Progress = _no_progress) -> ExtractReport:
-    """Refresh every template and catalog. Nothing is written unless everything could be read.
-
-    Articles whose source and catalogs are unchanged since the last extraction (same content hash,
-    same catalog files) are skipped: their output would be what is on disk already. The cache in
-    .cache/ is only a shortcut and safe to delete."""
-    paths = article_files(config)
-    sources = {article_id(config, p): p.read_bytes() for p in paths}
-    cache_path = config.root / ".cache" / "pipeline" / "extract.json"
-    cache = read_json(cache_path)
-    key = _extract_key(config, paths)
-    known = cache.get("articles", {}) if cache.get("key") == key else {}
-    changed = [p for p in paths if not _still_extracted(config, known.get(article_id(config, p)),
-                                                         sources[article_id(config, p)])]
-    if not changed and known and _outputs_unchanged(config, known.get("", {})):
-        return ExtractReport(written=(), unchanged=len(known.get("", {}).get("outputs", {})) + 2 * len(paths))
-    todo = {article_id(config, p) for p in changed} if known else set(sources)
-    articles = load_articles(config, only=todo)
-    existing = _existing_catalogs(config, articles)
-    memories = {lang: LazyMemory(lambda lang=lang: build_memory(
-        m for cat in all_catalogs(config, lang).values() for m in cat.messages)) for lang in config.languages}
-    info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
-    planned = plan_extract(config, articles, existing, memories, info, progress)
-    report = _write_changed(config, planned)
-    entries = {identity: entry for identity, entry in known.items() if identity not in todo and identity in sources}
-    for article in articles:
-        if article.id in todo:
-            outputs = [template_path(config, article)] + [catalog_path(config, lang, article.id)
-                                                          for lang in target_languages(config, article)]
-            entries[article.id] = _extract_entry(config, sources[article.id], outputs)
-    pot_path, po_paths = ui_paths(config)
-    entries[""] = _extract_entry(config, b"", [pot_path, *po_paths.values()])
-    write_json_atomic(cache_path, {"key": key, "articles": entries})
-    return report
-
-
-def _existing_catalogs(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[Path, Catalog]]:
-    """The current catalogs of these articles and the ui catalogs, every syntax error reported."""
-    existing: dict[str, dict[Path, Catalog]] = {lang: {} for lang in config.languages}
-    _, ui_catalogs = ui_paths(config)
-    wanted = [(lang, path) for lang, path in ui_catalogs.items()]
-    wanted += [(lang, catalog_path(config, lang, a.id)) for a in articles for lang in target_languages(config, a)]
-    problems = []
-    for lang, path in wanted:
-        try:
-            found = read_catalog(config, path)
-        except PipelineError as error:
-            problems.extend(error.diagnostics)
-            continue
-        if found is not None:
-            existing[lang][path] = found
-    if problems:
-        raise PipelineError(problems)
-    return existing
-
-
-def _extract_key(config: Config, paths: list[Path]) -> str:
-    """What every catalog depends on beyond its own article: the code, the configuration, the
-    templates (for ui.pot) and the list of collections."""
-    digest = hashlib.sha256(f"{code_fingerprint()}\n{config!r}\n".encode())
-    for template in sorted(config.templates_dir.rglob("*")) if config.templates_dir.is_dir() else ():
-        if template.suffix in (".html", ".xml") and template.is_file():
-            digest.update(template.read_bytes())
-    digest.update(repr(sorted({article_id(config, p).split("/", 1)[0] for p in paths})).encode())
-    return digest.hexdigest()
-
-
-def _extract_entry(config: Config, source: bytes, outputs: list[Path]) -> dict:
-    return {"source": hashlib.sha256(source).hexdigest(),
-            "outputs": {config.relative(p): stamp(p) for p in outputs}}
-
-
-def _still_extracted(config: Config, entry: dict | None, source: bytes) -> bool:
-    return entry is not None and entry.get("source") == hashlib.sha256(source).hexdigest() \
-        and _outputs_unchanged(config, entry)
-
-
-def _outputs_unchanged(config: Config, entry: dict) -> bool:
-    outputs = entry.get("outputs", {})
-    return bool(outputs) and all(stamp(config.root / name) == value for name, value in outputs.items())
-
-
-def _write_changed(config: Config, planned: Mapping[Path, str]) -> ExtractReport:
-    """Write the files whose content changed (a changed date alone is no change)."""
-    written, unchanged = [], 0
-    for path, text in planned.items():
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        if old is not None and catalogs.content_equal(old, text):
-            unchanged += 1
-            continue
-        write_text_atomic(path, text)
-        written.append(config.relative(path))
-    return ExtractReport(written=tuple(written), unchanged=unchanged)
-
-
-def ui_template(config: Config, info: catalogs.CatalogInfo) -> Catalog:
+def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterable[str] | None = None) -> Catalog:
     """ui.pot: every string of the templates, plus the site name and collection labels."""
     from pipeline.render import ui_messages
     from pipeline.site import collection_label
 
+    if collections is None:
+        collections = collections_of(config, _find_articles(config)[0])
     entries: dict[str, list[str]] = {}
     comments: dict[str, str] = {}
     templates = config.relative(config.templates_dir)
     for name, line, text in ui_messages(config.templates_dir):
         entries.setdefault(text, []).append(f"{templates}/{name}:{line}")
     for text, comment in [(config.site_name, "site name (pyproject.toml: site_name)")] + [
-            (collection_label(c), f"collection name: {c}") for c in collections_of(config)]:
+            (collection_label(c), f"collection name: {c}") for c in collections]:
         entries.setdefault(text, [])
         comments.setdefault(text, comment)
     messages = tuple(
@@ -182,7 +86,511 @@ def ui_template(config: Config, info: catalogs.CatalogInfo) -> Catalog:
     return Catalog(header=catalogs.template_header("the site interface", templates, info), messages=messages)
 
 
-def collections_of(config: Config) -> list[str]:
-    folder = config.content_dir
-    names = {p.relative_to(folder).parts[0] for p in article_files(config)}
-    return sorted(names | set(config.collections))
+# --- finding the inputs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article file under content/: its id, absolute path and stamp when found."""
+
+    id: str
+    path: str
+    stamp: Stamp | None
+
+
+def _find_articles(config: Config) -> tuple[list[Source], list[Diagnostic]]:
+    """Every article file under content/ (one os.scandir walk; assets/, hidden names and top-level
+    files left out), in the order of their paths, and an error for each id used twice."""
+    root = str(config.content_dir)
+    found: list[tuple[str, Source]] = []
+    pending = [("", root)]
+    while pending:
+        relative, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or (not relative and name == "assets"):
+                continue
+            inner = f"{relative}/{name}" if relative else name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((inner, entry.path))
+            elif relative and name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
+                found.append((inner, Source(inner.rsplit(".", 1)[0], entry.path, _stat(entry.path))))
+    found.sort(key=lambda pair: pair[0])
+    sources, problems, seen = [], [], {}
+    for inner, source in found:
+        shown = config.relative(Path(source.path))
+        first = seen.get(source.id.lower())
+        if first is not None:
+            problems.append(Diagnostic(shown, 1, "duplicate-id", f"article id {source.id!r} is already used by {first}",
+                                       hint="rename one of the two files"))
+            continue
+        seen[source.id.lower()] = shown
+        sources.append(source)
+    return sources, problems
+
+
+def collections_of(config: Config, sources: Iterable[Source]) -> list[str]:
+    return sorted({s.id.split("/", 1)[0] for s in sources} | set(config.collections))
+
+
+def _stat(path: str) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def _settled(stamp: Stamp | None, now_ns: int) -> Stamp | None:
+    """A stamp worth trusting later: a file modified just now could change again unseen
+    (same size, same mtime tick), so its stamp is not kept and its content is hashed next time."""
+    return stamp if stamp is not None and stamp[1] < now_ns - RACY_NS else None
+
+
+def _catalog_path(config: Config, lang: str, article_id: str) -> Path:
+    return config.locale_dir / lang / "LC_MESSAGES" / f"{article_id}.po"
+
+
+def _template_path(config: Config, article_id: str) -> Path:
+    return config.locale_dir / "templates" / f"{article_id}.pot"
+
+
+def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
+    """Every catalog of one language (path as shown → stamp text), walked with os.scandir."""
+    found = {}
+    pending = [str(config.locale_dir / lang / "LC_MESSAGES")]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.name.endswith(".po"):
+                stamp = _stat(entry.path)
+                if stamp is not None:
+                    found[config.relative(Path(entry.path))] = _stamp_text(stamp)
+    return found
+
+
+def _stamp_text(stamp: Stamp | None, now_ns: int | None = None) -> str:
+    """A catalog's stamp as the memory keeps it; "" (never equal to a real one) for a missing file,
+    or for one modified so recently that it could still change unseen."""
+    if stamp is None or (now_ns is not None and stamp[1] >= now_ns - RACY_NS):
+        return ""
+    return f"{stamp[0]}:{stamp[1]}:{stamp[2]}"
+
+
+def _read_text(path: Path) -> tuple[Stamp | None, bytes | None]:
+    """A file's stamp (taken first) and bytes, or (None, None) when it is missing."""
+    stamp = _stat(str(path))
+    if stamp is None:
+        return None, None
+    try:
+        return stamp, path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+
+
+# --- planning one article (runs in worker processes) ------------------------------------------------
+
+
+class _MemoryNeeded(Exception):
+    pass
+
+
+class _Refusing:
+    """Stands in for a translation memory that is not yet current: any lookup stops the plan."""
+
+    def exact(self, msgctxt: str | None, msgid: str) -> str | None:
+        raise _MemoryNeeded
+
+    def closest(self, msgid: str) -> Remembered | None:
+        raise _MemoryNeeded
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What every plan needs: inherited by forked workers, never sent."""
+
+    config: Config
+    info: catalogs.CatalogInfo
+    staging: str
+    memories: Mapping[str, TranslationMemory | _Refusing]
+    stale: frozenset[str]  # catalogs (as shown) the memory has not seen as they are: report what they hold
+    started_ns: int
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What planning one article found: files staged to replace outputs, the memory's refreshes."""
+
+    id: str
+    source: Stamp | None = None
+    digest: str = ""
+    outputs: tuple[str, ...] = ()  # every output, as shown
+    staged: tuple[tuple[str, str], ...] = ()  # (output as shown, staged file) for outputs that change
+    seen: tuple[tuple[str, str, tuple[Remembered, ...]], ...] = ()  # stale catalogs read: (shown, stamp, units)
+    written: tuple[tuple[str, tuple[Remembered, ...]], ...] = ()  # staged catalogs: (shown, units)
+    needs_memory: bool = False
+    problems: tuple[Diagnostic, ...] = ()
+
+
+def _plan_article(work: _Work, source: Source) -> _Planned:
+    config = work.config
+    path = Path(source.path)
+    shown = config.relative(path)
+    stamp, data = _read_text(path)
+    if data is None:
+        return _Planned(source.id, problems=(Diagnostic(shown, 1, "missing", "the file disappeared while reading"),))
+    digest = hashlib.sha256(data).hexdigest()
+    seen: list[tuple[str, str, tuple[Remembered, ...]]] = []
+    try:
+        article = parse_article(decode_source(data, shown), source.id, shown, config.default_language)
+        pot = article_template(config, article, work.info)
+        existing, problems = {}, []
+        for lang in target_languages(config, article):
+            catalog_path = _catalog_path(config, lang, article.id)
+            catalog_shown = config.relative(catalog_path)
+            found_stamp, found = _read_text(catalog_path)
+            try:
+                catalog = parse_po(decode_po(found, catalog_shown), catalog_shown) if found is not None else None
+            except PipelineError as error:
+                problems.extend(error.diagnostics)
+                continue
+            existing[lang] = (catalog_path, found, catalog)
+            if catalog_shown in work.stale:
+                units = remembered(catalog) if catalog is not None else ()
+                seen.append((catalog_shown, _stamp_text(found_stamp, work.started_ns), units))
+        if problems:
+            raise PipelineError(problems)
+        planned = [(_template_path(config, article.id), None, format_po(pot), None)]
+        for lang, (catalog_path, found, catalog) in existing.items():
+            merged = merged_catalog(config, pot, catalog, lang, work.memories[lang], work.info)
+            planned.append((catalog_path, found, format_po(merged), merged))
+    except PipelineError as error:
+        return _Planned(source.id, problems=tuple(error.diagnostics), seen=tuple(seen))
+    except _MemoryNeeded:
+        return _Planned(source.id, needs_memory=True, seen=tuple(seen))
+    staged, written = _stage_changed(work, planned)
+    return _Planned(source.id, source=stamp, digest=digest, outputs=tuple(config.relative(p) for p, *_ in planned),
+                    staged=staged, seen=tuple(seen), written=written)
+
+
+def _stage_changed(work: _Work, planned: Sequence[tuple[Path, bytes | None, str, Catalog | None]]):
+    """Write the planned texts that differ from the files (not only in their dates) into the
+    staging folder; the units of each staged catalog go to the memory once it is in place."""
+    staged, written = [], []
+    for path, old, text, merged in planned:
+        if old is None and path.suffix == ".pot":
+            _, old = _read_text(path)
+        if old is not None and catalogs.content_equal(old.decode("utf-8", "replace"), text):
+            continue
+        shown = work.config.relative(path)
+        temporary = os.path.join(work.staging, shown.replace("/", "%"))
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.fchmod(handle, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        staged.append((shown, temporary))
+        if merged is not None:
+            written.append((shown, remembered(merged)))
+    return tuple(staged), tuple(written)
+
+
+def _remember_catalog(config: Config, item: tuple[str, str]) -> tuple[str, str, str, tuple[Remembered, ...]]:
+    """(lang, catalog as shown, its stamp, its units) for the memory; a catalog that does not parse
+    gives nothing and is tried again next time (it is reported when its article is extracted)."""
+    lang, shown = item
+    stamp, data = _read_text(config.root / shown)
+    try:
+        units = remembered(parse_po(decode_po(data, shown), shown)) if data is not None else ()
+    except PipelineError:
+        return lang, shown, "", ()
+    return lang, shown, _stamp_text(stamp, time.time_ns()), units
+
+
+# --- the whole run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractReport:
+    written: tuple[str, ...]
+    unchanged: int
+
+
+@dataclass
+class _Run:
+    """The parent's bookkeeping during one extraction."""
+
+    config: Config
+    jobs: int
+    progress: Progress
+    memory_paths: dict[str, Path]
+    version: str
+    started_ns: int = field(default_factory=time.time_ns)
+    planned: dict[str, _Planned] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def remember(self, updates: Mapping[str, Mapping[str, tuple[str, Sequence[Remembered]]]],
+                 removed: Mapping[str, Iterable[str]] | None = None) -> None:
+        removed = removed or {}
+        for lang in set(updates) | set(removed):
+            if updates.get(lang) or removed.get(lang):
+                memory = open_memory(self.memory_paths[lang], self.version)
+                try:
+                    memory.update(updates.get(lang, {}), removed.get(lang, ()))
+                finally:
+                    memory.close()
+
+    def plan(self, work: _Work, sources: Sequence[Source], done: int, total: int) -> list[Source]:
+        """Plan these articles; returns those that need the memory. What the plans saw of stale
+        catalogs goes to the memory every BATCH articles, while the workers go on."""
+        again = []
+        updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
+        for count, (source, result) in enumerate(zip(sources, imap_in_order(_plan_article, sources, work, self.jobs)), 1):
+            for shown, stamp, units in result.seen:
+                updates.setdefault(_language_of(self.config, shown), {})[shown] = (stamp, units)
+                self.seen.add(shown)
+            if count % BATCH == 0:
+                self.remember(updates)
+                updates = {}
+            if result.needs_memory:
+                again.append(source)
+                continue
+            self.problems.extend(result.problems)
+            self.planned[source.id] = replace(result, seen=())
+            done += 1
+            self.progress("extract", done, total)
+        self.remember(updates)
+        return again
+
+
+def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1) -> ExtractReport:
+    """Refresh every template and catalog, planning articles on `jobs` processes. Nothing is
+    written unless everything could be read."""
+    sources, problems = _find_articles(config)
+    if problems:
+        raise PipelineError(problems)
+    cache_path = config.root / ".cache" / "pipeline" / "extract.json"
+    cache = read_json(cache_path)
+    collections = collections_of(config, sources)
+    key = _extract_key(config, collections)
+    known = cache.get("articles", {}) if cache.get("key") == key else {}
+    started_ns = time.time_ns()
+    entries, changed = _unchanged_entries(config, sources, known, started_ns)
+    ui_current = _outputs_current(config, known.get(UI))
+    if not changed and ui_current:
+        entries[UI] = known[UI]
+        if entries != known:
+            write_json_atomic(cache_path, {"key": key, "articles": entries})
+        return ExtractReport(written=(), unchanged=sum(len(e["outputs"]) for e in entries.values()))
+
+    folder = config.root / ".cache" / "pipeline"
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_staging(folder)
+    staging = tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=folder)
+    try:
+        run = _Run(config, jobs, progress, {lang: folder / f"memory-{lang}.sqlite" for lang in config.languages},
+                   version=_memory_version(config), started_ns=started_ns)
+        planned_ui = _plan_everything(run, changed, staging, collections)
+        if run.problems:
+            raise PipelineError(run.problems)
+        written = _put_in_place(config, [(shown, temporary) for _, shown, temporary in planned_ui] +
+                                [pair for source in changed for pair in run.planned[source.id].staged])
+        run.remember(_written_units(config, run, planned_ui, written))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for source in changed:
+        result = run.planned[source.id]
+        entries[source.id] = {"source": _settled(result.source, started_ns), "hash": result.digest,
+                              "outputs": {name: _stat(str(config.root / name)) for name in result.outputs}}
+    pot_path, po_paths = ui_paths(config)
+    ui_outputs = [config.relative(pot_path)] + [config.relative(p) for p in po_paths.values()]
+    entries[UI] = {"outputs": {name: _stat(str(config.root / name)) for name in ui_outputs}} if not ui_current \
+        else known[UI]
+    write_json_atomic(cache_path, {"key": key, "articles": entries})
+    return ExtractReport(written=tuple(written),
+                         unchanged=sum(len(e["outputs"]) for e in entries.values()) - len(written))
+
+
+def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str]):
+    """Plan the changed articles and the ui catalogs with a current memory; the memory is brought
+    up to date from the catalogs the plans read, and from any other catalog whose stamp changed."""
+    config = run.config
+    info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
+    stale, removed = {}, {}
+    for lang, path in run.memory_paths.items():
+        memory = open_memory(path, run.version)
+        try:
+            remembered_stamps = memory.stamps()
+        finally:
+            memory.close()
+        on_disk = _catalog_stamps(config, lang)
+        stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
+        removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
+    read_by_plans = {config.relative(_catalog_path(config, lang, s.id)) for s in changed for lang in config.languages}
+    _refresh(run, {lang: [s for s in found if s not in read_by_plans] for lang, found in stale.items()}, removed)
+    all_stale = frozenset(s for found in stale.values() for s in found if s in read_by_plans)
+    readers = {lang: TranslationMemory(path, readonly=True) for lang, path in run.memory_paths.items()}
+    try:
+        if all_stale:
+            refusing = {lang: _Refusing() for lang in config.languages}
+            again = run.plan(_Work(config, info, staging, refusing, all_stale, run.started_ns), changed, 0, len(changed))
+            _refresh(run, {lang: [s for s in found if s in all_stale and s not in run.seen]
+                           for lang, found in stale.items()}, {})
+            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns), again,
+                     len(changed) - len(again), len(changed))
+        else:
+            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns), changed, 0, len(changed))
+        return _plan_ui(config, info, collections, readers, staging)
+    finally:
+        for reader in readers.values():
+            reader.close()
+
+
+def _refresh(run: _Run, stale: Mapping[str, Sequence[str]], removed: Mapping[str, Sequence[str]]) -> None:
+    """Read the given catalogs into the memory (in parallel, in rounds) and forget the removed ones."""
+    items = [(lang, shown) for lang, found in stale.items() for shown in sorted(found)]
+    updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
+    for count, (lang, shown, stamp, units) in enumerate(imap_in_order(_remember_catalog, items, run.config, run.jobs), 1):
+        updates.setdefault(lang, {})[shown] = (stamp, units)
+        if count % BATCH == 0:
+            run.remember(updates)
+            updates = {}
+    run.remember(updates)
+    run.remember({}, removed)
+
+
+def _plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
+             memories: Mapping[str, TranslationMemory], staging: str) -> list[tuple[tuple | None, str, str]]:
+    """The ui template and catalogs, staged when they change: [(units or None, shown, staged file)]."""
+    ui_pot = ui_template(config, info, collections)
+    pot_path, po_paths = ui_paths(config)
+    planned = [(pot_path, None, format_po(ui_pot), None)]
+    problems = []
+    for lang, path in po_paths.items():
+        shown = config.relative(path)
+        _, found = _read_text(path)
+        try:
+            old = parse_po(decode_po(found, shown), shown) if found is not None else None
+        except PipelineError as error:
+            problems.extend(error.diagnostics)
+            continue
+        merged = merged_catalog(config, ui_pot, old, lang, memories[lang], info)
+        planned.append((path, found, format_po(merged), merged))
+    if problems:
+        raise PipelineError(problems)
+    work = _Work(config, info, staging, memories, frozenset(), 0)
+    staged, written = _stage_changed(work, planned)
+    units_of = dict(written)
+    return [(units_of.get(shown), shown, temporary) for shown, temporary in staged]
+
+
+def _put_in_place(config: Config, staged: Sequence[tuple[str, str]]) -> list[str]:
+    """Move every staged file to its place (each replaced atomically); returns them, as shown."""
+    written = []
+    for shown, temporary in staged:
+        target = config.root / shown
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(temporary, target)
+        except OSError:  # the cache folder is on another file system
+            write_atomic(target, Path(temporary).read_bytes())
+        written.append(shown)
+    return written
+
+
+def _written_units(config: Config, run: _Run, planned_ui, written: list[str]):
+    """What the memory learns from the catalogs this run wrote (their stamps as they are now)."""
+    units = {shown: found for found, shown, _ in planned_ui if found is not None}
+    units.update(pair for result in run.planned.values() for pair in result.written)
+    updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
+    for shown in written:
+        if shown in units:
+            stamp = _stamp_text(_stat(str(config.root / shown)))
+            updates.setdefault(_language_of(config, shown), {})[shown] = (stamp, units[shown])
+    return updates
+
+
+def _language_of(config: Config, shown: str) -> str:
+    """The language folder of a catalog given as shown (locale/<lang>/LC_MESSAGES/…)."""
+    locale = config.relative(config.locale_dir)
+    return shown[len(locale) + 1:].split("/", 1)[0]
+
+
+def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str, dict],
+                       now_ns: int) -> tuple[dict[str, dict], list[Source]]:
+    """The cache entries of the articles whose source and outputs are as the last run left them,
+    and the articles to plan again. A source whose stamp changed is hashed: same content, same entry."""
+    entries, changed = {}, []
+    for source in sources:
+        entry = known.get(source.id)
+        if entry is None or not _outputs_current(config, entry):
+            changed.append(source)
+            continue
+        if entry.get("source") is None or entry["source"] != source.stamp:
+            try:
+                data = Path(source.path).read_bytes()
+            except OSError:
+                data = None
+            if data is None or hashlib.sha256(data).hexdigest() != entry.get("hash"):
+                changed.append(source)
+                continue
+            entry = dict(entry, source=_settled(source.stamp, now_ns))
+        entries[source.id] = entry
+    return entries, changed
+
+
+def _outputs_current(config: Config, entry: dict | None) -> bool:
+    outputs = entry.get("outputs", {}) if entry else {}
+    root = str(config.root)
+    return bool(outputs) and all(_stat(f"{root}/{name}") == stamp for name, stamp in outputs.items())
+
+
+def _extract_key(config: Config, collections: list[str]) -> str:
+    """What every catalog depends on beyond its own article: the code, the configuration, the
+    templates (for ui.pot) and the list of collections."""
+    digest = hashlib.sha256(f"{code_fingerprint()}\n{config!r}\n".encode())
+    for template in sorted(config.templates_dir.rglob("*")) if config.templates_dir.is_dir() else ():
+        if template.suffix in (".html", ".xml") and template.is_file():
+            digest.update(template.read_bytes())
+    digest.update(repr(collections).encode())
+    return digest.hexdigest()
+
+
+def _memory_version(config: Config) -> str:
+    """What the memory's content depends on: where the catalogs are, and the code that reads them
+    (a change elsewhere in the pipeline does not make the memory read 10,000 catalogs again)."""
+    digest = hashlib.sha256(str(config.locale_dir).encode())
+    for module in ("memory.py", "po.py", "model.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _remove_abandoned_staging(folder: Path) -> None:
+    """Staging folders left by runs that were killed (their process is gone)."""
+    for stale in folder.glob("staging-*"):
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

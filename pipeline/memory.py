@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -38,16 +39,17 @@ POSTINGS = 5_000  # how many postings one query reads at most (common words add 
 PAIRED = 4  # the rarest words also find candidates holding two of them at once
 PRESELECTED = 64  # how many candidates (by weighted votes of rare words) are compared word by word
 CANDIDATES = 12  # how many of those (most words in common) are scored exactly
-SCHEMA = "memory-3"  # bump when the tables or the tokenisation change: old files are rebuilt
+SCHEMA = "memory-4"  # bump when the tables or the tokenisation change: old files are rebuilt
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS catalogs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS units(path TEXT NOT NULL, position INTEGER NOT NULL, text INTEGER NOT NULL,
-                                 msgctxt TEXT, msgstr TEXT NOT NULL, PRIMARY KEY(path, position)) WITHOUT ROWID;
+                                 msgctxt TEXT, msgstr TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS units_path ON units(path, position);
 CREATE INDEX IF NOT EXISTS units_text ON units(text);
 CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, msgid TEXT NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(tokens, content='', detail=none, tokenize='ascii');
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(tokens, content='', detail=none, columnsize=0, tokenize='ascii');
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, texts INTEGER NOT NULL) WITHOUT ROWID;
 """
 
@@ -83,8 +85,11 @@ class TranslationMemory:
         self.path = str(path)
         self.readonly = readonly
         self._db: sqlite3.Connection | None = None
+        self._pid = 0
 
     def _connect(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():  # a connection must not cross a fork: a worker opens its own
+            self._db, self._pid = None, os.getpid()
         if self._db is None:
             if self.readonly:
                 db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60, isolation_level=None)

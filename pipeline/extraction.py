@@ -122,13 +122,13 @@ def _find_articles(config: Config) -> tuple[list[Source], list[Diagnostic]]:
     found.sort(key=lambda pair: pair[0])
     sources, problems, seen = [], [], {}
     for inner, source in found:
-        shown = config.relative(Path(source.path))
         first = seen.get(source.id.lower())
         if first is not None:
-            problems.append(Diagnostic(shown, 1, "duplicate-id", f"article id {source.id!r} is already used by {first}",
+            problems.append(Diagnostic(config.relative(Path(source.path)), 1, "duplicate-id",
+                                       f"article id {source.id!r} is already used by {config.relative(Path(first))}",
                                        hint="rename one of the two files"))
             continue
-        seen[source.id.lower()] = shown
+        seen[source.id.lower()] = source.path
         sources.append(source)
     return sources, problems
 
@@ -159,24 +159,30 @@ def _template_path(config: Config, article_id: str) -> Path:
     return config.locale_dir / "templates" / f"{article_id}.pot"
 
 
+def _shown_catalog(config: Config, lang: str, article_id: str) -> str:
+    """A catalog's path as shown (and as the memory and the cache know it), made without pathlib."""
+    return f"{config.relative(config.locale_dir)}/{lang}/LC_MESSAGES/{article_id}.po"
+
+
 def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
     """Every catalog of one language (path as shown → stamp text), walked with os.scandir."""
     found = {}
-    pending = [str(config.locale_dir / lang / "LC_MESSAGES")]
+    pending = [(f"{config.relative(config.locale_dir)}/{lang}/LC_MESSAGES", str(config.locale_dir / lang / "LC_MESSAGES"))]
     while pending:
+        shown, folder = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
+            entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
+                pending.append((f"{shown}/{entry.name}", entry.path))
             elif entry.name.endswith(".po"):
                 stamp = _stat(entry.path)
                 if stamp is not None:
-                    found[config.relative(Path(entry.path))] = _stamp_text(stamp)
+                    found[f"{shown}/{entry.name}"] = _stamp_text(stamp)
     return found
 
 
@@ -439,7 +445,7 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         on_disk = _catalog_stamps(config, lang)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
-    read_by_plans = {config.relative(_catalog_path(config, lang, s.id)) for s in changed for lang in config.languages}
+    read_by_plans = {_shown_catalog(config, lang, s.id) for s in changed for lang in config.languages}
     _refresh(run, {lang: [s for s in found if s not in read_by_plans] for lang, found in stale.items()}, removed)
     all_stale = frozenset(s for found in stale.values() for s in found if s in read_by_plans)
     readers = {lang: TranslationMemory(path, readonly=True) for lang, path in run.memory_paths.items()}
@@ -555,7 +561,7 @@ def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str
 def _outputs_current(config: Config, entry: dict | None) -> bool:
     outputs = entry.get("outputs", {}) if entry else {}
     root = str(config.root)
-    return bool(outputs) and all(_stat(f"{root}/{name}") == stamp for name, stamp in outputs.items())
+    return bool(outputs) and all(_stat(os.path.join(root, name)) == stamp for name, stamp in outputs.items())
 
 
 def _extract_key(config: Config, collections: list[str]) -> str:

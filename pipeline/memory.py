@@ -24,7 +24,7 @@ import os
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -59,11 +59,18 @@ class Remembered:
     msgctxt: str | None
     msgid: str
     msgstr: str
+    text: int = field(default=0, repr=False, compare=False)  # text_id(msgid), when computed already
+    words: str = field(default="", repr=False, compare=False)  # its word tokens, space-separated
+
+
+def remember(msgctxt: str | None, msgid: str, msgstr: str) -> Remembered:
+    """A unit with its text id and word tokens worked out (where the catalog was read: in a worker)."""
+    return Remembered(msgctxt, msgid, msgstr, text_id(msgid), " ".join(_words(msgid)))
 
 
 def remembered(catalog: Catalog) -> tuple[Remembered, ...]:
     """What a catalog gives the memory: its translated (not fuzzy, not obsolete) singular units."""
-    return tuple(Remembered(m.msgctxt, m.msgid, m.msgstr) for m in catalog.messages
+    return tuple(remember(m.msgctxt, m.msgid, m.msgstr) for m in catalog.messages
                  if m.translated and m.msgid and m.msgid_plural is None)
 
 
@@ -140,10 +147,12 @@ class TranslationMemory:
             rows, texts = [], {}
             for path, (stamp, units) in catalogs.items():
                 for position, unit in enumerate(units):
-                    identity = texts.setdefault(unit.msgid, text_id(unit.msgid))
-                    rows.append((path, position, identity, unit.msgctxt, unit.msgstr))
+                    if not unit.text:
+                        unit = remember(unit.msgctxt, unit.msgid, unit.msgstr)
+                    texts[unit.text] = unit
+                    rows.append((path, position, unit.text, unit.msgctxt, unit.msgstr))
             db.executemany("INSERT OR IGNORE INTO incoming(id, msgid, words) VALUES (?, ?, ?)",
-                           ((identity, msgid, " ".join(_words(msgid))) for msgid, identity in texts.items()))
+                           ((unit.text, unit.msgid, unit.words) for unit in texts.values()))
             added = db.execute("SELECT id, words FROM incoming WHERE id NOT IN (SELECT id FROM texts)").fetchall()
             db.executemany("INSERT INTO words(rowid, tokens) VALUES (?, ?)", added)
             db.execute("INSERT OR IGNORE INTO texts(id, msgid) SELECT id, msgid FROM incoming")
@@ -214,7 +223,7 @@ class TranslationMemory:
             return None
         row = db.execute("SELECT msgctxt, msgstr FROM units WHERE text = ? ORDER BY path, position LIMIT 1",
                          (best[0],)).fetchone()
-        return Remembered(row[0], best[1], row[1])
+        return remember(row[0], best[1], row[1])
 
 
 def _count_terms(db: sqlite3.Connection, added: list[tuple[int, str]], gone: list[tuple[int, str]]) -> None:

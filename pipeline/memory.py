@@ -10,9 +10,10 @@ so a memory refreshed bit by bit answers exactly like one built from scratch:
 - an exact match is the first translation in (catalog path, position) order;
 - close-match candidates are ranked by (votes, id) and the best score wins, ties to the lower id.
 
-Close-match search stays in milliseconds with 100,000 entries: candidates come from the posting
-lists of the query's rarest word tokens (FTS5, document frequencies from its vocabulary table); at
-most CANDIDATES of them are scored, with difflib over word tokens rather than characters.
+Close-match search stays in milliseconds with 100,000 entries: candidates come from the FTS5
+posting lists of the query's rarest word tokens (how many texts hold each word is kept in `terms`),
+singly and two at a time, weighted by rarity; the PRESELECTED best are compared word set to word set,
+and the CANDIDATES closest of those scored with difflib over word tokens rather than characters.
 """
 
 from __future__ import annotations

@@ -40,14 +40,16 @@ def imap_in_order(function: Callable[[object, Item], Result], items: Sequence[It
         return
     chunk = max(1, min(64, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_receive, initargs=(function, context, items)) as pool:
+                             initializer=_receive, initargs=(function, context, items, os.getpid())) as pool:
         yield from pool.map(_run, range(len(items)), chunksize=chunk)
 
 
-def _receive(function: Callable, context: object, items: Sequence) -> None:
+def _receive(function: Callable, context: object, items: Sequence, parent: int) -> None:
     global _worker_work
     _worker_work = (function, context, items)
     _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect: do not linger
+        os._exit(1)
 
 
 def _die_with_parent() -> None:

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -36,38 +36,6 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
-
-
-def replace_tree(out: Path, files: Mapping[str, bytes]) -> None:
-    """Make `out` hold exactly `files` (relative posix path → bytes), all at once.
-
-    The tree is written beside `out` and exchanged with it in one atomic rename, under a lock:
-    readers, a concurrent build and a build killed at any moment see the old tree or the new one."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        try:
-            _write_tree(staging, files)
-            if out.exists():
-                _exchange(staging, out)
-            else:
-                os.rename(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)  # after an exchange it holds the old tree
-
-
-def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    root.chmod(0o755)
-    for relative, data in sorted(files.items()):
-        target = root / relative
-        if not target.parent.is_dir():
-            target.parent.mkdir(parents=True, mode=0o755)
-        target.write_bytes(data)
-        target.chmod(0o644)
 
 
 def _exchange(a: Path, b: Path) -> None:
@@ -102,7 +70,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
 
 def stamp(path: Path) -> list[int] | None:
     """Size, modification time and inode of a file or folder, or None when it is missing: a cheap
-    change detector (a tree swapped in by `replace_tree` is a new inode)."""
+    change detector (a tree swapped in by `TreeUpdate` is a new inode)."""
     try:
         info = path.stat()
     except OSError:
@@ -173,7 +141,7 @@ class TreeUpdate:
 
     def __init__(self, out: Path, live: Manifest | None, spare: Manifest | None):
         self.out = out.resolve()
-        self.spare_path = self.out.with_name(f".{self.out.name}.spare")
+        self.spare_path = spare_of(self.out)
         self.live = live or {}
         for stale in self.out.parent.glob(f".{self.out.name}.new-*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
@@ -260,6 +228,11 @@ class TreeUpdate:
                 os.makedirs(folder, mode=0o755, exist_ok=True)
                 self.folders.add(folder)
         return target
+
+
+def spare_of(out: Path) -> Path:
+    """Where the previous generation of the output folder `out` (resolved) is kept."""
+    return out.with_name(f".{out.name}.spare")
 
 
 def _remove_empty_parents(root: Path, relative: str) -> None:

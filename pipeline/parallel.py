@@ -26,15 +26,10 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def map_in_order(function: Callable[[object, Item], Result], items: Sequence[Item], context: object,
-                 jobs: int) -> list[Result]:
-    """[function(context, item) for item in items], spread over `jobs` processes."""
-    return list(imap_in_order(function, items, context, jobs))
-
-
 def imap_in_order(function: Callable[[object, Item], Result], items: Sequence[Item], context: object,
                   jobs: int) -> Iterator[Result]:
-    """The same results one by one, as they arrive, so that the caller can write each away."""
+    """function(context, item) for each item, spread over `jobs` processes, yielded in input order
+    as they arrive, so that the caller can write each away."""
     if jobs <= 1 or len(items) < 4 * jobs or "fork" not in multiprocessing.get_all_start_methods():
         yield from (function(context, item) for item in items)
         return

@@ -34,7 +34,7 @@ from pipeline.config import Config
 from pipeline.content import check_front_matter, decode_source, parse_article
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown
-from pipeline.files import (Manifest, Stamp, TreeUpdate, scan_stamps, stamp, tree_lock,
+from pipeline.files import (Manifest, Stamp, TreeUpdate, scan_stamps, spare_of, stamp, tree_lock,
                             write_atomic)
 from pipeline.model import Diagnostic
 from pipeline.parallel import imap_in_order
@@ -323,7 +323,7 @@ def _article_facts(config: Config, item: tuple[str, str]) -> tuple[ArticleFacts 
             cat = read_catalog(config, path_)
         except PipelineError as error:
             findings.extend(error.diagnostics)
-            coverage.append(Coverage(lang, False, 0, _hold_reason(error.diagnostics)))
+            coverage.append(Coverage(lang, False, 0, _errors_reason(error.diagnostics)))
             continue
         if cat is None:
             coverage.append(Coverage(lang, False, 0))
@@ -333,13 +333,13 @@ def _article_facts(config: Config, item: tuple[str, str]) -> tuple[ArticleFacts 
         findings.extend(checked)
         errors = [d for d in checked if d.severity == "error"]
         coverage.append(Coverage(lang, True, sum(1 for k in keys if k in found),
-                                 _hold_reason(errors) if errors else None))
+                                 _errors_reason(errors) if errors else None))
     facts = ArticleFacts(article.id, article.path, article.lang, article.collection, article.date, article.draft,
                          len(keys), tuple(coverage), tuple(findings))
     return facts, ()
 
 
-def _hold_reason(found: Iterable[Diagnostic]) -> str:
+def _errors_reason(found: Iterable[Diagnostic]) -> str:
     errors = [d for d in found if d.severity == "error"]
     return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
 
@@ -530,16 +530,14 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
         return report
 
 
-def _live(state: State, folder: Path) -> Manifest | None:
-    """The manifest of a live output folder, when it is the one the last build left."""
+def _known_tree(state: State, folder: Path, spare: bool = False) -> Manifest | None:
+    """The manifest of an output folder (or of its spare), when the folder is the one the last
+    build left there."""
     known = state.trees.get(str(folder.resolve()), {})
-    return known.get("manifest") if known.get("stamp") == stamp(folder.resolve()) and known.get("stamp") else None
-
-
-def _spare(state: State, folder: Path) -> Manifest | None:
-    known = state.trees.get(str(folder.resolve()), {})
-    spare = folder.resolve().with_name(f".{folder.resolve().name}.spare")
-    return known.get("spare") if known.get("spare_stamp") == stamp(spare) and known.get("spare_stamp") else None
+    path, stamp_key, manifest_key = (spare_of(folder.resolve()), "spare_stamp", "spare") if spare \
+        else (folder.resolve(), "stamp", "manifest")
+    recorded = known.get(stamp_key)
+    return known.get(manifest_key) if recorded is not None and recorded == stamp(path) else None
 
 
 def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_key: str, out: Path,
@@ -587,7 +585,7 @@ def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_k
 
 
 def _open_tree(state: State, folder: Path) -> TreeUpdate:
-    return TreeUpdate(folder, _live(state, folder), _spare(state, folder))
+    return TreeUpdate(folder, _known_tree(state, folder), _known_tree(state, folder, spare=True))
 
 
 def _finish_tree(state: State, folder: Path, tree: TreeUpdate) -> None:

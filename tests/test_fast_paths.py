@@ -6,7 +6,6 @@ regex letter counts, the reused ICU breaker) is compared with the slow reference
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import random
 import unicodedata
 
@@ -16,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import khmer, markdown, po, segment, words
+from test_po import libunistring
 
 # --- inline Markdown ------------------------------------------------------------------------
 
@@ -46,18 +46,6 @@ def test_inline_shortcuts_give_mistunes_tokens_html_and_features(text: str) -> N
 
 
 # --- PO line filling --------------------------------------------------------------------------
-
-
-def libunistring() -> ctypes.CDLL | None:
-    for name in ("libunistring.so.2", ctypes.util.find_library("unistring")):
-        if name:
-            try:
-                lib = ctypes.CDLL(name)
-                lib.u8_width_linebreaks_v2  # noqa: B018 (libunistring >= 1.0)
-                return lib
-            except (OSError, AttributeError):
-                continue
-    return None
 
 
 def test_ascii_line_filling_matches_libunistring() -> None:

@@ -131,10 +131,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def article_segments(config: Config, article: Article) -> tuple[Segment, ...]:
+def article_segments(config: Config, article: Article, parser=None) -> tuple[Segment, ...]:
+    """The units of an article (`parser`: a `markdown.Parser` to reuse for many articles)."""
     from pipeline.site import prepare
 
-    return prepare(config, article).segments
+    return prepare(config, article, parser).segments
 
 
 # --- status ---------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from typing import Iterable, Mapping
 
 from babel.core import UnknownLocaleError
@@ -17,6 +16,7 @@ from babel.messages.plurals import get_plural
 from pipeline.memory import LazyMemory, TranslationMemory
 from pipeline.model import Catalog, Message
 from pipeline.segment import Segment
+from pipeline.similar import best_match
 
 FUZZY_THRESHOLD = 0.6  # the similarity GNU msgmerge requires for a fuzzy match
 MARKDOWN_FLAG = "markdown-text"
@@ -173,17 +173,15 @@ def update(existing: Catalog, pot: Catalog, memory: TranslationMemory | LazyMemo
 
 def _keep_translation(entry: Message, old: Message) -> Message:
     flags = _merge_flags(old.flags, entry.flags)
-    return replace(
-        entry,
-        msgstr=old.msgstr,
+    fuzzy = "fuzzy" in flags
+    return Message(  # (dataclasses.replace costs several times more, for every unit of every catalog)
+        msgid=entry.msgid, msgstr=old.msgstr, msgctxt=entry.msgctxt,
         msgid_plural=old.msgid_plural if entry.msgid_plural is None else entry.msgid_plural,
-        msgstr_plural=old.msgstr_plural,
-        flags=flags,
-        translator_comments=old.translator_comments,
-        previous_msgid=old.previous_msgid if "fuzzy" in flags else None,
-        previous_msgctxt=old.previous_msgctxt if "fuzzy" in flags else None,
-        obsolete=False,
-    )
+        msgstr_plural=old.msgstr_plural, flags=flags, translator_comments=old.translator_comments,
+        extracted_comments=entry.extracted_comments, references=entry.references,
+        previous_msgctxt=old.previous_msgctxt if fuzzy else None,
+        previous_msgid=old.previous_msgid if fuzzy else None,
+        previous_msgid_plural=entry.previous_msgid_plural, obsolete=False, line=entry.line)
 
 
 def _as_fuzzy(entry: Message, old_msgid: str, old_msgctxt: str | None, msgstr: str,
@@ -221,26 +219,26 @@ def _retire(message: Message) -> Message:
 
 
 def _closest(entry: Message, candidates: list[Message]) -> Message | None:
-    """The most similar old unit of this catalog (same context preferred), as msgmerge chooses."""
-    best, best_score = None, FUZZY_THRESHOLD
-    for old in candidates:
-        if old.msgid_plural is not None or entry.msgid_plural is not None:
-            continue
-        matcher = SequenceMatcher(None, entry.msgid, old.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
-            continue
-        score = matcher.ratio() + (0.01 if old.msgctxt == entry.msgctxt else 0.0)
-        if score >= best_score:
-            best, best_score = old, score
-    return best
+    """The most similar old unit of this catalog, by msgmerge's measure (`similar`) and threshold;
+    among equally similar ones, one with the same context, then the first."""
+    if entry.msgid_plural is not None:
+        return None
+    pool = [old for old in candidates if old.msgid_plural is None]
+    found = best_match(entry.msgid, [old.msgid for old in pool], FUZZY_THRESHOLD,
+                       [0.01 if old.msgctxt == entry.msgctxt else 0.0 for old in pool])
+    return None if found is None else pool[found]
 
 
 _DATE_LINE = re.compile("^\"(?:" + "|".join(DATE_FIELDS) + "):.*$", re.MULTILINE)
 
 
 def content_equal(a: str, b: str) -> bool:
-    """Whether two PO texts differ at most in their creation/revision dates."""
-    return a == b or _DATE_LINE.sub("", a) == _DATE_LINE.sub("", b)
+    """Whether two PO texts differ at most in the creation/revision dates of their headers."""
+    if a == b:
+        return True
+    header_a, _, rest_a = a.partition("\n\n")  # the header entry comes first, ends at a blank line
+    header_b, _, rest_b = b.partition("\n\n")
+    return rest_a == rest_b and _DATE_LINE.sub("", header_a) == _DATE_LINE.sub("", header_b)
 
 
 # --- statistics ----------------------------------------------------------------------------------

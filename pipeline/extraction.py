@@ -12,8 +12,12 @@ catalogs edited by translators), articles are planned once with a stand-in that 
 lookup, the catalogs they read refresh the memory, and only the articles that needed it are
 planned again: a cold run parses each catalog once.
 
-Nothing is written unless everything could be read: plans are staged in the cache folder and
-renamed into place once every article has been planned. Everything in .cache/ is safe to delete."""
+A catalog this extraction wrote itself and that nobody changed since is rewritten entry by entry:
+unchanged entries keep their text, and the memory learns only the units that changed.
+
+Nothing is written unless everything could be read: plans are staged in the cache folder, flushed
+to disk with one syncfs, and renamed into place once every article has been planned. Everything in
+.cache/ is safe to delete."""
 
 from __future__ import annotations
 
@@ -32,12 +36,13 @@ from pipeline.build import (Progress, _no_progress, article_segments, code_finge
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import read_json, write_atomic, write_json_atomic
+from pipeline.files import flush_to_disk, read_json, write_atomic, write_json_atomic
 from pipeline.locales import language_name
-from pipeline.memory import Remembered, TranslationMemory, open_memory, remembered
+from pipeline.markdown import Parser
+from pipeline.memory import Change, Remembered, TranslationMemory, change, open_memory, remembered
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.parallel import imap_in_order
-from pipeline.po import decode_po, format_po, parse_po
+from pipeline.po import Written, decode_po, format_po, parse_po, written_entries
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 RACY_NS = 100_000_000  # a file modified this close to a run may change again within the same mtime tick
@@ -50,10 +55,11 @@ Stamp = list  # [size, mtime_ns, inode] of a file, or None when it is missing
 # --- plans (pure functions) -----------------------------------------------------------------------
 
 
-def article_template(config: Config, article: Article, info: catalogs.CatalogInfo) -> Catalog:
+def article_template(config: Config, article: Article, info: catalogs.CatalogInfo,
+                     parser: Parser | None = None) -> Catalog:
     title = article.metadata.get("title")
     title = title if isinstance(title, str) else article.id
-    return catalogs.template(title, article.path, article_segments(config, article), info)
+    return catalogs.template(title, article.path, article_segments(config, article, parser), info)
 
 
 def merged_catalog(config: Config, pot: Catalog, existing: Catalog | None, lang: str,
@@ -159,11 +165,6 @@ def _template_path(config: Config, article_id: str) -> Path:
     return config.locale_dir / "templates" / f"{article_id}.pot"
 
 
-def _shown_catalog(config: Config, lang: str, article_id: str) -> str:
-    """A catalog's path as shown (and as the memory and the cache know it), made without pathlib."""
-    return f"{config.relative(config.locale_dir)}/{lang}/LC_MESSAGES/{article_id}.po"
-
-
 def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
     """Every catalog of one language (path as shown → stamp text), walked with os.scandir."""
     found = {}
@@ -232,6 +233,9 @@ class _Work:
     memories: Mapping[str, TranslationMemory | _Refusing]
     stale: frozenset[str]  # catalogs (as shown) the memory has not seen as they are: report what they hold
     started_ns: int
+    known: Mapping[str, str] = field(default_factory=dict)  # catalog (as shown) → its stamp in the memory
+    ours: Mapping[str, Stamp] = field(default_factory=dict)  # output (as shown) → its stamp when last written
+    parser: Parser = field(default_factory=Parser)  # each worker process uses its own copy
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,7 @@ class _Planned:
     outputs: tuple[str, ...] = ()  # every output, as shown
     staged: tuple[tuple[str, str], ...] = ()  # (output as shown, staged file) for outputs that change
     seen: tuple[tuple[str, str, tuple[Remembered, ...]], ...] = ()  # stale catalogs read: (shown, stamp, units)
-    written: tuple[tuple[str, tuple[Remembered, ...]], ...] = ()  # staged catalogs: (shown, units)
+    written: tuple[tuple[str, tuple[Remembered, ...] | Change], ...] = ()  # staged catalogs: (shown, units)
     needs_memory: bool = False
     problems: tuple[Diagnostic, ...] = ()
 
@@ -260,56 +264,97 @@ def _plan_article(work: _Work, source: Source) -> _Planned:
     seen: list[tuple[str, str, tuple[Remembered, ...]]] = []
     try:
         article = parse_article(decode_source(data, shown), source.id, shown, config.default_language)
-        pot = article_template(config, article, work.info)
+        pot = article_template(config, article, work.info, work.parser)
         existing, problems = {}, []
         for lang in target_languages(config, article):
-            catalog_path = _catalog_path(config, lang, article.id)
-            catalog_shown = config.relative(catalog_path)
-            found_stamp, found = _read_text(catalog_path)
             try:
-                catalog = parse_po(decode_po(found, catalog_shown), catalog_shown) if found is not None else None
+                found = existing[lang] = _read_existing(work, lang, article.id)
             except PipelineError as error:
                 problems.extend(error.diagnostics)
                 continue
-            existing[lang] = (catalog_path, found, catalog)
-            if catalog_shown in work.stale:
-                units = remembered(catalog) if catalog is not None else ()
-                seen.append((catalog_shown, _stamp_text(found_stamp, work.started_ns), units))
+            if found.shown in work.stale:
+                units = remembered(found.catalog) if found.catalog is not None else ()
+                seen.append((found.shown, _stamp_text(found.stamp, work.started_ns), units))
         if problems:
             raise PipelineError(problems)
-        planned = [(_template_path(config, article.id), None, format_po(pot), None)]
-        for lang, (catalog_path, found, catalog) in existing.items():
-            merged = merged_catalog(config, pot, catalog, lang, work.memories[lang], work.info)
-            planned.append((catalog_path, found, format_po(merged), merged))
+        wrapped: dict = {}  # the template and its catalogs wrap the same msgids
+        planned = [_Output(_template_path(config, article.id), None, format_po(pot, wrapped))]
+        for lang, found in existing.items():
+            merged = merged_catalog(config, pot, found.catalog, lang, work.memories[lang], work.info)
+            planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written), merged,
+                                   found.catalog if _known(work, found.shown, found.stamp) else None))
     except PipelineError as error:
         return _Planned(source.id, problems=tuple(error.diagnostics), seen=tuple(seen))
     except _MemoryNeeded:
         return _Planned(source.id, needs_memory=True, seen=tuple(seen))
     staged, written = _stage_changed(work, planned)
-    return _Planned(source.id, source=stamp, digest=digest, outputs=tuple(config.relative(p) for p, *_ in planned),
+    return _Planned(source.id, source=stamp, digest=digest, outputs=tuple(config.relative(o.path) for o in planned),
                     staged=staged, seen=tuple(seen), written=written)
 
 
-def _stage_changed(work: _Work, planned: Sequence[tuple[Path, bytes | None, str, Catalog | None]]):
+@dataclass(frozen=True)
+class _Existing:
+    """A catalog as a plan found it: None for a missing file."""
+
+    path: Path
+    shown: str
+    stamp: Stamp | None
+    data: bytes | None
+    catalog: Catalog | None
+    written: Written  # the text of each entry, when this extraction wrote the file as it is
+
+
+def _read_existing(work: _Work, lang: str, article_id: str) -> _Existing:
+    """One catalog of an article, read and parsed (a PipelineError when it does not parse)."""
+    path = _catalog_path(work.config, lang, article_id)
+    shown = work.config.relative(path)
+    stamp, data = _read_text(path)
+    if data is None:
+        return _Existing(path, shown, None, None, None, {})
+    text = decode_po(data, shown)
+    catalog = parse_po(text, shown)
+    ours = stamp is not None and work.ours.get(shown) == stamp
+    return _Existing(path, shown, stamp, data, catalog, written_entries(catalog, text) if ours else {})
+
+
+@dataclass(frozen=True)
+class _Output:
+    """A file a plan wants: its path, what it holds now (None: missing, or not read), the planned
+    text, and for a catalog its merged value and the old one when the memory knows that as it is."""
+
+    path: Path
+    old: bytes | None
+    text: str
+    merged: Catalog | None = None
+    known: Catalog | None = None
+
+
+def _known(work: _Work, shown: str, stamp: Stamp | None) -> bool:
+    """Whether the memory holds the units of this catalog (as shown) as it was read (with this stamp)."""
+    text = _stamp_text(stamp)
+    return bool(text) and work.known.get(shown) == text
+
+
+def _stage_changed(work: _Work, planned: Sequence[_Output]):
     """Write the planned texts that differ from the files (not only in their dates) into the
-    staging folder; the units of each staged catalog go to the memory once it is in place."""
+    staging folder; what each staged catalog changes in the memory is applied once it is in place."""
     staged, written = [], []
-    for path, old, text, merged in planned:
-        if old is None and path.suffix == ".pot":
-            _, old = _read_text(path)
-        if old is not None and catalogs.content_equal(old.decode("utf-8", "replace"), text):
+    for output in planned:
+        old = output.old
+        if old is None and output.path.suffix == ".pot":
+            _, old = _read_text(output.path)
+        if old is not None and catalogs.content_equal(old.decode("utf-8", "replace"), output.text):
             continue
-        shown = work.config.relative(path)
+        shown = work.config.relative(output.path)
         temporary = os.path.join(work.staging, shown.replace("/", "%"))
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         os.fchmod(handle, 0o644)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
+            stream.write(output.text.encode("utf-8"))
         staged.append((shown, temporary))
-        if merged is not None:
-            written.append((shown, remembered(merged)))
+        if output.merged is not None:
+            written.append((shown, change(output.known, output.merged) if output.known is not None
+                            else remembered(output.merged)))
     return tuple(staged), tuple(written)
 
 
@@ -347,6 +392,7 @@ class _Run:
     planned: dict[str, _Planned] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    ours: Mapping[str, Stamp] = field(default_factory=dict)  # outputs (as shown) → stamp when last written
 
     def remember(self, updates: Mapping[str, Mapping[str, tuple[str, Sequence[Remembered]]]],
                  removed: Mapping[str, Iterable[str]] | None = None) -> None:
@@ -363,10 +409,11 @@ class _Run:
         """Plan these articles; returns those that need the memory. What the plans saw of stale
         catalogs goes to the memory every BATCH articles, while the workers go on."""
         again = []
+        locale = self.config.relative(self.config.locale_dir)
         updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
         for count, (source, result) in enumerate(zip(sources, imap_in_order(_plan_article, sources, work, self.jobs)), 1):
             for shown, stamp, units in result.seen:
-                updates.setdefault(_language_of(self.config, shown), {})[shown] = (stamp, units)
+                updates.setdefault(_language_of(locale, shown), {})[shown] = (stamp, units)
                 self.seen.add(shown)
             if count % BATCH == 0:
                 self.remember(updates)
@@ -408,22 +455,25 @@ def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1) ->
     staging = tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=folder)
     try:
         run = _Run(config, jobs, progress, {lang: folder / f"memory-{lang}.sqlite" for lang in config.languages},
-                   version=_memory_version(config), started_ns=started_ns)
+                   version=_memory_version(config), started_ns=started_ns,
+                   ours={name: stamp for source in changed for name, stamp in
+                         known.get(source.id, {}).get("outputs", {}).items() if stamp is not None})
         planned_ui = _plan_everything(run, changed, staging, collections)
         if run.problems:
             raise PipelineError(run.problems)
-        written = _put_in_place(config, [(shown, temporary) for _, shown, temporary in planned_ui] +
+        written = _put_in_place(config, staging, [(shown, temporary) for _, shown, temporary in planned_ui] +
                                 [pair for source in changed for pair in run.planned[source.id].staged])
         run.remember(_written_units(config, run, planned_ui, written))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    root = str(config.root)
     for source in changed:
         result = run.planned[source.id]
         entries[source.id] = {"source": _settled(result.source, started_ns), "hash": result.digest,
-                              "outputs": {name: _stat(str(config.root / name)) for name in result.outputs}}
+                              "outputs": {name: _stat(os.path.join(root, name)) for name in result.outputs}}
     pot_path, po_paths = ui_paths(config)
     ui_outputs = [config.relative(pot_path)] + [config.relative(p) for p in po_paths.values()]
-    entries[UI] = {"outputs": {name: _stat(str(config.root / name)) for name in ui_outputs}} if not ui_current \
+    entries[UI] = {"outputs": {name: _stat(os.path.join(root, name)) for name in ui_outputs}} if not ui_current \
         else known[UI]
     write_json_atomic(cache_path, {"key": key, "articles": entries})
     return ExtractReport(written=tuple(written),
@@ -445,24 +495,32 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         on_disk = _catalog_stamps(config, lang)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
-    read_by_plans = {_shown_catalog(config, lang, s.id) for s in changed for lang in config.languages}
+    locale = config.relative(config.locale_dir)
+    read_by_plans = {f"{locale}/{lang}/LC_MESSAGES/{s.id}.po" for s in changed for lang in config.languages}
     _refresh(run, {lang: [s for s in found if s not in read_by_plans] for lang, found in stale.items()}, removed)
     all_stale = frozenset(s for found in stale.values() for s in found if s in read_by_plans)
     readers = {lang: TranslationMemory(path, readonly=True) for lang, path in run.memory_paths.items()}
     try:
         if all_stale:
             refusing = {lang: _Refusing() for lang in config.languages}
-            again = run.plan(_Work(config, info, staging, refusing, all_stale, run.started_ns), changed, 0, len(changed))
+            again = run.plan(_Work(config, info, staging, refusing, all_stale, run.started_ns, _stamps_of(readers),
+                                   run.ours), changed, 0, len(changed))
             _refresh(run, {lang: [s for s in found if s in all_stale and s not in run.seen]
                            for lang, found in stale.items()}, {})
-            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns), again,
-                     len(changed) - len(again), len(changed))
+            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns, _stamps_of(readers),
+                           run.ours), again, len(changed) - len(again), len(changed))
         else:
-            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns), changed, 0, len(changed))
+            run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns, _stamps_of(readers),
+                           run.ours), changed, 0, len(changed))
         return _plan_ui(config, info, collections, readers, staging)
     finally:
         for reader in readers.values():
             reader.close()
+
+
+def _stamps_of(memories: Mapping[str, TranslationMemory]) -> dict[str, str]:
+    """Every catalog (as shown) the memories know, with the stamp they know it by."""
+    return {shown: stamp for memory in memories.values() for shown, stamp in memory.stamps().items()}
 
 
 def _refresh(run: _Run, stale: Mapping[str, Sequence[str]], removed: Mapping[str, Sequence[str]]) -> None:
@@ -483,36 +541,42 @@ def _plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
     """The ui template and catalogs, staged when they change: [(units or None, shown, staged file)]."""
     ui_pot = ui_template(config, info, collections)
     pot_path, po_paths = ui_paths(config)
-    planned = [(pot_path, None, format_po(ui_pot), None)]
+    work = _Work(config, info, staging, memories, frozenset(), 0, _stamps_of(memories))
+    planned = [_Output(pot_path, None, format_po(ui_pot))]
     problems = []
     for lang, path in po_paths.items():
         shown = config.relative(path)
-        _, found = _read_text(path)
+        stamp, found = _read_text(path)
         try:
             old = parse_po(decode_po(found, shown), shown) if found is not None else None
         except PipelineError as error:
             problems.extend(error.diagnostics)
             continue
         merged = merged_catalog(config, ui_pot, old, lang, memories[lang], info)
-        planned.append((path, found, format_po(merged), merged))
+        planned.append(_Output(path, found, format_po(merged), merged, old if _known(work, shown, stamp) else None))
     if problems:
         raise PipelineError(problems)
-    work = _Work(config, info, staging, memories, frozenset(), 0)
     staged, written = _stage_changed(work, planned)
     units_of = dict(written)
     return [(units_of.get(shown), shown, temporary) for shown, temporary in staged]
 
 
-def _put_in_place(config: Config, staged: Sequence[tuple[str, str]]) -> list[str]:
-    """Move every staged file to its place (each replaced atomically); returns them, as shown."""
-    written = []
+def _put_in_place(config: Config, staging: str, staged: Sequence[tuple[str, str]]) -> list[str]:
+    """Move every staged file, once on disk, to its place (each replaced atomically); returns them,
+    as shown."""
+    if staged:
+        flush_to_disk(staging, [temporary for _, temporary in staged])
+    written, folders = [], set()
     for shown, temporary in staged:
-        target = config.root / shown
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(config.root, shown)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         try:
             os.replace(temporary, target)
         except OSError:  # the cache folder is on another file system
-            write_atomic(target, Path(temporary).read_bytes())
+            write_atomic(Path(target), Path(temporary).read_bytes())
         written.append(shown)
     return written
 
@@ -521,17 +585,17 @@ def _written_units(config: Config, run: _Run, planned_ui, written: list[str]):
     """What the memory learns from the catalogs this run wrote (their stamps as they are now)."""
     units = {shown: found for found, shown, _ in planned_ui if found is not None}
     units.update(pair for result in run.planned.values() for pair in result.written)
-    updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
+    updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...] | Change]]] = {}
+    locale = config.relative(config.locale_dir)
     for shown in written:
         if shown in units:
-            stamp = _stamp_text(_stat(str(config.root / shown)))
-            updates.setdefault(_language_of(config, shown), {})[shown] = (stamp, units[shown])
+            stamp = _stamp_text(_stat(os.path.join(config.root, shown)))
+            updates.setdefault(_language_of(locale, shown), {})[shown] = (stamp, units[shown])
     return updates
 
 
-def _language_of(config: Config, shown: str) -> str:
-    """The language folder of a catalog given as shown (locale/<lang>/LC_MESSAGES/…)."""
-    locale = config.relative(config.locale_dir)
+def _language_of(locale: str, shown: str) -> str:
+    """The language folder of a catalog given as shown (`locale`/<lang>/LC_MESSAGES/…)."""
     return shown[len(locale) + 1:].split("/", 1)[0]
 
 

@@ -138,16 +138,29 @@ def html_of(text: str) -> str:
     return _markdown()(text)
 
 
-def parse(body: str) -> Document:
-    """Parse the block structure of a Markdown body and find every translatable slot."""
-    md = _markdown(twin=False)  # its inline parser reads only paragraphs that start with an image
-    state = md.block.state_cls()
-    state.process(_normalise(body))
-    md.block.parse(state)
-    tokens = tuple(state.tokens)
-    env = state.env
-    slots = tuple(_locate(body, list(_walk(md, tokens, env))))
-    return Document(tokens=tokens, env=env, slots=slots)
+class Parser:
+    """Parses many Markdown bodies with one mistune parser (making one costs about as much as
+    parsing a short article). Keep each to one thread."""
+
+    def __init__(self) -> None:
+        self._md = _markdown(twin=False)  # its inline parser reads only paragraphs that start with an image
+
+    def parse(self, body: str) -> Document:
+        """The block structure of a Markdown body and every translatable slot in it."""
+        md = self._md
+        state = md.block.state_cls()
+        state.process(_normalise(body))
+        md.block.parse(state)
+        tokens = tuple(state.tokens)
+        env = state.env
+        slots = tuple(_locate(body, list(_walk(md, tokens, env))))
+        return Document(tokens=tokens, env=env, slots=slots)
+
+
+def parse(body: str, parser: Parser | None = None) -> Document:
+    """Parse the block structure of a Markdown body and find every translatable slot; pass a
+    `parser` when parsing many bodies."""
+    return (parser or Parser()).parse(body)
 
 
 def _normalise(text: str) -> str:
@@ -248,10 +261,23 @@ def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Add
                 yield "footnote", text, ("footnote", key), text
 
 
+# Images whose alt texts hold no inline syntax at all (no character of _INLINE_SYNTAX, no colon of
+# a bare URL) and whose URLs are plain (no title), separated by spaces and line breaks: mistune reads
+# each as an image, whatever else the document holds.
+_PLAIN_IMAGES = re.compile(r"(?:!\[[^\\`*_!\[\]<>\n\r~&:]*\]\([^\s()<>\\]*\)[ \t]*\n?[ \t]*)+")
+
+
 def _image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:
     """The raw alt texts when a paragraph holds nothing but images (and spaces), else None."""
     if not text.startswith("!["):
         return None
+    if _PLAIN_IMAGES.fullmatch(text):
+        return [text[start:end] for start, end in _alt_spans(text)]
+    return _parsed_image_only_alts(md, text, env)
+
+
+def _parsed_image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:
+    """`_image_only_alts` by mistune's inline parser, for any text."""
     inline = md.inline(text, dict(env))
     images = [t for t in inline if t["type"] == "image"]
     others = [t for t in inline if t["type"] not in ("image", "softbreak", "linebreak")

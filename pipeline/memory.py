@@ -7,13 +7,14 @@ catalogs that changed since the memory last saw them. `build_memory` makes the s
 Every answer depends only on the set of units remembered, never on the order they were added in,
 so a memory refreshed bit by bit answers exactly like one built from scratch:
 - a text's id is a hash of the text itself (not an insertion counter);
-- an exact match is the first translation in (catalog path, position) order;
+- an exact match is the first translation in (catalog path, context, translation) order;
 - close-match candidates are ranked by (votes, id) and the best score wins, ties to the lower id.
 
 Close-match search stays in milliseconds with 100,000 entries: candidates come from the FTS5
 posting lists of the query's rarest word tokens (how many texts hold each word is kept in `terms`),
 singly and two at a time, weighted by rarity; the PRESELECTED best are compared word set to word set,
-and the CANDIDATES closest of those scored with difflib over word tokens rather than characters.
+and the CANDIDATES closest of those scored by `similar.similarity` over word tokens rather than
+characters.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from pipeline.model import Catalog, Message
+from pipeline.similar import best_match
 
 WORD = re.compile(r"[^\W_]+")  # the tokens that find candidates (FTS5's `ascii` tokenizer splits the same way)
 SCORE_TOKEN = re.compile(r"\w+|[^\w\s]")  # the tokens compared when scoring a candidate
@@ -40,14 +41,13 @@ POSTINGS = 5_000  # how many postings one query reads at most (common words add 
 PAIRED = 4  # the rarest words also find candidates holding two of them at once
 PRESELECTED = 64  # how many candidates (by weighted votes of rare words) are compared word by word
 CANDIDATES = 12  # how many of those (most words in common) are scored exactly
-SCHEMA = "memory-4"  # bump when the tables or the tokenisation change: old files are rebuilt
+SCHEMA = "memory-5"  # bump when the tables or the tokenisation change: old files are rebuilt
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS catalogs(path TEXT PRIMARY KEY, stamp TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS units(path TEXT NOT NULL, position INTEGER NOT NULL, text INTEGER NOT NULL,
-                                 msgctxt TEXT, msgstr TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS units_path ON units(path, position);
+CREATE TABLE IF NOT EXISTS units(path TEXT NOT NULL, text INTEGER NOT NULL, msgctxt TEXT, msgstr TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS units_path ON units(path);
 CREATE INDEX IF NOT EXISTS units_text ON units(text);
 CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, msgid TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(tokens, content='', detail=none, columnsize=0, tokenize='ascii');
@@ -69,10 +69,33 @@ def remember(msgctxt: str | None, msgid: str, msgstr: str) -> Remembered:
     return Remembered(msgctxt, msgid, msgstr, text_id(msgid), " ".join(_words(msgid)))
 
 
+def _rememberable(message: Message) -> bool:
+    return message.translated and bool(message.msgid) and message.msgid_plural is None
+
+
 def remembered(catalog: Catalog) -> tuple[Remembered, ...]:
     """What a catalog gives the memory: its translated (not fuzzy, not obsolete) singular units."""
-    return tuple(remember(m.msgctxt, m.msgid, m.msgstr) for m in catalog.messages
-                 if m.translated and m.msgid and m.msgid_plural is None)
+    return tuple(remember(m.msgctxt, m.msgid, m.msgstr) for m in catalog.messages if _rememberable(m))
+
+
+UnitKey = tuple  # (msgctxt, msgid, msgstr) of a remembered unit
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a catalog rewritten from a version the memory knows differs from it, for the memory:
+    the units it no longer gives, and the new ones (worked out as `remember` does)."""
+
+    removed: tuple[UnitKey, ...]
+    added: tuple[Remembered, ...]
+
+
+def change(before: Catalog, after: Catalog) -> Change:
+    """What the memory must forget and learn when `before` (as the memory knows it) becomes `after`."""
+    old = {(m.msgctxt, m.msgid, m.msgstr) for m in before.messages if _rememberable(m)}
+    new = {(m.msgctxt, m.msgid, m.msgstr): None for m in after.messages if _rememberable(m)}
+    return Change(removed=tuple(sorted(old - new.keys(), key=repr)),
+                  added=tuple(remember(*key) for key in new if key not in old))
 
 
 def text_id(msgid: str) -> int:
@@ -130,12 +153,14 @@ class TranslationMemory:
     def size(self) -> int:
         return self._connect().execute("SELECT count(*) FROM texts").fetchone()[0]
 
-    def update(self, catalogs: Mapping[str, tuple[str, Sequence[Remembered]]], removed: Iterable[str] = ()) -> None:
-        """Remember each given catalog (path → (stamp, its units)) in place of what it held before,
-        and forget the removed ones, in one transaction."""
+    def update(self, catalogs: Mapping[str, tuple[str, Sequence[Remembered] | Change]],
+               removed: Iterable[str] = ()) -> None:
+        """Remember each given catalog (path → (stamp, its units, or how it changed since the memory
+        last saw it)), and forget the removed ones, in one transaction."""
         db = self._connect()
-        paths = list(catalogs) + [p for p in removed if p not in catalogs]
-        if not paths:
+        replaced = [path for path, (_, units) in catalogs.items() if not isinstance(units, Change)]
+        paths = replaced + [p for p in removed if p not in catalogs]
+        if not catalogs and not paths:
             return
         db.execute("BEGIN")
         try:
@@ -144,20 +169,24 @@ class TranslationMemory:
             for path in paths:
                 db.execute("INSERT OR IGNORE INTO dropped SELECT text FROM units WHERE path = ?", (path,))
             db.executemany("DELETE FROM units WHERE path = ?", ((p,) for p in paths))
-            db.executemany("DELETE FROM catalogs WHERE path = ?", ((p,) for p in paths))
+            forgotten = [(path, text_id(msgid), msgctxt, msgstr) for path, (_, units) in catalogs.items()
+                         if isinstance(units, Change) for msgctxt, msgid, msgstr in units.removed]
+            db.executemany("DELETE FROM units WHERE path = ? AND text = ? AND msgctxt IS ? AND msgstr = ?", forgotten)
+            db.executemany("INSERT OR IGNORE INTO dropped(id) VALUES (?)", ((row[1],) for row in forgotten))
+            db.executemany("DELETE FROM catalogs WHERE path = ?", ((p,) for p in list(catalogs) + paths))
             rows, texts = [], {}
             for path, (stamp, units) in catalogs.items():
-                for position, unit in enumerate(units):
+                for unit in units.added if isinstance(units, Change) else units:
                     if not unit.text:
                         unit = remember(unit.msgctxt, unit.msgid, unit.msgstr)
                     texts[unit.text] = unit
-                    rows.append((path, position, unit.text, unit.msgctxt, unit.msgstr))
+                    rows.append((path, unit.text, unit.msgctxt, unit.msgstr))
             db.executemany("INSERT OR IGNORE INTO incoming(id, msgid, words) VALUES (?, ?, ?)",
                            ((unit.text, unit.msgid, unit.words) for unit in texts.values()))
             added = db.execute("SELECT id, words FROM incoming WHERE id NOT IN (SELECT id FROM texts)").fetchall()
             db.executemany("INSERT INTO words(rowid, tokens) VALUES (?, ?)", added)
             db.execute("INSERT OR IGNORE INTO texts(id, msgid) SELECT id, msgid FROM incoming")
-            db.executemany("INSERT INTO units(path, position, text, msgctxt, msgstr) VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO units(path, text, msgctxt, msgstr) VALUES (?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO catalogs(path, stamp) VALUES (?, ?)",
                            ((path, stamp) for path, (stamp, _) in catalogs.items()))
             unused = db.execute("SELECT id, msgid FROM texts WHERE id IN (SELECT id FROM dropped) "
@@ -180,7 +209,7 @@ class TranslationMemory:
         row = self._connect().execute(
             "SELECT units.msgstr FROM units JOIN texts ON texts.id = units.text "
             "WHERE units.text = ? AND units.msgctxt IS ? AND texts.msgid = ? "
-            "ORDER BY units.path, units.position LIMIT 1", (text_id(msgid), msgctxt, msgid)).fetchone()
+            "ORDER BY units.path, units.msgstr LIMIT 1", (text_id(msgid), msgctxt, msgid)).fetchone()
         return row[0] if row else None
 
     def closest(self, msgid: str) -> Remembered | None:
@@ -222,7 +251,7 @@ class TranslationMemory:
         best = _best_match(msgid, ((identity, text) for _, identity, text in shared))
         if best is None:
             return None
-        row = db.execute("SELECT msgctxt, msgstr FROM units WHERE text = ? ORDER BY path, position LIMIT 1",
+        row = db.execute("SELECT msgctxt, msgstr FROM units WHERE text = ? ORDER BY path, msgctxt, msgstr LIMIT 1",
                          (best[0],)).fetchone()
         return remember(row[0], best[1], row[1])
 
@@ -241,21 +270,12 @@ def _count_terms(db: sqlite3.Connection, added: list[tuple[int, str]], gone: lis
 
 
 def _best_match(msgid: str, candidates: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
-    """The candidate (id, text) with the highest similarity ≥ MEMORY_THRESHOLD (ties: the first)."""
-    query = SCORE_TOKEN.findall(msgid)
-    best, best_score = None, MEMORY_THRESHOLD
-    for identity, text in candidates:
-        tokens = SCORE_TOKEN.findall(text)
-        total = len(query) + len(tokens)
-        if not total or 2 * min(len(query), len(tokens)) / total < best_score:
-            continue
-        matcher = SequenceMatcher(None, query, tokens, autojunk=False)
-        if matcher.quick_ratio() < best_score:
-            continue
-        score = matcher.ratio()
-        if score > best_score or (score == best_score and best is None):
-            best, best_score = (identity, text), score
-    return best
+    """The candidate (id, text) with the highest similarity ≥ MEMORY_THRESHOLD (ties: the first),
+    texts compared as sequences of word and punctuation tokens."""
+    candidates = list(candidates)
+    found = best_match(SCORE_TOKEN.findall(msgid), [SCORE_TOKEN.findall(text) for _, text in candidates],
+                       MEMORY_THRESHOLD)
+    return None if found is None else candidates[found]
 
 
 def build_memory(messages: Iterable[Message]) -> TranslationMemory:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -46,7 +46,9 @@ class Message:
     previous_msgid: str | None = None  # "#| msgid"
     previous_msgid_plural: str | None = None  # "#| msgid_plural"
     obsolete: bool = False  # written as "#~ " entries
-    line: int = 0  # 1-based line of the `msgid` keyword in the file it was read from; 0 if new
+    # 1-based line of the `msgid` keyword in the file it was read from, 0 if new: where the entry
+    # was, not what it holds, so equal entries compare equal wherever they stand
+    line: int = field(default=0, compare=False)
 
     @property
     def key(self) -> tuple[str | None, str]:

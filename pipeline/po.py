@@ -37,12 +37,12 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Diagnostic, Message
 
-__all__ = ["decode_po", "format_po", "parse_po"]
+__all__ = ["decode_po", "format_po", "parse_po", "written_entries"]
 
 PAGE_WIDTH = 79
 _FSI, _PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE / POP DIRECTIONAL ISOLATE
@@ -1364,7 +1364,20 @@ def _first_msgstr(m: Message) -> str:
     return m.msgstr
 
 
-def _write_message(out: list[str], m: Message) -> None:
+def _wrap_shared(out: list[str], shared: dict | None, prefix: str, name: str, value: str, wrap: bool,
+                 format_language: str | None) -> None:
+    """`_wrap`, with the lines kept in `shared` for the next catalog that has the same entry."""
+    if shared is None:
+        return _wrap(out, prefix, name, value, wrap, format_language)
+    key = (prefix, name, value, wrap, format_language)
+    lines = shared.get(key)
+    if lines is None:
+        lines = shared[key] = []
+        _wrap(lines, prefix, name, value, wrap, format_language)
+    out.extend(lines)
+
+
+def _write_message(out: list[str], m: Message, shared: dict | None = None) -> None:
     obsolete = m.obsolete
     first_msgstr = _first_msgstr(m)
     for comment in m.translator_comments:
@@ -1389,8 +1402,8 @@ def _write_message(out: list[str], m: Message) -> None:
         _wrap(out, prev_prefix, "msgid_plural", m.previous_msgid_plural, wrap, language)
     prefix = "#~ " if obsolete else ""
     if m.msgctxt is not None:
-        _wrap(out, prefix, "msgctxt", m.msgctxt, wrap, language)
-    _wrap(out, prefix, "msgid", m.msgid, wrap, language)
+        _wrap_shared(out, shared, prefix, "msgctxt", m.msgctxt, wrap, language)
+    _wrap_shared(out, shared, prefix, "msgid", m.msgid, wrap, language)
     if m.msgid_plural is not None:
         _wrap(out, prefix, "msgid_plural", m.msgid_plural, wrap, language)
         for i, form in enumerate(m.msgstr_plural or ("",)):
@@ -1399,18 +1412,63 @@ def _write_message(out: list[str], m: Message) -> None:
         _wrap(out, prefix, "msgstr", m.msgstr, wrap, language)
 
 
-def format_po(catalog: Catalog) -> str:
+Written = Mapping[tuple, tuple[Message, str]]  # (msgctxt, msgid, obsolete) → entry and its text
+
+
+def format_po(catalog: Catalog, shared: dict | None = None, written: Written | None = None) -> str:
     """The PO text GNU msgcat 0.21 writes for `catalog` (header first, obsolete entries last,
-    obsolete entries without translation dropped), keeping flags msgcat does not know."""
+    obsolete entries without translation dropped), keeping flags msgcat does not know.
+
+    Two shortcuts: catalogs with the same msgids (a template and its translations) can share the
+    work of wrapping them (pass each the same dict as `shared`), and an entry equal to one of a
+    file this function wrote (`written`: `written_entries` of that file) is written again as it
+    stood there."""
     out: list[str] = []
+    for m in _entries_in_order(catalog):
+        if out:
+            out.append("")
+        before = written.get((m.msgctxt, m.msgid, m.obsolete)) if written else None
+        if before is not None and before[0] == m:
+            out.append(before[1])
+            if shared is not None:
+                _share_wrapped(shared, m, before[1])
+        else:
+            _write_message(out, m, shared)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _share_wrapped(shared: dict, m: Message, text: str) -> None:
+    """Give `shared` the msgctxt and msgid lines of an entry's text, as `_wrap_shared` keeps them."""
+    _, language, wrap = _normalized_flags(m.flags, m.obsolete)
+    prefix = "#~ " if m.obsolete else ""
+    lines = text.split("\n")
+    starts = {}
+    for index, line in enumerate(lines):
+        for name in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
+            if line.startswith(f"{prefix}{name} ") and name not in starts:
+                starts[name] = index
+    ends = sorted(starts.values()) + [len(lines)]
+    for name, value in (("msgctxt", m.msgctxt), ("msgid", m.msgid)):
+        if value is not None and name in starts:
+            start = starts[name]
+            shared.setdefault((prefix, name, value, wrap, language), lines[start:min(e for e in ends if e > start)])
+
+
+def _entries_in_order(catalog: Catalog) -> list[Message]:
     entries = [catalog.header] if catalog.header is not None else []
     entries += [m for m in catalog.messages if not m.obsolete]
     entries += [m for m in catalog.messages if m.obsolete and _first_msgstr(m)]
-    for m in entries:
-        if out:
-            out.append("")
-        _write_message(out, m)
-    return "\n".join(out) + "\n" if out else ""
+    return entries
+
+
+def written_entries(catalog: Catalog, text: str) -> Written:
+    """Each entry of a catalog parsed from `text`, with its text, when `text` is what `format_po`
+    writes for it (the caller knows: it wrote the file); empty when the entries do not line up."""
+    blocks = text[:-1].split("\n\n") if text.endswith("\n") else []  # entries are separated by a blank line
+    entries = _entries_in_order(catalog)
+    if len(blocks) != len(entries) or len(entries) != len(catalog.messages) + (catalog.header is not None):
+        return {}
+    return {(m.msgctxt, m.msgid, m.obsolete): (m, block) for m, block in zip(entries, blocks)}
 
 
 # =============================================================================================

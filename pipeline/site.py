@@ -61,8 +61,9 @@ def is_site_local(url: str) -> bool:
     return bool(url) and not url.startswith("#") and not _EXTERNAL.match(url)
 
 
-def prepare(config: Config, article: Article) -> SourceArticle:
-    document = markdown.parse(article.body)
+def prepare(config: Config, article: Article, parser: markdown.Parser | None = None) -> SourceArticle:
+    """An article parsed, with its units (`parser`: one to reuse for many articles)."""
+    document = markdown.parse(article.body, parser)
     units = find_segments(article, document, config.collection(article.collection).translate)
     return SourceArticle(article, document, units)
 

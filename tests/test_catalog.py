@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
+import subprocess
+
+import pytest
 
 from pipeline import catalog
 from pipeline.memory import build_memory
 from pipeline.model import Catalog, Message
+from pipeline.po import format_po, parse_po
 from pipeline.segment import Segment
 
 INFO = catalog.CatalogInfo("test", "1.0", dt.datetime(2025, 8, 13, tzinfo=dt.timezone.utc))
@@ -107,3 +112,45 @@ def test_statistics_count_each_state() -> None:
     stats = catalog.statistics(cat)
     assert (stats.translated, stats.fuzzy, stats.untranslated, stats.obsolete) == (1, 1, 1, 1)
     assert round(stats.percent, 1) == 33.3
+
+
+def test_fuzzy_matches_are_the_ones_gnu_msgmerge_picks(tmp_path) -> None:
+    """Edited sentences of a small vocabulary (so unrelated ones share words) matched against 150 old
+    units: each gets the same old translation from us as from `msgmerge --previous`, or none from both."""
+    if shutil.which("msgmerge") is None:
+        pytest.skip("GNU gettext (msgmerge) is not installed")
+    rng = random.Random(5)
+    vocabulary = ("the a of to in new centre minister opened school water road health farmers market province "
+                  "district village students teachers training program support community project report").split()
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(4, 12))).capitalize() + "."
+
+    def edited(text: str) -> str:
+        words = text[:-1].split()
+        for _ in range(rng.randint(1, 3)):
+            at, roll = rng.randrange(len(words)), rng.random()
+            if roll < 0.4:
+                words[at] = rng.choice(vocabulary)
+            elif roll < 0.7:
+                words.insert(at, rng.choice(vocabulary))
+            elif len(words) > 2:
+                del words[at]
+        return " ".join(words) + "."
+
+    old_texts = list(dict.fromkeys(sentence() for _ in range(150)))
+    new_texts = [t for t in dict.fromkeys(edited(rng.choice(old_texts)) for _ in range(300)) if t not in old_texts]
+    old = Catalog(header=Message(msgid="", msgstr="Content-Type: text/plain; charset=UTF-8\n"),
+                  messages=tuple(Message(msgid=t, msgstr=f"T{n}") for n, t in enumerate(old_texts)))
+    new = Catalog(header=old.header, messages=tuple(Message(msgid=t) for t in new_texts))
+    (tmp_path / "old.po").write_text(format_po(old), encoding="utf-8")
+    (tmp_path / "new.pot").write_text(format_po(new), encoding="utf-8")
+    merged = subprocess.run(["msgmerge", "--previous", "--quiet", "old.po", "new.pot"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout
+    theirs = {m.msgid: m.msgstr for m in parse_po(merged, "merged.po").messages if not m.obsolete}
+    ours = {}
+    for text in new_texts:  # msgmerge looks for each edited unit among all old ones
+        found = catalog._closest(Message(msgid=text), list(old.messages))
+        ours[text] = found.msgstr if found else ""
+    assert sum(1 for t in new_texts if theirs[t]) > 250  # most edits are close enough to match
+    assert ours == {t: theirs[t] for t in new_texts}

@@ -1,7 +1,8 @@
 """The shortcuts taken for speed give exactly what the general code gives.
 
 Each fast path (plain inline Markdown, the bare-URL-free twin parser, ASCII line filling, the
-regex letter counts, the reused ICU breaker) is compared with the slow reference it replaces."""
+regex letter counts, the reused ICU breaker, fuzzy matching in C++) is compared with the slow
+reference it replaces."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import khmer, markdown, po, segment, words
+from pipeline import khmer, markdown, po, segment, similar, words
 from test_po import libunistring
 
 # --- inline Markdown ------------------------------------------------------------------------
@@ -112,3 +113,79 @@ def test_a_reused_word_breaker_counts_like_a_fresh_one() -> None:
 def test_translatable_text_is_found_with_or_without_the_shortcut(text: str) -> None:
     words_left = segment._URL.sub(" ", segment._CODE_SPAN.sub(" ", text))
     assert segment.is_translatable(text) == bool(text.strip() and segment._LETTER.search(words_left))
+
+
+# --- fuzzy matching -------------------------------------------------------------------------
+
+
+def lcs_similarity(a, b) -> float:
+    """The reference: 2·LCS/(|a|+|b|) by the textbook dynamic programme."""
+    if not a and not b:
+        return 1.0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return 2 * previous[-1] / (len(a) + len(b))
+
+
+def every_candidate_best(query, candidates, threshold, bonuses):
+    """The reference search: every candidate scored, the highest at or above the threshold."""
+    best, best_score = None, 0.0
+    for index, candidate in enumerate(candidates):
+        score = lcs_similarity(query, candidate)
+        if score + 1e-9 >= threshold and (best is None or score + bonuses[index] > best_score + 1e-9):
+            best, best_score = index, score + bonuses[index]
+    return best
+
+
+WORDS = st.sampled_from("the a new centre center minister opened in on Monday Siem Reap . , ក ខ្មែរ".split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=10), st.lists(st.lists(WORDS, max_size=12), max_size=10),
+       st.sampled_from([0.0, 0.5, 0.6, 0.7]), st.booleans(), st.randoms(use_true_random=False))
+def test_fuzzy_search_in_cpp_finds_what_the_textbook_lcs_finds(query, candidates, threshold, as_text, rng) -> None:
+    if as_text:  # character sequences, as catalog updates compare msgids
+        query, candidates = " ".join(query), [" ".join(c) for c in candidates]
+    for candidate in candidates:
+        assert similar.similarity(query, candidate) == pytest.approx(lcs_similarity(query, candidate))
+    bonuses = [rng.choice([0.0, 0.01]) for _ in candidates]
+    assert similar.best_match(query, candidates, threshold, bonuses) == \
+        every_candidate_best(query, candidates, threshold, bonuses)
+    assert similar.best_match(query, candidates, threshold) == \
+        every_candidate_best(query, candidates, threshold, [0.0] * len(candidates))
+
+
+def test_a_candidate_exactly_at_the_threshold_is_found() -> None:
+    query, candidate = "to market report health.", "Village to program health."  # LCS 15 of 50 characters
+    assert lcs_similarity(query, candidate) == 0.6
+    assert similar.best_match(query, [candidate], 0.6) == 0
+
+
+# --- paragraphs made only of images ---------------------------------------------------------
+
+ALT_PIECES = st.sampled_from(["a", "Photo", " ", "*", "_", "!", "&amp;", "&", "[", "]", "`", "<", ">", ":",
+                              "\\", "http://x.y", "www.a.b", "[^1]", "ក", "(", ")", "'", '"', "~~", "#"])
+URL_PIECES = st.sampled_from(["p.jpg", "@/assets/x/", "a b", "(", ")", "<", ">", "\\", "&", "%20", '"t"', "'", "#f",
+                              "~~", "*", "_", "`", "http://a.b", "[", "]"])
+SEPARATORS = st.sampled_from(["", " ", "\n", "  \n", " \t\n ", "\n\n", " and ", "\\\n"])
+
+
+@st.composite
+def image_paragraphs(draw) -> str:
+    images = draw(st.lists(st.tuples(st.lists(ALT_PIECES, max_size=6).map("".join),
+                                     st.lists(URL_PIECES, max_size=4).map("".join)), min_size=1, max_size=4))
+    text = ""
+    for alt, url in images:
+        text += f"![{alt}]({url})" + draw(SEPARATORS)
+    return text.strip(" \r\n\t\f")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(image_paragraphs())
+def test_plain_image_paragraphs_give_the_alts_mistune_finds(text: str) -> None:
+    md = markdown._markdown(twin=False)
+    assert markdown._image_only_alts(md, text, {}) == markdown._parsed_image_only_alts(md, text, {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from pipeline.po import parse_po
 
 def tree(root: Path, folder: str) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def memory_content(root: Path, lang: str = "km") -> tuple:
+    """What a translation memory holds (units, texts and word counts), whatever order it learnt it in."""
+    with sqlite3.connect(root / f".cache/pipeline/memory-{lang}.sqlite") as db:
+        return tuple(sorted(db.execute(query).fetchall(), key=repr) for query in (
+            "SELECT path, text, msgctxt, msgstr FROM units", "SELECT id, msgid FROM texts",
+            "SELECT term, texts FROM terms", "SELECT path FROM catalogs"))
 
 
 def _article(n: int, words: list[str]) -> str:
@@ -106,6 +115,7 @@ def test_incremental_extract_equals_a_clean_one(project: Project, tmp_path: Path
         assert project.run("extract", "--jobs", "2") == 0
         assert Project(clean).run("extract", "--jobs", "1") == 0
         assert tree(project.root, "locale") == tree(clean, "locale"), f"step {step} after {actions}"
+        assert memory_content(project.root) == memory_content(clean), f"step {step} after {actions}"
         shutil.rmtree(clean)
 
 

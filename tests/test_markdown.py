@@ -111,3 +111,13 @@ def test_identity_round_trip_on_spec_examples(corpora, name) -> None:
         if markdown.render(doc, {s.address: s.text for s in doc.slots}, {}) != markdown.html_of(source):
             mismatched.append(example["example"])
     assert mismatched == []
+
+
+@pytest.mark.parametrize("name", ["commonmark.json", "gfm.json"])
+def test_one_parser_for_many_bodies_parses_each_as_a_fresh_one(corpora, name) -> None:
+    """A parser reused from example to example (as extraction and publishing reuse one per
+    process) carries nothing over: each document equals the one a new parser makes."""
+    examples = json.loads((corpora / name).read_text(encoding="utf-8"))
+    parser = markdown.Parser()
+    for example in examples + examples[:50]:
+        assert parser.parse(example["markdown"]) == markdown.parse(example["markdown"]), example["example"]

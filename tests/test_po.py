@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from pipeline import po
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Message
-from pipeline.po import decode_po, format_po, parse_po
+from pipeline.po import decode_po, format_po, parse_po, written_entries
 
 REPO = Path(__file__).parents[1]
 HAVE_MSGCAT = shutil.which("msgcat") is not None and shutil.which("msgfmt") is not None
@@ -254,6 +254,24 @@ def test_random_catalogs_are_left_unchanged_by_msgcat_and_pass_msgfmt(
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     assert same_messages(parse_po(ours, "in.po"), catalog)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(before=catalogs(), after=catalogs(), kept=st.lists(st.booleans(), min_size=25, max_size=25))
+def test_entries_written_again_from_a_file_of_ours_are_what_formatting_gives(
+        before: Catalog, after: Catalog, kept: list[bool]) -> None:
+    """The new catalog keeps some entries of the old one (read back from its file) and changes others."""
+    text = format_po(before)
+    old = parse_po(text, "old.po")
+    changed = tuple(m if keep else Message(**{**m.__dict__, "msgstr": m.msgstr + " (revised)"})
+                    for m, keep in zip(old.messages, kept))
+    new = Catalog(header=old.header, messages=changed + after.messages)
+    written = written_entries(old, text)
+    assert len(written) == len(old.messages) + 1
+    shared: dict = {}
+    assert format_po(new, shared, written) == format_po(new)
+    assert format_po(new, shared, written) == format_po(new, shared)
 
 
 # --- the line breaking engine against libunistring itself --------------------------------------

@@ -19,10 +19,12 @@ _NOQA = re.compile(r"noqa(?::\s*(?P<codes>[\w,\s-]+))?", re.IGNORECASE)
 _LANG_PREFIX = re.compile(r"^/(?:[a-z]{2,3})(/.*)$")
 
 
-def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
-    """Every finding for one catalog in language `lang` (header language and each entry)."""
+def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = (),
+                  reader: InlineReader | None = None) -> tuple[Diagnostic, ...]:
+    """Every finding for one catalog in language `lang` (header language and each entry); pass a
+    `reader` when checking many catalogs."""
     findings = list(check_header(catalog, path, lang))
-    reader = InlineReader()
+    reader = reader or InlineReader()
     for message in catalog.messages:
         if message.obsolete or message.fuzzy or not message.msgstr or message.msgid_plural is not None:
             continue

@@ -92,11 +92,22 @@ class _InlineParser(InlineParser):
     costs a regex match and a text token to merge again. Making the twin costs about as much as
     parsing a paragraph: `twin=False` when the parser reads a few short texts only."""
 
-    def __init__(self, plugins: tuple[str, ...] = PLUGINS, twin: bool = True) -> None:
+    def __init__(self, plugins: tuple[str, ...] = PLUGINS, twin: bool = True, memo: dict | None = None) -> None:
         super().__init__()
         self._plugins = plugins
         self._twin = twin and "url" in plugins
         self._without_urls: InlineParser | None = None  # the twin, made when first needed
+        self.memo = memo  # text → tokens, shared with other parsers (see `InlineMemo`)
+
+    def __call__(self, s: str, env) -> list[dict[str, Any]]:
+        """mistune's tokens of `s`; looked up in the memo when no reference definition can change them."""
+        memo = self.memo
+        if memo is None or "[^" in s or env.get("ref_links"):
+            return super().__call__(s, env)
+        tokens = memo.get(s)
+        if tokens is None:
+            tokens = memo[s] = super().__call__(s, env)
+        return tokens
 
     def parse(self, state: InlineState) -> list[dict[str, Any]]:
         src = state.src
@@ -113,11 +124,12 @@ class _InlineParser(InlineParser):
         return super().parse(state)
 
 
-def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url, twin: bool = True) -> mistune.Markdown:
+def _markdown(rewrite_url: Callable[[str, str], str] = _keep_url, twin: bool = True,
+              memo: dict | None = None) -> mistune.Markdown:
     """What `mistune.create_markdown(escape=False, renderer=…, plugins=PLUGINS)` makes, with
     the shortcuts of `_InlineParser` in its inline parser."""
     renderer = _PageRenderer(escape=False, rewrite_url=rewrite_url)
-    md = mistune.Markdown(renderer=renderer, inline=_InlineParser(twin=twin),
+    md = mistune.Markdown(renderer=renderer, inline=_InlineParser(twin=twin, memo=memo),
                           plugins=[import_plugin(name) for name in PLUGINS])
     md.before_render_hooks.append(_heading_anchors)
     return md
@@ -168,11 +180,41 @@ def _normalise(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+class InlineMemo(dict):
+    """The inline tokens of texts (text → mistune's tokens), shared by an `InlineReader` and a
+    `Renderer`, so that a translation checked is not parsed again to be published. Only texts no
+    reference definition or footnote can change are kept; the tokens are read, never changed.
+    Clear it between articles: it holds every text it saw."""
+
+
+class Renderer:
+    """Renders many documents with one mistune instance (making one costs more than rendering a
+    short page). Keep each to one thread."""
+
+    def __init__(self, memo: InlineMemo | None = None) -> None:
+        self._rewrite_url = _keep_url
+        self._md = _markdown(lambda kind, url: self._rewrite_url(kind, url), memo=memo)
+
+    def render(self, doc: Document, replacements: Mapping[Address, str], fallback: Mapping[Address, str],
+               rewrite_url: Callable[[str, str], str] = _keep_url) -> str:
+        """See `render`."""
+        self._rewrite_url = rewrite_url
+        try:
+            return _render(self._md, doc, replacements, fallback)
+        finally:
+            self._rewrite_url = _keep_url
+
+
 def render(doc: Document, replacements: Mapping[Address, str], fallback: Mapping[Address, str],
-           rewrite_url: Callable[[str, str], str] = _keep_url) -> str:
+           rewrite_url: Callable[[str, str], str] = _keep_url, renderer: Renderer | None = None) -> str:
     """HTML of the document with slot texts replaced; `fallback` slots get a `lang` attribute;
-    `rewrite_url(kind, url)` maps each link ("link") and image ("image") URL."""
-    md = _markdown(rewrite_url)
+    `rewrite_url(kind, url)` maps each link ("link") and image ("image") URL. Pass a `renderer`
+    when rendering many documents."""
+    return (renderer or Renderer()).render(doc, replacements, fallback, rewrite_url)
+
+
+def _render(md: mistune.Markdown, doc: Document, replacements: Mapping[Address, str],
+            fallback: Mapping[Address, str]) -> str:
     kept = {slot.address: slot.keep for slot in doc.slots if slot.keep != ("", "")}
     tokens = _copied(list(doc.tokens))
     env = _copied(dict(doc.env))
@@ -436,10 +478,11 @@ _NO_FEATURES = InlineFeatures(links=(), images=(), code=(), strong=0, emphasis=0
 
 class InlineReader:
     """Reads the InlineFeatures of many texts with one mistune parser. Create one for a batch of
-    texts (a catalog) and keep it to one thread."""
+    texts (a catalog, or every catalog a process reads) and keep it to one thread; with a `memo`,
+    the tokens it parses are there for a `Renderer` given the same memo."""
 
-    def __init__(self) -> None:
-        self._md = _markdown()
+    def __init__(self, memo: InlineMemo | None = None) -> None:
+        self._md = _markdown(memo=memo)
 
     def features(self, text: str) -> InlineFeatures:
         if _INLINE_SYNTAX.search(text) is None:

@@ -39,8 +39,8 @@ from pipeline.files import (Manifest, Stamp, TreeUpdate, scan_stamps, spare_of, 
 from pipeline.model import Diagnostic
 from pipeline.parallel import imap_in_order
 from pipeline.site import (ArticleFacts, ArticlePages, BuildOptions, Coverage, Entry, HeldBack, Links,
-                           PageContext, article_pages, availability, index_pages, is_visible, prepare,
-                           published_languages, visible_collections)
+                           PageContext, SourceArticle, Tools, article_pages, availability, index_pages, is_visible,
+                           languages_of, prepare, published_languages, visible_collections)
 
 RACY_NS = 100_000_000  # a file changed this close to the build's start may change again unseen
 
@@ -303,20 +303,30 @@ def _read_article(config: Config, article_id: str, path: str):
     return parse_article(decode_source(Path(path).read_bytes(), shown), article_id, shown, config.default_language)
 
 
-def _article_facts(config: Config, item: tuple[str, str]) -> tuple[ArticleFacts | None, tuple[Diagnostic, ...]]:
-    """One article's facts, or the errors that stop the build. Runs in a worker process."""
-    article_id, path = item
+@dataclass(frozen=True)
+class _Read:
+    """One article as read for a build: its facts (None when errors stop the build), those errors,
+    and what rendering its pages needs."""
+
+    facts: ArticleFacts | None
+    problems: tuple[Diagnostic, ...] = ()
+    source: SourceArticle | None = None
+    translations: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # lang → usable translations
+
+
+def _read(config: Config, article_id: str, path: str, tools: Tools) -> _Read:
+    """One article's facts: its front matter checked, its catalogs read and checked."""
     try:
         article = _read_article(config, article_id, path)
         problems = tuple(d for d in check_front_matter(article, config.collection(article.collection).required)
                          if d.severity == "error")
         if problems:
-            return None, problems
-        source = prepare(config, article)
+            return _Read(None, problems)
+        source = prepare(config, article, tools.parser)
     except PipelineError as error:
-        return None, tuple(error.diagnostics)
+        return _Read(None, tuple(error.diagnostics))
     keys = source.keys
-    coverage, findings = [], []
+    coverage, findings, translations = [], [], {}
     for lang in build.target_languages(config, article):
         path_ = catalog_path(config, lang, article.id)
         try:
@@ -328,47 +338,20 @@ def _article_facts(config: Config, item: tuple[str, str]) -> tuple[ArticleFacts 
         if cat is None:
             coverage.append(Coverage(lang, False, 0))
             continue
-        found = catalogs.translations(cat)
-        checked = check_catalog(cat, config.relative(path_), lang, config.languages)
+        found = translations[lang] = catalogs.translations(cat)
+        checked = check_catalog(cat, config.relative(path_), lang, config.languages, tools.reader)
         findings.extend(checked)
         errors = [d for d in checked if d.severity == "error"]
         coverage.append(Coverage(lang, True, sum(1 for k in keys if k in found),
                                  _errors_reason(errors) if errors else None))
     facts = ArticleFacts(article.id, article.path, article.lang, article.collection, article.date, article.draft,
                          len(keys), tuple(coverage), tuple(findings))
-    return facts, ()
+    return _Read(facts, (), source, translations)
 
 
 def _errors_reason(found: Iterable[Diagnostic]) -> str:
     errors = [d for d in found if d.severity == "error"]
     return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
-
-
-def _all_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str, str], facts_key: str,
-               jobs: int, progress: Progress) -> dict[str, ArticleRecord]:
-    """A record for every article: the cached one while its files are unchanged, else read anew."""
-    records: dict[str, ArticleRecord] = {}
-    todo = []
-    for article_id, path in paths.items():
-        known = state.articles.get(article_id)
-        stamps = _article_inputs(config, inputs, article_id, path)
-        if known is not None and known.inputs == stamps:
-            records[article_id] = known
-        else:
-            todo.append((article_id, path))
-    problems: list[Diagnostic] = []
-    for done, (item, (facts, found)) in enumerate(zip(todo, imap_in_order(_article_facts, todo, config, jobs)), 1):
-        progress("read", done, len(todo))
-        problems.extend(found)
-        if facts is not None:
-            stamps = _article_inputs(config, inputs, *item)
-            records[item[0]] = ArticleRecord(stamps if inputs.trusted(stamps) else None, facts)
-    if problems:
-        raise PipelineError(problems)
-    return {article_id: records[article_id] for article_id in paths}
-
-
-# --- pages ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -380,23 +363,44 @@ class _Rendered:
 
 
 @dataclass(frozen=True)
-class _RenderWork:
+class _Work:
+    """What reading and rendering articles needs; inherited by forked workers, never sent."""
+
     context: PageContext
+    options: BuildOptions
     paths: Mapping[str, str]  # article id → file
     export: bool
+    tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
 
 
-def _render_article(work: _RenderWork, article_id: str) -> _Rendered:
+def _read_and_render(work: _Work, item: tuple[str, str]) -> tuple[ArticleFacts | None, tuple[Diagnostic, ...],
+                                                                   _Rendered | None]:
+    """One article's facts (or the errors that stop the build) and, when it is visible, its pages in
+    the languages its own facts publish it in, links resolved as `work.context` has them. Runs in
+    a worker process."""
+    work.tools.next_article()
+    read = _read(work.context.config, *item, work.tools)
+    langs = languages_of(read.facts, work.options) if read.facts is not None else ()
+    rendered = _render(work, read.source, read.translations, langs) if langs else None
+    return read.facts, read.problems, rendered
+
+
+def _render_article(work: _Work, article_id: str) -> _Rendered:
     """Every published page of one article (and its Markdown exports). Runs in a worker process."""
-    config = work.context.config
-    source = prepare(config, _read_article(config, article_id, work.paths[article_id]))
+    config, tools = work.context.config, work.tools
+    tools.next_article()
+    source = prepare(config, _read_article(config, article_id, work.paths[article_id]), tools.parser)
     langs = work.context.links.published.get(article_id, ())
     translations = {}
     for lang in langs:
         if lang != source.article.lang:
             cat = read_catalog(config, catalog_path(config, lang, article_id))
             translations[lang] = catalogs.translations(cat) if cat else {}
-    pages = article_pages(work.context, source, translations)
+    return _render(work, source, translations, langs)
+
+
+def _render(work: _Work, source: SourceArticle, translations: Mapping[str, Mapping], langs: tuple[str, ...]) -> _Rendered:
+    pages = article_pages(work.context, source, translations, langs, work.tools)
     digests = tuple((path, _content_digest(data)) for path, data in pages.files.items())
     if not work.export:
         return _Rendered(pages, digests, None, ())
@@ -404,7 +408,7 @@ def _render_article(work: _RenderWork, article_id: str) -> _Rendered:
     for lang in langs:
         text, found = export_markdown(source.article, source.document, source.segments, translations.get(lang, {}))
         data = text.encode("utf-8")
-        exports.append((f"{lang}/{article_id}.md", data, _content_digest(data)))
+        exports.append((f"{lang}/{source.article.id}.md", data, _content_digest(data)))
         notes.extend(found)
     return _Rendered(pages, digests, tuple(exports), tuple(notes))
 
@@ -469,9 +473,60 @@ def _store(rendered: _Rendered, context: PageContext, trees: _Trees, inputs: Inp
         notes=rendered.notes)
 
 
-def _publish_articles(records: dict[str, ArticleRecord], work: _RenderWork, trees: _Trees, inputs: Inputs,
-                      jobs: int, progress: Progress) -> list[Diagnostic]:
-    """Bring every visible article's pages into the new trees; returns the problems found."""
+def _split_cached(config: Config, state: State, inputs: Inputs,
+                  paths: Mapping[str, str]) -> tuple[dict[str, ArticleRecord], list[tuple[str, str]]]:
+    """The cached records of the articles whose files are unchanged, and the (id, file) of the others."""
+    cached, todo = {}, []
+    for article_id, path in paths.items():
+        known = state.articles.get(article_id)
+        if known is not None and known.inputs == _article_inputs(config, inputs, article_id, path):
+            cached[article_id] = known
+        else:
+            todo.append((article_id, path))
+    return cached, todo
+
+
+def _guessed_context(context: PageContext, cached: Mapping[str, ArticleRecord], todo: Iterable[str],
+                     options: BuildOptions) -> PageContext:
+    """The links and collections pages would see if every article read anew were published in every
+    language: what they see in a complete site. Pages rendered with them are checked afterwards."""
+    published = {article_id: languages_of(record.facts, options) for article_id, record in cached.items()}
+    published = {article_id: langs for article_id, langs in published.items() if langs}
+    published.update((article_id, tuple(sorted(context.config.languages))) for article_id in todo)
+    collections = {article_id.split("/", 1)[0] for article_id in published}
+    links = Links(context.config.languages, {article_id.lower(): article_id for article_id in published}, published)
+    return dataclasses.replace(context, links=links, collections=tuple(sorted(collections)))
+
+
+def _read_changed(config: Config, inputs: Inputs, cached: Mapping[str, ArticleRecord], todo: list[tuple[str, str]],
+                  work: _Work, trees: _Trees, jobs: int,
+                  progress: Progress) -> tuple[dict[str, ArticleRecord], dict[str, tuple[Diagnostic, ...]]]:
+    """A record for every article: the cached one, or one read anew, with the pages rendered at
+    once for a visible article (against `work.context`); and the problems of those pages."""
+    records = dict(cached)
+    problems: list[Diagnostic] = []
+    page_problems = {}
+    for done, (item, (facts, found, rendered)) in enumerate(
+            zip(todo, imap_in_order(_read_and_render, todo, work, jobs)), 1):
+        progress("read", done, len(todo))
+        problems.extend(found)
+        if facts is None:
+            continue
+        stamps = _article_inputs(config, inputs, *item)
+        pages = None
+        if rendered is not None:
+            page_problems[item[0]] = rendered.pages.problems
+            pages = _store(rendered, work.context, trees, inputs)
+        records[item[0]] = ArticleRecord(stamps if inputs.trusted(stamps) else None, facts, pages)
+    if problems:
+        raise PipelineError(problems)
+    return {article_id: records[article_id] for article_id in work.paths}, page_problems
+
+
+def _publish_articles(records: dict[str, ArticleRecord], work: _Work, trees: _Trees, inputs: Inputs,
+                      jobs: int, progress: Progress) -> dict[str, tuple[Diagnostic, ...]]:
+    """Bring every visible article's pages into the new trees, rendering those whose record does not
+    show what they would show now; returns the problems of the pages rendered."""
     todo = []
     for article_id in work.paths:
         record = records[article_id]
@@ -479,10 +534,10 @@ def _publish_articles(records: dict[str, ArticleRecord], work: _RenderWork, tree
         if _still_valid(article_id, pages, work.context, inputs, work.export) and _reuse(pages, trees, inputs):
             continue
         todo.append(article_id)
-    problems: list[Diagnostic] = []
+    problems = {}
     for done, (article_id, rendered) in enumerate(zip(todo, imap_in_order(_render_article, todo, work, jobs)), 1):
         progress("render", done, len(todo))
-        problems.extend(rendered.pages.problems)
+        problems[article_id] = rendered.pages.problems
         records[article_id] = dataclasses.replace(records[article_id],
                                                   pages=_store(rendered, work.context, trees, inputs))
     return problems
@@ -546,20 +601,25 @@ def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_k
     paths, problems = _article_paths(config, inputs)
     if problems:
         raise PipelineError(problems)
-    records = _all_facts(config, state, inputs, paths, facts_key, jobs, progress)
-    facts = tuple(r.facts for r in records.values())
-    errors = [d for f in facts for d in f.findings if d.severity == "error"]
-    if errors and strict:
-        raise PipelineError(errors)
-    visible = tuple(f for f in facts if is_visible(f, options))
-    published, held = availability(visible, options)
-    links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
-    context = PageContext(config, build.ui_translations(config), links, visible_collections(visible),
+    cached, todo = _split_cached(config, state, inputs, paths)
+    context = PageContext(config, build.ui_translations(config), Links(config.languages, {}, {}), (),
                           inputs.lookup, inputs.resolve)
-    work = _RenderWork(context, {f.id: paths[f.id] for f in visible}, markdown_out is not None)
+    work = _Work(_guessed_context(context, cached, (item[0] for item in todo), options), options, paths,
+                 markdown_out is not None)
     trees = _Trees(_open_tree(state, out), _open_tree(state, markdown_out) if markdown_out is not None else None)
     try:
-        problems = _publish_articles(records, work, trees, inputs, jobs, progress)
+        records, page_problems = _read_changed(config, inputs, cached, todo, work, trees, jobs, progress)
+        facts = tuple(r.facts for r in records.values())
+        errors = [d for f in facts for d in f.findings if d.severity == "error"]
+        if errors and strict:
+            raise PipelineError(errors)
+        visible = tuple(f for f in facts if is_visible(f, options))
+        published, held = availability(visible, options)
+        links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
+        context = dataclasses.replace(context, links=links, collections=visible_collections(visible))
+        work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
+        page_problems.update(_publish_articles(records, work, trees, inputs, jobs, progress))
+        problems = [d for article_id in work.paths for d in page_problems.get(article_id, ())]
         if problems:
             raise PipelineError(problems)
         shown = [records[article_id].pages for article_id in work.paths]

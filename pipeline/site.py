@@ -23,7 +23,7 @@ from pipeline.model import Diagnostic
 from pipeline.segment import Segment, segments as find_segments
 from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
-from pipeline.words import excerpt, reading_minutes
+from pipeline.words import WordBreaker, excerpt, reading_minutes
 
 EXCERPT_CHARS = 180
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -134,6 +134,13 @@ def _hold_reason(article: ArticleFacts, cover: Coverage, options: BuildOptions) 
     return None
 
 
+def languages_of(article: ArticleFacts, options: BuildOptions) -> tuple[str, ...]:
+    """The languages one article is published in, sorted (empty when it is not visible)."""
+    if not is_visible(article, options):
+        return ()
+    return published_languages(availability((article,), options)[0]).get(article.id, ())
+
+
 def published_languages(published: set[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     """Article id → the languages it is published in, sorted."""
     found: dict[str, list[str]] = {}
@@ -163,33 +170,43 @@ class AssetCollector:
     def __post_init__(self) -> None:
         self.content_root = self.resolve(self.config.content_dir)
         self.asset_root = self.resolve(self.config.asset_root)
+        self._found: dict[str, Path | None] = {}  # URL → the image file (None: a problem was recorded)
 
     def url_for(self, article: Article, lang: str, url: str) -> str:
         if not is_site_local(url):
             return url
-        path_part = unquote(urlsplit(url).path)
-        content_root, asset_root = self.content_root, self.asset_root
-        if path_part.startswith("@/"):
-            candidate = asset_root / path_part[2:]
-        elif path_part.startswith("/"):
-            self._problem(article, url, f"image path {url!r} is absolute; write it relative to the article "
-                                        "or from the content root as '@/…'")
-            return url
-        else:
-            candidate = (self.config.content_dir / article.id).parent / path_part
-        real = self.resolve(candidate)
-        if not any(real.is_relative_to(root) for root in (content_root, asset_root)):
-            self._problem(article, url, f"image path {url!r} leaves the content folder")
-            return url
-        if not self._exists(real):
-            self._problem(article, url, f"image {url!r} not found (looked for {self.config.relative(candidate)})")
+        if url not in self._found:  # every language's page shows the same images: look each up once
+            self._found[url] = self._image_file(article, url)
+        real = self._found[url]
+        if real is None:
             return url
         variant = real.with_name(f"{real.stem}.{lang}{real.suffix}")
         if self._exists(variant) and self.resolve(variant).is_relative_to(real.parent):
             real = variant
-        relative = real.relative_to(asset_root if real.is_relative_to(asset_root) else content_root).as_posix()
+        asset_root = self.asset_root
+        relative = real.relative_to(asset_root if real.is_relative_to(asset_root) else self.content_root).as_posix()
         self.assets[relative] = real
         return "/" + quote(relative)
+
+    def _image_file(self, article: Article, url: str) -> Path | None:
+        """The file a site-local image URL names, or None (and a problem) when there is none."""
+        path_part = unquote(urlsplit(url).path)
+        if path_part.startswith("@/"):
+            candidate = self.asset_root / path_part[2:]
+        elif path_part.startswith("/"):
+            self._problem(article, url, f"image path {url!r} is absolute; write it relative to the article "
+                                        "or from the content root as '@/…'")
+            return None
+        else:
+            candidate = (self.config.content_dir / article.id).parent / path_part
+        real = self.resolve(candidate)
+        if not any(real.is_relative_to(root) for root in (self.content_root, self.asset_root)):
+            self._problem(article, url, f"image path {url!r} leaves the content folder")
+            return None
+        if not self._exists(real):
+            self._problem(article, url, f"image {url!r} not found (looked for {self.config.relative(candidate)})")
+            return None
+        return real
 
     def _exists(self, path: Path) -> bool:
         state = self.lookup(path)
@@ -344,19 +361,39 @@ class PageContext:
         return render.render(self.environments()[plan.lang], plan.template, plan.context).encode()
 
 
-def article_pages(context: PageContext, source: SourceArticle,
-                  translations: Mapping[str, Mapping[Key, str]]) -> ArticlePages:
-    """Every published language page of one article; `translations` has the usable translations of
-    each published language other than the article's own."""
+@dataclass
+class Tools:
+    """What reading and publishing articles needs, made once per process (mistune's parsers and
+    renderer, ICU's word breaker). The inline tokens of the article at hand are shared between its
+    translation checks and its pages; `next_article()` forgets them."""
+
+    memo: markdown.InlineMemo = field(default_factory=markdown.InlineMemo)
+    parser: markdown.Parser = field(default_factory=markdown.Parser)
+    breaker: WordBreaker = field(default_factory=WordBreaker)
+    reader: markdown.InlineReader = field(init=False)
+    renderer: markdown.Renderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = markdown.InlineReader(self.memo)
+        self.renderer = markdown.Renderer(self.memo)
+
+    def next_article(self) -> None:
+        self.memo.clear()
+
+
+def article_pages(context: PageContext, source: SourceArticle, translations: Mapping[str, Mapping[Key, str]],
+                  langs: tuple[str, ...], tools: Tools | None = None) -> ArticlePages:
+    """The pages of one article in `langs`, the languages it is published in; `translations` has
+    the usable translations of each of them other than the article's own."""
     article, config = source.article, context.config
+    tools = tools or Tools()
     assets = AssetCollector(config, context.lookup, context.resolve)
     envs = context.environments()
     files, entries, links = {}, [], {}
-    langs = context.links.published.get(article.id, ())
     for lang in langs:
         found = None if lang == article.lang else translations[lang]
         result = translate(article, source.document, source.segments, lang, found,
-                           _url_rewriter(article, lang, assets, context.links, links))
+                           _url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker)
         entry = _entry(result, assets)
         entries.append(entry)
         page = _article_context(config, result, entry, list(langs), context.collections)

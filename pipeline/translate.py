@@ -52,9 +52,10 @@ def neutralise_raw_html(msgid: str, msgstr: str) -> str:
 
 
 def translate(article: Article, document: Document, segments: tuple[Segment, ...], lang: str,
-              translations: Mapping[Key, str] | None,
-              rewrite_url: Callable[[str, str], str]) -> Translated:
-    """The article in `lang`. `translations` None means the source language itself."""
+              translations: Mapping[Key, str] | None, rewrite_url: Callable[[str, str], str],
+              renderer: markdown.Renderer | None = None, breaker: WordBreaker | None = None) -> Translated:
+    """The article in `lang`. `translations` None means the source language itself. Pass a
+    `renderer` and a `breaker` when translating many articles."""
     replacements, fallback, values = {}, {}, {}
     fallback_values: set[str] = set()
     done: set[Key] = set()
@@ -78,10 +79,10 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
             replacements[segment.address] = text
         elif segment.key_path is not None:
             values[segment.key_path] = text
-    html = markdown.render(document, replacements, fallback, rewrite_url)
+    html = markdown.render(document, replacements, fallback, rewrite_url, renderer)
     body_units = [s for s in segments if s.address is not None]
     body_texts = {s.address: replacements[s.address] for s in body_units}
-    breaker = WordBreaker()
+    breaker = breaker or WordBreaker()
     return Translated(
         article=article, lang=lang, body_html=html, values=values, total=len(keys), done=len(done),
         fallback_lang=article.lang if len(done) < len(keys) else None,

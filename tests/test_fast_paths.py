@@ -189,3 +189,26 @@ def image_paragraphs(draw) -> str:
 def test_plain_image_paragraphs_give_the_alts_mistune_finds(text: str) -> None:
     md = markdown._markdown(twin=False)
     assert markdown._image_only_alts(md, text, {}) == markdown._parsed_image_only_alts(md, text, {})
+
+
+# --- inline tokens shared between the checks and the page ------------------------------------
+
+BODY_PIECES = st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(BODY_PIECES, min_size=1, max_size=5), st.lists(BODY_PIECES, min_size=1, max_size=5),
+       st.sampled_from(["", "\n[r]: /target\n", "\n[^1]: A note.\n"]))
+def test_tokens_shared_by_checks_and_rendering_give_the_same_pages(sources, translations, definitions) -> None:
+    """Texts read for the checks first (as publishing reads each catalog), then pages rendered from
+    the same memo: the HTML equals what fresh parsers give, rendered once or twice."""
+    body = "\n\n".join(f"- {text}" if n % 2 else text for n, text in enumerate(sources)) + "\n" + definitions
+    doc = markdown.parse(body)
+    replaced = {slot.address: translations[n % len(translations)] for n, slot in enumerate(doc.slots)}
+    memo = markdown.InlineMemo()
+    reader, renderer = markdown.InlineReader(memo), markdown.Renderer(memo)
+    for text in sources + translations:
+        assert reader.features(text) == markdown.InlineReader().features(text)
+    for _ in range(2):
+        assert renderer.render(doc, replaced, {}) == markdown.render(doc, replaced, {})
+        assert renderer.render(doc, {}, {}) == markdown.render(doc, {}, {})

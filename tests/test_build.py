@@ -225,6 +225,26 @@ def test_drafts_and_future_articles_wait_for_their_day(site_project: Project) ->
     assert (site / "en/news/draft/index.html").is_file() and (site / "en/news/future/index.html").is_file()
 
 
+def test_a_cold_build_shows_only_what_is_published(site_project: Project) -> None:
+    """Pages are rendered while articles are still being read, as if every article were published
+    in every language; what is not (a draft, a collection of drafts only, a held-back translation)
+    must not show anywhere in the finished site."""
+    translate_all(site_project, "news/post")
+    site_project.write("content/news/draft.md", "---\ntitle: Draft\ndate: 2025-01-01\ndraft: true\n---\nWIP.\n")
+    site_project.write("content/plans/secret.md", "---\ntitle: Plan\ndate: 2025-01-01\ndraft: true\n---\nSoon.\n")
+    site_project.write("content/news/post.md", ARTICLE + "\nSee the [draft](draft.md) and [other](other.md).\n")
+    assert site_project.run("extract") == 0
+    translate_all(site_project, "news/post")
+    assert site_project.run("build", "--now", "2025-09-01") == 0
+    site = site_project.root / "site"
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    assert pages and not any("/plans/" in text for text in pages.values())
+    km = pages[site / "km/news/post/index.html"]
+    assert 'href="/en/news/other/"' in km and 'href="/km/news/other/"' not in km  # other has no Khmer page
+    assert 'href="draft.md"' in km  # a link to a draft stays as it was written
+    assert not (site / "km/news/other").exists() and not (site / "en/news/draft").exists()
+
+
 @pytest.mark.parametrize("path, message", [
     ("@/assets/news/post/missing.JPG", "not found"),
     ("../../../etc/passwd", "leaves the content folder"),

@@ -162,25 +162,22 @@ def _new(config: Config, args: argparse.Namespace) -> int:
 
 
 def _serve(config: Config, args: argparse.Namespace) -> int:
+    import gc
     import threading
 
+    from pipeline.preview import Preview
     from pipeline.serve import PreviewState, start_server, watch
-    from pipeline.site import BuildOptions
 
     out = config.root / ".cache" / "preview"
     out.mkdir(parents=True, exist_ok=True)
     state = PreviewState()
-    settings = {"config": config}
+    preview = Preview(config, out)
 
     def rebuild(changed: set[Path]) -> None:
         try:
-            if any(p.name == "pyproject.toml" for p in changed):
-                settings["config"] = load_config(config.root)
-            current = settings["config"]
-            if any(_is_inside(p, current.content_dir) for p in changed):
-                extraction.extract(current)
-            options = BuildOptions(today=dt.date.today(), drafts=True, min_translated=0)
-            publish.build_site(current, out, options)
+            preview.rebuild(changed)
+            gc.collect()
+            gc.freeze()  # what the preview keeps lives on: the collector need not walk it at every rebuild
             state.publish(())
             if not args.quiet:
                 print(f"rebuilt ({len(changed)} file(s) changed)" if changed else "built", flush=True)
@@ -200,15 +197,8 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     finally:
         stop.set()
         server.shutdown()
+        preview.close()
     return EXIT_OK
-
-
-def _is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:

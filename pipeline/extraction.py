@@ -187,6 +187,21 @@ def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
     return found
 
 
+def _restamped(config: Config, lang: str, remembered: Mapping[str, str], changed: Iterable[str]) -> dict[str, str]:
+    """The catalogs of one language as `_catalog_stamps` would find them, when only those in `changed`
+    (as shown) may differ from what the memory remembers."""
+    found = dict(remembered)
+    prefix = f"{config.relative(config.locale_dir)}/{lang}/LC_MESSAGES/"
+    for shown in changed:
+        if shown.startswith(prefix):
+            stamp = _stat(os.path.join(config.root, shown))
+            if stamp is None:
+                found.pop(shown, None)
+            else:
+                found[shown] = _stamp_text(stamp)
+    return found
+
+
 def _stamp_text(stamp: Stamp | None, now_ns: int | None = None) -> str:
     """A catalog's stamp as the memory keeps it; "" (never equal to a real one) for a missing file,
     or for one modified so recently that it could still change unseen."""
@@ -429,23 +444,118 @@ class _Run:
         return again
 
 
-def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1) -> ExtractReport:
+@dataclass
+class Session:
+    """What a long-lived process (`pipeline serve`) keeps between extractions of one configuration:
+    the articles found and the cache, so that an extraction told which files changed looks only at
+    those. `close()` writes the cache file, which an extraction without a session writes each time."""
+
+    config: Config | None = None
+    sources: list[Source] | None = None
+    cache: dict | None = None
+    unsaved: bool = False
+
+    def keep(self, config: Config, sources: list[Source], cache: dict) -> None:
+        self.config, self.sources, self.cache, self.unsaved = config, sources, cache, True
+
+    def close(self) -> None:
+        if self.unsaved and self.config is not None and self.cache is not None:
+            write_json_atomic(_cache_path(self.config), self.cache)
+            self.unsaved = False
+
+
+@dataclass(frozen=True)
+class _Hint:
+    """The articles as a session knows them after the changed files, the ids of those whose article
+    or catalog files changed, and the catalogs (as shown) that changed."""
+
+    sources: list[Source]
+    articles: frozenset[str]
+    catalogs: frozenset[str]
+
+
+def _hint(config: Config, session: Session, changed: Iterable[str]) -> _Hint | None:
+    """What changed, in the session's terms; None when a walk is needed (an article added or removed,
+    a folder or a template changed)."""
+    if session.sources is None or session.config != config:
+        return None
+    content = os.path.realpath(config.content_dir) + os.sep
+    locale = os.path.realpath(config.locale_dir) + os.sep
+    shown_locale = config.relative(config.locale_dir)
+    known = {source.id for source in session.sources}
+    articles, catalogs_changed = set(), set()
+    for path in changed:
+        real = os.path.realpath(path)
+        if real.startswith(content):
+            relative = real[len(content):].replace(os.sep, "/")
+            if relative.startswith(("assets/", ".")) or "/." in relative:
+                continue  # images and hidden files are not extracted
+            base, dot, suffix = relative.rpartition(".")
+            if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES or "/" not in relative:
+                return None  # a folder, or a file that may be one
+            if base not in known or not os.path.isfile(real):
+                return None
+            articles.add(base)
+        elif real.startswith(locale):
+            relative = real[len(locale):].replace(os.sep, "/")
+            if relative.startswith("templates/") and relative.endswith(".pot"):
+                articles.add(relative[len("templates/"):-len(".pot")])
+            elif "/LC_MESSAGES/" in relative and relative.endswith(".po"):
+                articles.add(relative.split("/LC_MESSAGES/", 1)[1][:-len(".po")])
+                catalogs_changed.add(f"{shown_locale}/{relative}")
+            elif not relative.endswith(".pot"):
+                return None
+        else:
+            return None
+    sources = [Source(s.id, s.path, _stat(s.path)) if s.id in articles else s for s in session.sources]
+    return _Hint(sources, frozenset(articles), frozenset(catalogs_changed))
+
+
+def _cache_path(config: Config) -> Path:
+    return config.root / ".cache" / "pipeline" / "extract.json"
+
+
+def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1, session: Session | None = None,
+            changed: Iterable[str] | None = None) -> ExtractReport:
     """Refresh every template and catalog, planning articles on `jobs` processes. Nothing is
-    written unless everything could be read."""
-    sources, problems = _find_articles(config)
-    if problems:
-        raise PipelineError(problems)
-    cache_path = config.root / ".cache" / "pipeline" / "extract.json"
-    cache = read_json(cache_path)
+    written unless everything could be read. A long-lived process passes the same `session` to
+    every extraction and the paths that `changed` since the last one (None: not known)."""
+    hint = _hint(config, session, changed) if session is not None and changed is not None else None
+    try:
+        return _extract(config, progress, jobs, session, hint)
+    except BaseException:
+        if session is not None:  # the next extraction walks the articles again
+            session.sources = None
+        raise
+
+
+def _extract(config: Config, progress: Progress, jobs: int, session: Session | None, hint: _Hint | None) -> ExtractReport:
+    if hint is not None:
+        sources = hint.sources
+    else:
+        sources, problems = _find_articles(config)
+        if problems:
+            raise PipelineError(problems)
+    cache_path = _cache_path(config)
+    cache = session.cache if session is not None and session.cache is not None and session.config == config \
+        else read_json(cache_path)
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache.get("articles", {}) if cache.get("key") == key else {}
     started_ns = time.time_ns()
-    entries, changed = _unchanged_entries(config, sources, known, started_ns)
+    if hint is not None:  # only the articles whose files changed can have changed
+        entries = {s.id: known[s.id] for s in sources if s.id not in hint.articles and s.id in known}
+        rechecked, changed = _unchanged_entries(config, [s for s in sources if s.id not in entries], known,
+                                                started_ns)
+        entries.update(rechecked)
+    else:
+        entries, changed = _unchanged_entries(config, sources, known, started_ns)
     ui_current = _outputs_current(config, known.get(UI))
     if not changed and ui_current:
         entries[UI] = known[UI]
-        if entries != known:
+        if session is not None:
+            session.keep(config, sources, {"key": key, "articles": entries})
+        elif entries != known:
             write_json_atomic(cache_path, {"key": key, "articles": entries})
         return ExtractReport(written=(), unchanged=sum(len(e["outputs"]) for e in entries.values()))
 
@@ -458,7 +568,7 @@ def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1) ->
                    version=_memory_version(config), started_ns=started_ns,
                    ours={name: stamp for source in changed for name, stamp in
                          known.get(source.id, {}).get("outputs", {}).items() if stamp is not None})
-        planned_ui = _plan_everything(run, changed, staging, collections)
+        planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None)
         if run.problems:
             raise PipelineError(run.problems)
         written = _put_in_place(config, staging, [(shown, temporary) for _, shown, temporary in planned_ui] +
@@ -475,14 +585,19 @@ def extract(config: Config, progress: Progress = _no_progress, jobs: int = 1) ->
     ui_outputs = [config.relative(pot_path)] + [config.relative(p) for p in po_paths.values()]
     entries[UI] = {"outputs": {name: _stat(os.path.join(root, name)) for name in ui_outputs}} if not ui_current \
         else known[UI]
-    write_json_atomic(cache_path, {"key": key, "articles": entries})
+    if session is not None:
+        session.keep(config, sources, {"key": key, "articles": entries})
+    else:
+        write_json_atomic(cache_path, {"key": key, "articles": entries})
     return ExtractReport(written=tuple(written),
                          unchanged=sum(len(e["outputs"]) for e in entries.values()) - len(written))
 
 
-def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str]):
+def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],
+                     catalogs_changed: Iterable[str] | None = None):
     """Plan the changed articles and the ui catalogs with a current memory; the memory is brought
-    up to date from the catalogs the plans read, and from any other catalog whose stamp changed."""
+    up to date from the catalogs the plans read, and from any other catalog whose stamp changed
+    (`catalogs_changed`, as shown, when the caller knows which may have; else every catalog is looked at)."""
     config = run.config
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
     stale, removed = {}, {}
@@ -492,7 +607,8 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
             remembered_stamps = memory.stamps()
         finally:
             memory.close()
-        on_disk = _catalog_stamps(config, lang)
+        on_disk = _catalog_stamps(config, lang) if catalogs_changed is None else \
+            _restamped(config, lang, remembered_stamps, catalogs_changed)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
     locale = config.relative(config.locale_dir)

@@ -211,6 +211,11 @@ class TreeUpdate:
         self.wanted[relative] = self.have[relative] = digest
         return True
 
+    def keep_live(self, relative: str) -> bool:
+        """`keep` the file as the live tree holds it; False when the live tree does not."""
+        digest = self.live.get(relative)
+        return digest is not None and self.keep(relative, digest)
+
     def finish(self) -> tuple[Manifest, Manifest | None]:
         """Remove what is not wanted and swap the tree in; (live manifest, spare manifest) after."""
         for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
@@ -245,6 +250,63 @@ class TreeUpdate:
             if folder not in self.folders:
                 os.makedirs(folder, mode=0o755, exist_ok=True)
                 self.folders.add(folder)
+        return target
+
+
+class InPlaceUpdate(TreeUpdate):
+    """Brings the live tree itself to the wanted content (a preview's: no second copy, no swap).
+    Each file is replaced in one step, so a reader sees a page as it was or as it is, but the tree
+    as a whole changes file by file. Needs the live tree's manifest; the marker file, until the
+    update is done, makes a tree that an update left halfway untrusted."""
+
+    def __init__(self, out: Path, live: Manifest, spare: Manifest | None):  # noqa: super().__init__ makes a tree
+        self.out = out.resolve()
+        self.spare_path = spare_of(self.out)
+        self.live = live
+        self.spare = spare
+        self.root, self.have = self.out, dict(live)
+        (self.root / self.MARKER).touch()
+        self.wanted = {}
+        self.folders = {str(self.root)}
+
+    def put(self, relative: str, digest: str, data: bytes | Path) -> None:
+        if self.keep(relative, digest):
+            return
+        target = self._clear(relative)
+        folder, name = os.path.split(target)
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        if isinstance(data, Path):
+            shutil.copyfile(data, temporary)
+        else:
+            with open(temporary, "wb") as stream:
+                stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)  # the old file may be the spare's too: it is replaced, not written
+        self.wanted[relative] = self.have[relative] = digest
+
+    def keep(self, relative: str, digest: str) -> bool:
+        if self.have.get(relative) == digest:
+            self.wanted[relative] = digest
+            return True
+        return False
+
+    def finish(self) -> tuple[Manifest, Manifest | None]:
+        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
+            (self.root / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.root, relative)
+        (self.root / self.MARKER).unlink()
+        return self.wanted, self.spare
+
+    def abandon(self) -> None:
+        """The build failed: what was written stays, and `finish` records the tree as holding it."""
+        self.wanted = dict(self.have)
+
+    def _clear(self, relative: str) -> str:
+        target = f"{self.root}/{relative}"
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, mode=0o755, exist_ok=True)
+            self.folders.add(folder)
         return target
 
 

@@ -34,7 +34,7 @@ from pipeline.config import Config
 from pipeline.content import check_front_matter, decode_source, parse_article
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown
-from pipeline.files import (Manifest, Stamp, TreeUpdate, scan_stamps, spare_of, stamp, tree_lock,
+from pipeline.files import (InPlaceUpdate, Manifest, Stamp, TreeUpdate, scan_stamps, spare_of, stamp, tree_lock,
                             write_atomic)
 from pipeline.model import Diagnostic
 from pipeline.parallel import imap_in_order
@@ -43,6 +43,7 @@ from pipeline.site import (ArticleFacts, ArticlePages, BuildOptions, Coverage, E
                            languages_of, prepare, published_languages, visible_collections)
 
 RACY_NS = 100_000_000  # a file changed this close to the build's start may change again unseen
+SPECULATE = 20  # pages are rendered while reading when at least one article in this many is read anew
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class State:
 
     facts_key: str
     pages_key: str
+    version: str  # `_cache_version()`: of the code that wrote it
     articles: dict[str, ArticleRecord] = dataclasses.field(default_factory=dict)
     indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (inputs, digest)
     trees: dict[str, dict] = dataclasses.field(default_factory=dict)  # folder → live/spare stamp and manifest
@@ -112,17 +114,18 @@ def _cache_folder(config: Config) -> Path:
     return config.root / ".cache" / "pipeline"
 
 
-def _load(path: Path):
-    """A cache file's value, or None when it is missing, unreadable or written by other code."""
+def _load(path: Path, version: str):
+    """A cache file's value, or None when it is missing, unreadable or written by other code
+    (`version`: `_cache_version()` of this code)."""
     try:
-        version, value = pickle.loads(path.read_bytes())
+        found, value = pickle.loads(path.read_bytes())
     except Exception:  # a cache is only a shortcut: any problem reading it means starting afresh
         return None
-    return value if version == _cache_version() else None
+    return value if found == version else None
 
 
-def _save(path: Path, value: object) -> None:
-    write_atomic(path, pickle.dumps((_cache_version(), value), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+def _save(path: Path, value: object, version: str) -> None:
+    write_atomic(path, pickle.dumps((version, value), protocol=pickle.HIGHEST_PROTOCOL), durable=False)
 
 
 SHARDS = 64  # article records are kept in this many files: a small change rewrites one or two
@@ -132,15 +135,15 @@ def _shard(article_id: str) -> int:
     return zlib.crc32(article_id.encode()) % SHARDS
 
 
-def _load_state(config: Config, facts_key: str, pages_key: str) -> State:
+def _load_state(config: Config, facts_key: str, pages_key: str, version: str) -> State:
     folder = _cache_folder(config) / "build"
-    found = _load(folder / "site.pickle")
-    state = State(facts_key, pages_key)
+    found = _load(folder / "site.pickle", version)
+    state = State(facts_key, pages_key, version)
     if isinstance(found, tuple):
         indexes_key, indexes, state.trees = found
         state.indexes = indexes if indexes_key == pages_key else {}
     for number in range(SHARDS):
-        shard = _load(folder / f"articles-{number:02d}.pickle")
+        shard = _load(folder / f"articles-{number:02d}.pickle", version)
         if not isinstance(shard, tuple) or shard[0] != facts_key:
             continue
         for article_id, packed in shard[2].items():
@@ -166,8 +169,9 @@ def _save_state(config: Config, state: State) -> None:
         shards[number][article_id] = packed
     changed |= {_shard(article_id) for article_id in state.packed if article_id not in state.articles}
     for number in sorted(changed):
-        _save(folder / f"articles-{number:02d}.pickle", (state.facts_key, state.pages_key, shards[number]))
-    _save(folder / "site.pickle", (state.pages_key, state.indexes, state.trees))
+        _save(folder / f"articles-{number:02d}.pickle", (state.facts_key, state.pages_key, shards[number]),
+              state.version)
+    _save(folder / "site.pickle", (state.pages_key, state.indexes, state.trees), state.version)
 
 
 # Records are cached as plain tuples: unpickling a tuple is several times faster than a dataclass.
@@ -278,12 +282,15 @@ def _digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _keys(config: Config, inputs: Inputs) -> tuple[str, str]:
+def _template_stamps(config: Config, inputs: Inputs) -> list:
+    templates = str(config.templates_dir.resolve()) + os.sep
+    return sorted((p, s) for p, s in inputs.stamps.items() if p.startswith(templates))
+
+
+def _keys(config: Config, inputs: Inputs, version: str, template_stamps: list) -> tuple[str, str]:
     """What every article's facts depend on (code and configuration), and what every page depends on
     besides (templates, interface translations, symbolic links)."""
-    facts_key = _digest(_cache_version(), repr(config))
-    templates = str(config.templates_dir.resolve()) + os.sep
-    template_stamps = sorted((p, s) for p, s in inputs.stamps.items() if p.startswith(templates))
+    facts_key = _digest(version, repr(config))
     ui = [inputs.lookup(path.resolve()) for path in build.ui_paths(config)[1].values()]
     return facts_key, _digest(facts_key, template_stamps, ui, sorted(inputs.links.items()))
 
@@ -370,6 +377,7 @@ class _Work:
     options: BuildOptions
     paths: Mapping[str, str]  # article id → file
     export: bool
+    render_while_reading: bool = True  # pages of an article read anew are rendered at once, against `context`
     tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
 
 
@@ -381,7 +389,7 @@ def _read_and_render(work: _Work, item: tuple[str, str]) -> tuple[ArticleFacts |
     work.tools.next_article()
     read = _read(work.context.config, *item, work.tools)
     langs = languages_of(read.facts, work.options) if read.facts is not None else ()
-    rendered = _render(work, read.source, read.translations, langs) if langs else None
+    rendered = _render(work, read.source, read.translations, langs) if langs and work.render_while_reading else None
     return read.facts, read.problems, rendered
 
 
@@ -437,13 +445,16 @@ class _Trees:
     export: TreeUpdate | None
 
 
-def _reuse(record: PagesRecord, trees: _Trees, inputs: Inputs) -> bool:
-    """Keep a cached article's pages, images and exports in the new trees, if the live ones hold them."""
+def _reuse(record: PagesRecord, trees: _Trees, inputs: Inputs, images_unchanged: bool = False) -> bool:
+    """Keep a cached article's pages, images and exports in the new trees, if the live ones hold them
+    (`images_unchanged`: no image file changed since the last build, so the live tree's are current)."""
     if not all(trees.site.keep(path, digest) for path, digest in record.files):
         return False
     if trees.export is not None and not all(trees.export.keep(path, digest) for path, digest in record.exports):
         return False
     for relative, source in record.assets:
+        if images_unchanged and trees.site.keep_live(relative):
+            continue
         digest = _file_digest(source, inputs)
         if not trees.site.keep(relative, digest):
             trees.site.put(relative, digest, Path(source))
@@ -473,13 +484,18 @@ def _store(rendered: _Rendered, context: PageContext, trees: _Trees, inputs: Inp
         notes=rendered.notes)
 
 
-def _split_cached(config: Config, state: State, inputs: Inputs,
-                  paths: Mapping[str, str]) -> tuple[dict[str, ArticleRecord], list[tuple[str, str]]]:
-    """The cached records of the articles whose files are unchanged, and the (id, file) of the others."""
+def _split_cached(config: Config, state: State, inputs: Inputs, paths: Mapping[str, str],
+                  touched: Iterable[str] | None = None) -> tuple[dict[str, ArticleRecord], list[tuple[str, str]]]:
+    """The cached records of the articles whose files are unchanged, and the (id, file) of the others.
+    `touched`: when the caller knows that the files of no other articles changed since `state` was
+    made, the ids of those whose files may have."""
+    touched = None if touched is None else set(touched)
     cached, todo = {}, []
     for article_id, path in paths.items():
         known = state.articles.get(article_id)
-        if known is not None and known.inputs == _article_inputs(config, inputs, article_id, path):
+        if touched is not None and article_id not in touched and known is not None and known.inputs is not None:
+            cached[article_id] = known
+        elif known is not None and known.inputs == _article_inputs(config, inputs, article_id, path):
             cached[article_id] = known
         else:
             todo.append((article_id, path))
@@ -524,14 +540,19 @@ def _read_changed(config: Config, inputs: Inputs, cached: Mapping[str, ArticleRe
 
 
 def _publish_articles(records: dict[str, ArticleRecord], work: _Work, trees: _Trees, inputs: Inputs,
-                      jobs: int, progress: Progress) -> dict[str, tuple[Diagnostic, ...]]:
+                      jobs: int, progress: Progress,
+                      recheck: Iterable[str] | None = None) -> dict[str, tuple[Diagnostic, ...]]:
     """Bring every visible article's pages into the new trees, rendering those whose record does not
-    show what they would show now; returns the problems of the pages rendered."""
+    show what they would show now; returns the problems of the pages rendered. With `recheck`, only
+    those articles may show something new (the caller knows that nothing else changed)."""
+    recheck = None if recheck is None else set(recheck)
     todo = []
     for article_id in work.paths:
-        record = records[article_id]
-        pages = record.pages
-        if _still_valid(article_id, pages, work.context, inputs, work.export) and _reuse(pages, trees, inputs):
+        pages = records[article_id].pages
+        if recheck is not None and article_id not in recheck and pages is not None:
+            if _reuse(pages, trees, inputs, images_unchanged=True):
+                continue
+        elif _still_valid(article_id, pages, work.context, inputs, work.export) and _reuse(pages, trees, inputs):
             continue
         todo.append(article_id)
     problems = {}
@@ -543,12 +564,20 @@ def _publish_articles(records: dict[str, ArticleRecord], work: _Work, trees: _Tr
     return problems
 
 
-def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, pages_key: str) -> dict:
-    """Lists, feeds, the sitemap: rendered again only when the values they show changed."""
+def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, pages_key: str,
+                     previous: dict | None = None) -> dict:
+    """Lists, feeds, the sitemap: rendered again only when the values they show changed. `previous`
+    (kept by a session) has the plans the indexes were made from: an equal plan needs no digest."""
     indexes = {}
     for plan in plans:
-        shown = _digest(pages_key, plan.template, plan.lang, plan.context)
         known = state.indexes.get(plan.path)
+        if previous is not None and known is not None and previous.get(plan.path) == plan \
+                and trees.site.keep(plan.path, known[1]):
+            indexes[plan.path] = known
+            continue
+        if previous is not None:
+            previous[plan.path] = plan
+        shown = _digest(pages_key, plan.template, plan.lang, plan.context)
         if known is not None and known[0] == shown and trees.site.keep(plan.path, known[1]):
             indexes[plan.path] = known
             continue
@@ -562,27 +591,139 @@ def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, p
 
 
 def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: Path | None = None,
-               strict: bool = False, progress: Progress = _no_progress, jobs: int = 1) -> BuildReport:
-    """Publish the site into `out` (and the Markdown export into `markdown_out`), atomically."""
+               strict: bool = False, progress: Progress = _no_progress, jobs: int = 1,
+               session: Session | None = None, changed: Iterable[str] | None = None) -> BuildReport:
+    """Publish the site into `out` (and the Markdown export into `markdown_out`), atomically.
+
+    A long-lived process passes the same `session` to every build, and the paths of the files or
+    folders that `changed` since the last one (None: not known); the build then looks only at those."""
     with tree_lock(out):
-        inputs = _scan(config)
-        facts_key, pages_key = _keys(config, inputs)
+        version = _cache_version()
+        hint = session.hint(config, changed) if session is not None else None
+        inputs = hint.inputs if hint is not None else _scan(config)
+        templates = session.templates if hint is not None and hint.only_articles and session.templates is not None \
+            else _template_stamps(config, inputs)
+        facts_key, pages_key = _keys(config, inputs, version, templates)
+        if session is not None:
+            state = session.state_for(facts_key, pages_key) or _load_state(config, facts_key, pages_key, version)
+            try:
+                report = _build(config, state, inputs, pages_key, out, options, markdown_out, strict, progress,
+                                jobs, session, hint)
+            except BaseException:
+                session.failed(config, inputs, state, templates)
+                raise
+            session.keep(config, inputs, state, templates)
+            return report
         outputs = [p.resolve() for p in [out] + ([markdown_out] if markdown_out is not None else [])]
         settings = _digest(facts_key, pages_key, options, outputs, strict)
         shortcut_path = _cache_folder(config) / "build" / "shortcut.pickle"
-        shortcut = _load(shortcut_path)
+        shortcut = _load(shortcut_path, version)
         if isinstance(shortcut, Shortcut) and shortcut.settings == settings and shortcut.stamps == inputs.stamps \
                 and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
             return shortcut.report
-        state = _load_state(config, facts_key, pages_key)
-        report = _build(config, state, inputs, facts_key, pages_key, out, options, markdown_out, strict,
-                        progress, jobs)
+        state = _load_state(config, facts_key, pages_key, version)
+        report = _build(config, state, inputs, pages_key, out, options, markdown_out, strict, progress, jobs)
         _save_state(config, state)
         if inputs.trusted(inputs.stamps.values()):
-            _save(shortcut_path, Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs), report))
+            _save(shortcut_path, Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs), report),
+                  version)
         else:
             shortcut_path.unlink(missing_ok=True)
         return report
+
+
+# --- a long-lived process ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hint:
+    """What a session knows about a build before it starts: the input stamps, taken again only for
+    the files that changed, and which articles those files belong to."""
+
+    inputs: Inputs
+    articles_added_or_removed: bool
+    only_articles: bool  # only article files and catalogs changed (no image, template or folder)
+    touched: frozenset[str]  # ids of the articles whose article file or catalog changed
+
+
+@dataclass
+class Session:
+    """What a long-lived process (`pipeline serve`) keeps from one build to the next, for one
+    configuration: the build state, the stamps of every input and what the last build published.
+    `close()` writes the state to the cache folder, as a build without a session does each time."""
+
+    config: Config | None = None
+    inputs: Inputs | None = None
+    state: State | None = None
+    templates: list | None = None  # the stamps of the template files
+    settled: bool = False  # the state records every article as the inputs are (the last build succeeded)
+    paths: tuple[dict[str, str], list[Diagnostic]] | None = None
+    published: tuple[Links, tuple[str, ...]] | None = None  # the last build's links and collections
+    environments: dict[str, dict] = dataclasses.field(default_factory=dict)  # pages key → Jinja environments
+    plans: dict[str, object] = dataclasses.field(default_factory=dict)  # index page path → its last plan
+
+    def hint(self, config: Config, changed: Iterable[str] | None) -> _Hint | None:
+        """The inputs after `changed`, when this session has seen the files before them."""
+        if changed is None or self.inputs is None or config != self.config or self.inputs.links:
+            return None
+        return _rescan(config, self.inputs, changed)
+
+    def state_for(self, facts_key: str, pages_key: str) -> State | None:
+        state = self.state
+        return state if state is not None and (state.facts_key, state.pages_key) == (facts_key, pages_key) else None
+
+    def keep(self, config: Config, inputs: Inputs, state: State, templates: list) -> None:
+        self.config, self.inputs, self.state, self.templates, self.settled = config, inputs, state, templates, True
+
+    def failed(self, config: Config, inputs: Inputs, state: State, templates: list) -> None:
+        """After a failed build: the next one compares every article with the files again, since
+        what failed to be read was not recorded (its state is as the last build left it)."""
+        self.keep(config, inputs, state, templates)
+        self.settled, self.paths, self.published = False, None, None
+
+    def close(self) -> None:
+        if self.config is not None and self.state is not None:
+            _save_state(self.config, self.state)
+
+
+def _rescan(config: Config, inputs: Inputs, changed: Iterable[str]) -> _Hint:
+    """The stamps again, after the given files or folders changed; everything else is as it was."""
+    stamps = dict(inputs.stamps)
+    content = str(config.content_dir.resolve()) + os.sep
+    locale = inputs.locale + os.sep
+    added_or_removed, others, touched = False, False, set()
+    for path in set(changed):
+        path = os.path.realpath(path)
+        if not path.startswith(inputs.roots):
+            continue
+        before = path in stamps
+        stamps.pop(path, None)
+        if os.path.isdir(path) and not os.path.islink(path) or not before:  # a folder, or what may have been one
+            inner = path + os.sep
+            for name in [name for name in stamps if name.startswith(inner)]:
+                del stamps[name]
+            if os.path.isdir(path) and not os.path.islink(path):
+                found, _ = scan_stamps(Path(path), lambda name: name == ".git")
+                stamps.update(found)
+                added_or_removed, others = True, True
+                continue
+        try:
+            info = os.stat(path)
+            if not os.path.isdir(path):
+                stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+        except OSError:
+            pass
+        if before != (path in stamps):
+            added_or_removed = True
+        if path.startswith(content) and path.lower().endswith(ARTICLE_SUFFIXES) \
+                and not path[len(content):].startswith("assets" + os.sep):
+            touched.add(os.path.splitext(path[len(content):])[0].replace(os.sep, "/"))
+        elif path.startswith(locale) and path.endswith(".po") and f"{os.sep}LC_MESSAGES{os.sep}" in path:
+            touched.add(path.split(f"{os.sep}LC_MESSAGES{os.sep}", 1)[1][:-len(".po")].replace(os.sep, "/"))
+        else:
+            others = True
+    fresh = Inputs(stamps, inputs.links, inputs.roots, inputs.locale, time.time_ns())
+    return _Hint(fresh, added_or_removed, not others, frozenset(touched))
 
 
 def _known_tree(state: State, folder: Path, spare: bool = False) -> Manifest | None:
@@ -595,18 +736,35 @@ def _known_tree(state: State, folder: Path, spare: bool = False) -> Manifest | N
     return known.get(manifest_key) if recorded is not None and recorded == stamp(path) else None
 
 
-def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_key: str, out: Path,
+def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path,
            options: BuildOptions, markdown_out: Path | None, strict: bool, progress: Progress,
-           jobs: int) -> BuildReport:
-    paths, problems = _article_paths(config, inputs)
+           jobs: int, session: Session | None = None, hint: _Hint | None = None) -> BuildReport:
+    return _build_with(config, state, inputs, pages_key, out, options, markdown_out, strict, progress, jobs,
+                       session, hint)
+
+
+def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path, options: BuildOptions,
+                markdown_out: Path | None, strict: bool, progress: Progress, jobs: int, session: Session | None,
+                hint: _Hint | None) -> BuildReport:
+    if session is not None and session.paths is not None and hint is not None and not hint.articles_added_or_removed:
+        paths, problems = session.paths
+    else:
+        paths, problems = _article_paths(config, inputs)
     if problems:
         raise PipelineError(problems)
-    cached, todo = _split_cached(config, state, inputs, paths)
+    same_state = session is not None and hint is not None and session.settled and session.state is state
+    cached, todo = _split_cached(config, state, inputs, paths, hint.touched if same_state else None)
     context = PageContext(config, build.ui_translations(config), Links(config.languages, {}, {}), (),
-                          inputs.lookup, inputs.resolve)
-    work = _Work(_guessed_context(context, cached, (item[0] for item in todo), options), options, paths,
-                 markdown_out is not None)
-    trees = _Trees(_open_tree(state, out), _open_tree(state, markdown_out) if markdown_out is not None else None)
+                          inputs.lookup, inputs.resolve,
+                          session.environments.setdefault(pages_key, {}) if session is not None else {})
+    if len(todo) * SPECULATE >= len(paths):  # many articles to read: render them while reading them
+        work = _Work(_guessed_context(context, cached, (item[0] for item in todo), options), options, paths,
+                     markdown_out is not None)
+    else:  # a few: guessing what the others publish costs more than reading these twice
+        work = _Work(context, options, paths, markdown_out is not None, render_while_reading=False)
+    in_place = session is not None  # a long-lived process serves a preview: no second copy, no swap
+    trees = _Trees(_open_tree(state, out, in_place),
+                   _open_tree(state, markdown_out, in_place) if markdown_out is not None else None)
     try:
         records, page_problems = _read_changed(config, inputs, cached, todo, work, trees, jobs, progress)
         facts = tuple(r.facts for r in records.values())
@@ -618,34 +776,62 @@ def _build(config: Config, state: State, inputs: Inputs, facts_key: str, pages_k
         links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
         context = dataclasses.replace(context, links=links, collections=visible_collections(visible))
         work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
-        page_problems.update(_publish_articles(records, work, trees, inputs, jobs, progress))
+        recheck = None  # when only articles and catalogs changed and every page links to what it did, only the
+        if session is not None and hint is not None and hint.only_articles \
+                and session.published == (links, context.collections):  # articles read anew can show something new
+            recheck = {article_id for article_id, _ in todo}
+        page_problems.update(_publish_articles(records, work, trees, inputs, jobs, progress, recheck))
         problems = [d for article_id in work.paths for d in page_problems.get(article_id, ())]
         if problems:
             raise PipelineError(problems)
         shown = [records[article_id].pages for article_id in work.paths]
-        plans = index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
-        indexes = _publish_indexes(plans, context, trees, state, pages_key)
+        if recheck is not None and _same_entries(recheck, state, records) \
+                and all(trees.site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
+            indexes = state.indexes  # every list, feed and sitemap shows what it showed
+        else:
+            plans = index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
+            indexes = _publish_indexes(plans, context, trees, state, pages_key,
+                                       session.plans if session is not None else None)
         static = str((config.templates_dir / "static").resolve()) + os.sep
         for path in sorted(p for p in inputs.stamps if p.startswith(static)):
             trees.site.put("static/" + path[len(static):].replace(os.sep, "/"), _file_digest(path, inputs), Path(path))
     except BaseException:
-        for tree in (trees.site, trees.export):
+        for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
             if tree is not None:
                 tree.abandon()
+                if isinstance(tree, InPlaceUpdate):  # a preview keeps what it wrote, known as such
+                    _finish_tree(state, folder, tree)
         raise
     for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
         if tree is not None:
             _finish_tree(state, folder, tree)
     state.articles, state.indexes = records, indexes
+    if session is not None:
+        session.paths, session.published = (paths, []), (links, context.collections)
     findings = [d for f in facts for d in f.findings] + [d for p in shown for d in p.notes]
-    return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(plans),
+    return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(indexes),
                        assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
                        findings=tuple(findings),
                        markdown_files=sum(len(p.exports) for p in shown) if markdown_out is not None else 0)
 
 
-def _open_tree(state: State, folder: Path) -> TreeUpdate:
-    return TreeUpdate(folder, _known_tree(state, folder), _known_tree(state, folder, spare=True))
+def _same_entries(articles: Iterable[str], state: State, records: Mapping[str, ArticleRecord]) -> bool:
+    """Whether these articles show in lists, feeds and the sitemap as they did in the last build."""
+    for article_id in articles:
+        before, now = state.articles.get(article_id), records.get(article_id)
+        if before is None or now is None or before.pages is None or now.pages is None \
+                or before.pages.entries != now.pages.entries:
+            return False
+    return True
+
+
+def _open_tree(state: State, folder: Path, in_place: bool = False) -> TreeUpdate:
+    """The update of an output folder: beside it, swapped in at the end; or, when `in_place` (a
+    preview) and the folder is as the last build left it, the folder itself, file by file."""
+    live, spare = _known_tree(state, folder), _known_tree(state, folder, spare=True)
+    if in_place and live is not None:
+        return InPlaceUpdate(folder, live, spare)
+    return TreeUpdate(folder, live, spare)
 
 
 def _finish_tree(state: State, folder: Path, tree: TreeUpdate) -> None:

@@ -543,14 +543,12 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
 
 
 def _sitemap_pairs(config: Config, entries: list[Entry]) -> list[dict]:
-    by_id: dict[str, dict[str, str]] = {}
-    for entry in entries:
-        by_id.setdefault(entry.id, {})[entry.lang] = config.base_url + entry.url
-    pairs = []
-    for article_id in sorted(by_id):
-        versions = by_id[article_id]
-        for lang in sorted(versions):
-            pairs.append({"loc": versions[lang], "alternates": sorted(versions.items())})
+    """One sitemap entry per page, each with every language version of its article (one shared,
+    sorted list per article), ordered by article id and language; then the home pages."""
+    versions: dict[str, list[tuple[str, str]]] = {}
+    for entry in sorted(entries, key=lambda e: (e.id, e.lang)):
+        versions.setdefault(entry.id, []).append((entry.lang, config.base_url + entry.url))
+    pairs = [{"loc": url, "alternates": alternates} for alternates in versions.values() for _, url in alternates]
     for lang in config.languages:
         homes = [(other, f"{config.base_url}/{other}/") for other in config.languages]
         pairs.append({"loc": f"{config.base_url}/{lang}/", "alternates": homes})

@@ -1,0 +1,70 @@
+"""The rebuilds of `pipeline serve`: extraction and publishing told which files were saved since
+the last rebuild, with sessions that keep what they read, so that one saved article costs about
+what it takes to extract and publish that article, not the whole site.
+
+Changes are remembered until a rebuild that needed them succeeds: a rebuild that fails (a YAML
+mistake, a missing image) loses nothing, and the next one looks at everything saved since the last
+good one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from pipeline import extraction, publish
+from pipeline.config import Config, load_config
+from pipeline.site import BuildOptions
+
+
+@dataclass
+class Preview:
+    """The preview site of one project, in `out`: drafts, future articles and unfinished
+    translations included."""
+
+    config: Config
+    out: Path
+    extracting: extraction.Session = field(default_factory=extraction.Session)
+    building: publish.Session = field(default_factory=publish.Session)
+    unextracted: set[str] = field(default_factory=set)  # saved since the last extraction
+    unbuilt: set[str] = field(default_factory=set)  # saved (or written by extraction) since the last build
+    started: bool = False
+
+    def rebuild(self, changed: Iterable[Path | str] = (), today: dt.date | None = None) -> None:
+        """Bring the preview up to date after `changed` files were saved (the first call builds it
+        all); a PipelineError says what stopped it."""
+        names = {str(p) for p in changed}
+        if any(Path(name).name == "pyproject.toml" for name in names):
+            self.close()
+            self.config = load_config(self.config.root)
+            self.extracting, self.building, self.started = extraction.Session(), publish.Session(), False
+        self.unextracted |= names
+        self.unbuilt |= names
+        if not self.started or any(self._extracted(name) for name in self.unextracted):
+            report = extraction.extract(self.config, session=self.extracting,
+                                        changed=self.unextracted if self.started else None)
+            self.unextracted = set()
+            self.unbuilt |= {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
+        options = BuildOptions(today=today or dt.date.today(), drafts=True, min_translated=0)
+        publish.build_site(self.config, self.out, options, session=self.building,
+                           changed=self.unbuilt if self.started else None)
+        self.unbuilt, self.started = set(), True
+
+    def close(self) -> None:
+        """Write what the sessions keep in memory to the cache folder."""
+        self.extracting.close()
+        self.building.close()
+
+    def _extracted(self, name: str) -> bool:
+        """Whether a saved file is one extraction reads: articles and templates (a translator's
+        catalog is published as it is, and extracted with its article next time)."""
+        return any(_is_inside(name, folder) for folder in (self.config.content_dir, self.config.templates_dir))
+
+
+def _is_inside(name: str, folder: Path) -> bool:
+    try:
+        Path(name).resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False

@@ -171,7 +171,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     out = config.root / ".cache" / "preview"
     out.mkdir(parents=True, exist_ok=True)
     state = PreviewState()
-    preview = Preview(config, out)
+    preview = Preview(config, out, jobs=default_jobs())
 
     def rebuild(changed: set[Path]) -> None:
         try:

@@ -25,6 +25,8 @@ class Preview:
 
     config: Config
     out: Path
+    jobs: int = 1  # processes for the first build; later ones run in this process (its server threads
+    #                would not survive a fork), as a save changes few articles
     extracting: extraction.Session = field(default_factory=extraction.Session)
     building: publish.Session = field(default_factory=publish.Session)
     unextracted: set[str] = field(default_factory=set)  # saved since the last extraction
@@ -42,14 +44,14 @@ class Preview:
         self.unextracted |= names
         self.unbuilt |= names
         if not self.started or any(self._extracted(name) for name in self.unextracted):
-            report = extraction.extract(self.config, session=self.extracting,
+            report = extraction.extract(self.config, jobs=self.jobs, session=self.extracting,
                                         changed=self.unextracted if self.started else None)
             self.unextracted = set()
             self.unbuilt |= {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
         options = BuildOptions(today=today or dt.date.today(), drafts=True, min_translated=0)
-        publish.build_site(self.config, self.out, options, session=self.building,
+        publish.build_site(self.config, self.out, options, jobs=self.jobs, session=self.building,
                            changed=self.unbuilt if self.started else None)
-        self.unbuilt, self.started = set(), True
+        self.unbuilt, self.started, self.jobs = set(), True, 1
 
     def close(self) -> None:
         """Write what the sessions keep in memory to the cache folder."""

@@ -111,6 +111,11 @@ class _InlineParser(InlineParser):
 
     def parse(self, state: InlineState) -> list[dict[str, Any]]:
         src = state.src
+        if src.startswith("!["):  # a paragraph of images, as editors paste them: often read without mistune
+            tokens = _plain_image_tokens(src)
+            if tokens is not None:
+                state.tokens = tokens
+                return tokens
         if _INLINE_SYNTAX.search(src) is None:
             self.process_text(src, state)
             state.tokens = self.finalize_tokens(state.tokens, state.depth)
@@ -307,6 +312,31 @@ def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Add
 # a bare URL) and whose URLs are plain (no title), separated by spaces and line breaks: mistune reads
 # each as an image, whatever else the document holds.
 _PLAIN_IMAGES = re.compile(r"(?:!\[[^\\`*_!\[\]<>\n\r~&:]*\]\([^\s()<>\\]*\)[ \t]*\n?[ \t]*)+")
+
+
+# The characters mistune keeps as they are in a link destination (it percent-encodes the others, and
+# reads `&` as the start of a character reference).
+_PLAIN_IMAGE = re.compile(r"!\[([^\\`*_!\[\]<>\n\r~&:]*)\]\(([A-Za-z0-9!#$%*+,\-./:;=?@_~]*)\)(?:(\n)|( +))?")
+
+
+def _plain_image_tokens(text: str) -> list[dict[str, Any]] | None:
+    """mistune's tokens for images with plain alt texts and plain ASCII URLs, one per line or
+    spaces apart; None for any other text."""
+    tokens: list[dict[str, Any]] = []
+    position = 0
+    while position < len(text):
+        found = _PLAIN_IMAGE.match(text, position)
+        if found is None:
+            return None
+        alt, url, newline, spaces = found.groups()
+        tokens.append({"type": "image", "children": [{"type": "text", "raw": alt}] if alt else [],
+                       "attrs": {"url": url}})
+        position = found.end()
+        if newline or spaces:
+            if position == len(text):
+                return None  # (mistune's texts never end with a space)
+            tokens.append({"type": "softbreak"} if newline else {"type": "text", "raw": spaces})
+    return tokens
 
 
 def _image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:

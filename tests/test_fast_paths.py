@@ -212,3 +212,9 @@ def test_tokens_shared_by_checks_and_rendering_give_the_same_pages(sources, tran
     for _ in range(2):
         assert renderer.render(doc, replaced, {}) == markdown.render(doc, replaced, {})
         assert renderer.render(doc, {}, {}) == markdown.render(doc, {}, {})
+
+
+@settings(max_examples=2000, deadline=None)
+@given(image_paragraphs())
+def test_plain_image_paragraphs_give_mistunes_tokens(text: str) -> None:
+    assert markdown._markdown().inline(text, {}) == reference_markdown().inline(text, {})

@@ -259,7 +259,8 @@ class InPlaceUpdate(TreeUpdate):
     as a whole changes file by file. Needs the live tree's manifest; the marker file, until the
     update is done, makes a tree that an update left halfway untrusted."""
 
-    def __init__(self, out: Path, live: Manifest, spare: Manifest | None):  # noqa: super().__init__ makes a tree
+    def __init__(self, out: Path, live: Manifest, spare: Manifest | None):
+        # (not TreeUpdate.__init__, which makes a fresh tree or takes the spare)
         self.out = out.resolve()
         self.spare_path = spare_of(self.out)
         self.live = live

@@ -567,23 +567,23 @@ def _publish_articles(records: dict[str, ArticleRecord], work: _Work, trees: _Tr
 def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, pages_key: str,
                      previous: dict | None = None) -> dict:
     """Lists, feeds, the sitemap: rendered again only when the values they show changed. `previous`
-    (kept by a session) has the plans the indexes were made from: an equal plan needs no digest."""
+    (kept by a session) has the plan each page was last made from, with the page's digest: an equal
+    plan needs no digest of its values."""
     indexes = {}
     for plan in plans:
         known = state.indexes.get(plan.path)
-        if previous is not None and known is not None and previous.get(plan.path) == plan \
-                and trees.site.keep(plan.path, known[1]):
+        made = previous.get(plan.path) if previous is not None else None
+        if made is not None and known is not None and made == (plan, known[1]) and trees.site.keep(plan.path, known[1]):
             indexes[plan.path] = known
             continue
-        if previous is not None:
-            previous[plan.path] = plan
         shown = _digest(pages_key, plan.template, plan.lang, plan.context)
-        if known is not None and known[0] == shown and trees.site.keep(plan.path, known[1]):
-            indexes[plan.path] = known
-            continue
-        data = context.render(plan)
-        indexes[plan.path] = (shown, _content_digest(data))
-        trees.site.put(plan.path, indexes[plan.path][1], data)
+        if known is None or known[0] != shown or not trees.site.keep(plan.path, known[1]):
+            data = context.render(plan)
+            known = (shown, _content_digest(data))
+            trees.site.put(plan.path, known[1], data)
+        indexes[plan.path] = known
+        if previous is not None:
+            previous[plan.path] = (plan, known[1])
     return indexes
 
 
@@ -660,7 +660,7 @@ class Session:
     paths: tuple[dict[str, str], list[Diagnostic]] | None = None
     published: tuple[Links, tuple[str, ...]] | None = None  # the last build's links and collections
     environments: dict[str, dict] = dataclasses.field(default_factory=dict)  # pages key → Jinja environments
-    plans: dict[str, object] = dataclasses.field(default_factory=dict)  # index page path → its last plan
+    plans: dict[str, tuple] = dataclasses.field(default_factory=dict)  # index page path → (its last plan, digest)
 
     def hint(self, config: Config, changed: Iterable[str] | None) -> _Hint | None:
         """The inputs after `changed`, when this session has seen the files before them."""

@@ -568,7 +568,8 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
                    version=_memory_version(config), started_ns=started_ns,
                    ours={name: stamp for source in changed for name, stamp in
                          known.get(source.id, {}).get("outputs", {}).items() if stamp is not None})
-        planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None)
+        planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None,
+                                      plan_ui=not ui_current)
         if run.problems:
             raise PipelineError(run.problems)
         written = _put_in_place(config, staging, [(shown, temporary) for _, shown, temporary in planned_ui] +
@@ -594,10 +595,11 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],
-                     catalogs_changed: Iterable[str] | None = None):
-    """Plan the changed articles and the ui catalogs with a current memory; the memory is brought
-    up to date from the catalogs the plans read, and from any other catalog whose stamp changed
-    (`catalogs_changed`, as shown, when the caller knows which may have; else every catalog is looked at)."""
+                     catalogs_changed: Iterable[str] | None = None, plan_ui: bool = True):
+    """Plan the changed articles and (unless the caller knows them current) the ui catalogs with a
+    current memory; the memory is brought up to date from the catalogs the plans read, and from any
+    other catalog whose stamp changed (`catalogs_changed`, as shown, when the caller knows which may
+    have; else every catalog is looked at)."""
     config = run.config
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=creation_time())
     stale, removed = {}, {}
@@ -628,7 +630,7 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         else:
             run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns, _stamps_of(readers),
                            run.ours), changed, 0, len(changed))
-        return _plan_ui(config, info, collections, readers, staging)
+        return _plan_ui(config, info, collections, readers, staging) if plan_ui else []
     finally:
         for reader in readers.values():
             reader.close()

@@ -34,16 +34,22 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+FSYNC_EACH = 32  # up to this many files, an fsync each: syncfs would also wait for everything else written
+
+
 def flush_to_disk(folder: str, paths: Iterable[str]) -> None:
     """Make files written (by any process) under `folder` durable before they are renamed into
-    place: one syncfs(2) of the folder's file system where Linux offers it, else an fsync of each."""
-    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        if syncfs is not None and syncfs(handle) == 0:
-            return
-    finally:
-        os.close(handle)
+    place: an fsync of each when they are few, else one syncfs(2) of the folder's file system where
+    Linux offers it."""
+    paths = list(paths)
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None) if len(paths) > FSYNC_EACH else None
+    if syncfs is not None:
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            if syncfs(handle) == 0:
+                return
+        finally:
+            os.close(handle)
     for path in paths:
         handle = os.open(path, os.O_RDONLY)
         try:
@@ -209,6 +215,16 @@ class TreeUpdate:
         except OSError:  # another file system
             shutil.copyfile(source, target)
         self.wanted[relative] = self.have[relative] = digest
+        return True
+
+    def keep_all(self, files: Iterable[tuple[str, str]]) -> bool:
+        """`keep` each (relative path, digest); False at the first the live tree does not hold."""
+        have, wanted = self.have, self.wanted
+        for relative, digest in files:
+            if have.get(relative) == digest:
+                wanted[relative] = digest
+            elif not self.keep(relative, digest):
+                return False
         return True
 
     def keep_live(self, relative: str) -> bool:

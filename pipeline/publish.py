@@ -448,9 +448,9 @@ class _Trees:
 def _reuse(record: PagesRecord, trees: _Trees, inputs: Inputs, images_unchanged: bool = False) -> bool:
     """Keep a cached article's pages, images and exports in the new trees, if the live ones hold them
     (`images_unchanged`: no image file changed since the last build, so the live tree's are current)."""
-    if not all(trees.site.keep(path, digest) for path, digest in record.files):
+    if not trees.site.keep_all(record.files):
         return False
-    if trees.export is not None and not all(trees.export.keep(path, digest) for path, digest in record.exports):
+    if trees.export is not None and not trees.export.keep_all(record.exports):
         return False
     for relative, source in record.assets:
         if images_unchanged and trees.site.keep_live(relative):

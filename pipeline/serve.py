@@ -106,6 +106,6 @@ def start_server(site: Path, port: int, state: PreviewState) -> http.server.Thre
 def watch(paths: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
     """Call `rebuild(changed paths)` after each burst of saves, until `stop` is set."""
     existing = [str(p) for p in paths if p.exists()]
-    for changes in watchfiles.watch(*existing, stop_event=stop, debounce=150, step=50,
+    for changes in watchfiles.watch(*existing, stop_event=stop, debounce=150, step=25,
                                     watch_filter=lambda change, name: not Path(name).name.startswith(".")):
         rebuild({Path(name) for _, name in changes})

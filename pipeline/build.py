@@ -52,6 +52,38 @@ def article_id(config: Config, path: Path) -> str:
     return relative.rsplit(".", 1)[0]
 
 
+@dataclass(frozen=True)
+class ChangedFile:
+    """What a changed file is to the pipeline (see `changed_file`)."""
+
+    kind: str  # "article", "catalog" (ui.po too), "template" (ui.pot too), "content" (images, hidden files), "other"
+    article_id: str | None = None  # "ui" for the interface catalogs
+    relative: str = ""  # its path under the content or locale folder, with "/"
+
+
+def changed_file(config: Config, path: str) -> ChangedFile:
+    """Classify a file a watcher reported: an article, one of its catalogs or templates under the
+    locale folder, a file under content/ that is no article (an image, a hidden file), or anything
+    else (a folder, a template, a file whose role only a walk can tell)."""
+    real = os.path.realpath(path)
+    content = os.path.realpath(config.content_dir) + os.sep
+    locale = os.path.realpath(config.locale_dir) + os.sep
+    if real.startswith(content):
+        relative = real[len(content):].replace(os.sep, "/")
+        if relative.startswith(("assets/", ".")) or "/." in relative:
+            return ChangedFile("content", None, relative)
+        base, dot, suffix = relative.rpartition(".")
+        if dot and f".{suffix.lower()}" in ARTICLE_SUFFIXES and "/" in relative:
+            return ChangedFile("article", base, relative)
+    elif real.startswith(locale):
+        relative = real[len(locale):].replace(os.sep, "/")
+        if "/LC_MESSAGES/" in relative and relative.endswith(".po"):
+            return ChangedFile("catalog", relative.split("/LC_MESSAGES/", 1)[1][:-len(".po")], relative)
+        if relative.endswith(".pot"):
+            return ChangedFile("template", relative.removeprefix("templates/")[:-len(".pot")], relative)
+    return ChangedFile("other")
+
+
 def load_articles(config: Config, only: set[str] | None = None) -> tuple[Article, ...]:
     """Read and parse every article (or those whose ids are in `only`; ids are checked for
     duplicates across all); raise one error listing every problem found."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from pipeline import catalog as catalogs
-from pipeline.build import (Progress, _no_progress, article_segments, code_fingerprint, creation_time,
+from pipeline.build import (Progress, _no_progress, article_segments, changed_file, code_fingerprint, creation_time,
                             target_languages, ui_paths)
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
@@ -479,34 +479,22 @@ def _hint(config: Config, session: Session, changed: Iterable[str]) -> _Hint | N
     a folder or a template changed)."""
     if session.sources is None or session.config != config:
         return None
-    content = os.path.realpath(config.content_dir) + os.sep
-    locale = os.path.realpath(config.locale_dir) + os.sep
     shown_locale = config.relative(config.locale_dir)
     known = {source.id for source in session.sources}
     articles, catalogs_changed = set(), set()
     for path in changed:
-        real = os.path.realpath(path)
-        if real.startswith(content):
-            relative = real[len(content):].replace(os.sep, "/")
-            if relative.startswith(("assets/", ".")) or "/." in relative:
-                continue  # images and hidden files are not extracted
-            base, dot, suffix = relative.rpartition(".")
-            if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES or "/" not in relative:
-                return None  # a folder, or a file that may be one
-            if base not in known or not os.path.isfile(real):
-                return None
-            articles.add(base)
-        elif real.startswith(locale):
-            relative = real[len(locale):].replace(os.sep, "/")
-            if relative.startswith("templates/") and relative.endswith(".pot"):
-                articles.add(relative[len("templates/"):-len(".pot")])
-            elif "/LC_MESSAGES/" in relative and relative.endswith(".po"):
-                articles.add(relative.split("/LC_MESSAGES/", 1)[1][:-len(".po")])
-                catalogs_changed.add(f"{shown_locale}/{relative}")
-            elif not relative.endswith(".pot"):
-                return None
+        found = changed_file(config, path)
+        if found.kind == "content":
+            continue  # images and hidden files are not extracted
+        if found.kind == "article" and found.article_id in known and os.path.isfile(path):
+            articles.add(found.article_id)
+        elif found.kind == "template":
+            articles.add(found.article_id)
+        elif found.kind == "catalog":
+            articles.add(found.article_id)
+            catalogs_changed.add(f"{shown_locale}/{found.relative}")
         else:
-            return None
+            return None  # an article added or removed, a folder, a template: walk again
     sources = [Source(s.id, s.path, _stat(s.path)) if s.id in articles else s for s in session.sources]
     return _Hint(sources, frozenset(articles), frozenset(catalogs_changed))
 

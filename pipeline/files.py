@@ -234,10 +234,7 @@ class TreeUpdate:
 
     def finish(self) -> tuple[Manifest, Manifest | None]:
         """Remove what is not wanted and swap the tree in; (live manifest, spare manifest) after."""
-        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
-            (self.root / relative).unlink(missing_ok=True)
-            _remove_empty_parents(self.root, relative)
-        (self.root / self.MARKER).unlink()
+        self._remove_unwanted()
         if not self.out.exists():
             os.rename(self.root, self.out)
             return self.wanted, None
@@ -262,11 +259,21 @@ class TreeUpdate:
         if relative in self.have:
             os.unlink(target)
         else:
-            folder = os.path.dirname(target)
-            if folder not in self.folders:
-                os.makedirs(folder, mode=0o755, exist_ok=True)
-                self.folders.add(folder)
+            self._make_folder(target)
         return target
+
+    def _make_folder(self, target: str) -> None:
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, mode=0o755, exist_ok=True)
+            self.folders.add(folder)
+
+    def _remove_unwanted(self) -> None:
+        """Remove the files nobody asked for, then the marker: the tree is complete."""
+        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
+            (self.root / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.root, relative)
+        (self.root / self.MARKER).unlink()
 
 
 class InPlaceUpdate(TreeUpdate):
@@ -308,10 +315,7 @@ class InPlaceUpdate(TreeUpdate):
         return False
 
     def finish(self) -> tuple[Manifest, Manifest | None]:
-        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
-            (self.root / relative).unlink(missing_ok=True)
-            _remove_empty_parents(self.root, relative)
-        (self.root / self.MARKER).unlink()
+        self._remove_unwanted()
         return self.wanted, self.spare
 
     def abandon(self) -> None:
@@ -320,10 +324,7 @@ class InPlaceUpdate(TreeUpdate):
 
     def _clear(self, relative: str) -> str:
         target = f"{self.root}/{relative}"
-        folder = os.path.dirname(target)
-        if folder not in self.folders:
-            os.makedirs(folder, mode=0o755, exist_ok=True)
-            self.folders.add(folder)
+        self._make_folder(target)  # (an old file is replaced by `put`, not removed first)
         return target
 
 

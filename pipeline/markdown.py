@@ -308,12 +308,6 @@ def _walk(md: mistune.Markdown, tokens: tuple | list, env: Mapping, address: Add
                 yield "footnote", text, ("footnote", key), text
 
 
-# Images whose alt texts hold no inline syntax at all (no character of _INLINE_SYNTAX, no colon of
-# a bare URL) and whose URLs are plain (no title), separated by spaces and line breaks: mistune reads
-# each as an image, whatever else the document holds.
-_PLAIN_IMAGES = re.compile(r"(?:!\[[^\\`*_!\[\]<>\n\r~&:]*\]\([^\s()<>\\]*\)[ \t]*\n?[ \t]*)+")
-
-
 # The characters mistune keeps as they are in a link destination (it percent-encodes the others, and
 # reads `&` as the start of a character reference).
 _PLAIN_IMAGE = re.compile(r"!\[([^\\`*_!\[\]<>\n\r~&:]*)\]\(([A-Za-z0-9!#$%*+,\-./:;=?@_~]*)\)(?:(\n)|( +))?")
@@ -343,14 +337,7 @@ def _image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str]
     """The raw alt texts when a paragraph holds nothing but images (and spaces), else None."""
     if not text.startswith("!["):
         return None
-    if _PLAIN_IMAGES.fullmatch(text):
-        return [text[start:end] for start, end in _alt_spans(text)]
-    return _parsed_image_only_alts(md, text, env)
-
-
-def _parsed_image_only_alts(md: mistune.Markdown, text: str, env: Mapping) -> list[str] | None:
-    """`_image_only_alts` by mistune's inline parser, for any text."""
-    inline = md.inline(text, dict(env))
+    inline = md.inline(text, dict(env))  # (plain images are read without mistune: `_plain_image_tokens`)
     images = [t for t in inline if t["type"] == "image"]
     others = [t for t in inline if t["type"] not in ("image", "softbreak", "linebreak")
               and not (t["type"] == "text" and not t["raw"].strip())]

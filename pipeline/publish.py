@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import stat as stat_module
 import sys
 import time
 import zlib
@@ -28,7 +29,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from pipeline import build, catalog as catalogs
-from pipeline.build import ARTICLE_SUFFIXES, Progress, _no_progress, catalog_path, code_fingerprint, read_catalog
+from pipeline.build import (ARTICLE_SUFFIXES, Progress, _no_progress, catalog_path, changed_file, code_fingerprint,
+                            read_catalog)
 from pipeline.checks import check_catalog
 from pipeline.config import Config
 from pipeline.content import check_front_matter, decode_source, parse_article
@@ -239,6 +241,19 @@ class Inputs:
         return all(s is None or s[1] < self.started_ns - RACY_NS for s in stamps)
 
 
+def _is_git(name: str) -> bool:
+    return name == ".git"
+
+
+def _file_stamp(path: str) -> Stamp | None:
+    """The stamp of what a path names when that is not a folder, or None."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return None if stat_module.S_ISDIR(info.st_mode) else (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 def _scan(config: Config) -> Inputs:
     started = time.time_ns()
     roots = {config.content_dir, config.asset_root, config.templates_dir}
@@ -248,7 +263,7 @@ def _scan(config: Config) -> Inputs:
     stamps: dict[str, Stamp] = {}
     links: dict[str, str] = {}
     for root in outermost:
-        found, linked = scan_stamps(root, lambda name: name == ".git")
+        found, linked = scan_stamps(root, _is_git)
         stamps.update(found)
         links.update(linked)
     return Inputs(stamps, links, tuple(str(r) + os.sep for r in outermost), str(config.locale_dir.resolve()), started)
@@ -659,7 +674,7 @@ class Session:
     settled: bool = False  # the state records every article as the inputs are (the last build succeeded)
     paths: tuple[dict[str, str], list[Diagnostic]] | None = None
     published: tuple[Links, tuple[str, ...]] | None = None  # the last build's links and collections
-    environments: dict[str, dict] = dataclasses.field(default_factory=dict)  # pages key → Jinja environments
+    environments: tuple[str, dict] = ("", {})  # the pages key, and the Jinja environments made for it
     plans: dict[str, tuple] = dataclasses.field(default_factory=dict)  # index page path → (its last plan, digest)
 
     def hint(self, config: Config, changed: Iterable[str] | None) -> _Hint | None:
@@ -667,6 +682,12 @@ class Session:
         if changed is None or self.inputs is None or config != self.config or self.inputs.links:
             return None
         return _rescan(config, self.inputs, changed)
+
+    def environments_for(self, pages_key: str) -> dict:
+        """The Jinja environments of the last build, while templates and interface strings are the same."""
+        if self.environments[0] != pages_key:
+            self.environments = (pages_key, {})
+        return self.environments[1]
 
     def state_for(self, facts_key: str, pages_key: str) -> State | None:
         state = self.state
@@ -689,37 +710,27 @@ class Session:
 def _rescan(config: Config, inputs: Inputs, changed: Iterable[str]) -> _Hint:
     """The stamps again, after the given files or folders changed; everything else is as it was."""
     stamps = dict(inputs.stamps)
-    content = str(config.content_dir.resolve()) + os.sep
-    locale = inputs.locale + os.sep
     added_or_removed, others, touched = False, False, set()
-    for path in set(changed):
-        path = os.path.realpath(path)
+    for path in {os.path.realpath(p) for p in changed}:
         if not path.startswith(inputs.roots):
             continue
-        before = path in stamps
-        stamps.pop(path, None)
-        if os.path.isdir(path) and not os.path.islink(path) or not before:  # a folder, or what may have been one
+        before = stamps.pop(path, None) is not None
+        folder = os.path.isdir(path) and not os.path.islink(path)
+        if folder or not before:  # a folder, or a name that may have been one: what it held goes
             inner = path + os.sep
             for name in [name for name in stamps if name.startswith(inner)]:
                 del stamps[name]
-            if os.path.isdir(path) and not os.path.islink(path):
-                found, _ = scan_stamps(Path(path), lambda name: name == ".git")
-                stamps.update(found)
-                added_or_removed, others = True, True
-                continue
-        try:
-            info = os.stat(path)
-            if not os.path.isdir(path):
-                stamps[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
-        except OSError:
-            pass
-        if before != (path in stamps):
-            added_or_removed = True
-        if path.startswith(content) and path.lower().endswith(ARTICLE_SUFFIXES) \
-                and not path[len(content):].startswith("assets" + os.sep):
-            touched.add(os.path.splitext(path[len(content):])[0].replace(os.sep, "/"))
-        elif path.startswith(locale) and path.endswith(".po") and f"{os.sep}LC_MESSAGES{os.sep}" in path:
-            touched.add(path.split(f"{os.sep}LC_MESSAGES{os.sep}", 1)[1][:-len(".po")].replace(os.sep, "/"))
+        if folder:
+            stamps.update(scan_stamps(Path(path), _is_git)[0])
+            added_or_removed = others = True
+            continue
+        found = _file_stamp(path)
+        if found is not None:
+            stamps[path] = found
+        added_or_removed |= before != (found is not None)
+        kind = changed_file(config, path)
+        if kind.kind in ("article", "catalog"):
+            touched.add(kind.article_id)
         else:
             others = True
     fresh = Inputs(stamps, inputs.links, inputs.roots, inputs.locale, time.time_ns())
@@ -756,7 +767,7 @@ def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, ou
     cached, todo = _split_cached(config, state, inputs, paths, hint.touched if same_state else None)
     context = PageContext(config, build.ui_translations(config), Links(config.languages, {}, {}), (),
                           inputs.lookup, inputs.resolve,
-                          session.environments.setdefault(pages_key, {}) if session is not None else {})
+                          session.environments_for(pages_key) if session is not None else {})
     if len(todo) * SPECULATE >= len(paths):  # many articles to read: render them while reading them
         work = _Work(_guessed_context(context, cached, (item[0] for item in todo), options), options, paths,
                      markdown_out is not None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import shutil
 import time
 from pathlib import Path
@@ -166,3 +167,78 @@ def test_a_page_built_for_another_output_folder_is_not_taken_for_this_one(site: 
     other = tmp_path / "elsewhere"
     assert site.run("build", "--now", NOW, "--out", str(other)) == 0
     assert tree(other, ".") == {name.removeprefix("site/"): data for name, data in tree(site.root, "site").items()}
+
+
+def _random_edit(project: Project, rng: random.Random) -> str:
+    """One change an editor, translator or designer saves between two builds."""
+    articles = sorted((project.root / "content/news").glob("a*.md"))
+    action = rng.choice(["edit", "edit", "add", "delete", "translate", "link", "image", "khmer-image",
+                         "retitle", "template", "touch", "break"])
+    n = int(rng.choice(articles).stem[1:]) if articles else 0
+    if action == "add" or not articles:
+        n = rng.randrange(10, 28)
+        project.write(f"content/news/a{n}.md", _article(n))
+        project.write(f"content/assets/news/p{n}.jpg", f"image {n}")
+    elif action == "edit":
+        project.write(f"content/news/a{n}.md", _article(n, f" Edited {rng.randrange(99)}."))
+    elif action == "delete" and len(articles) > 2:
+        (project.root / f"content/news/a{n}.md").unlink()
+    elif action == "translate" and (project.root / f"locale/km/LC_MESSAGES/news/a{n}.po").exists():
+        _translate_all(project, f"a{n}")
+    elif action == "link":  # a link to another article, whose languages this page then follows
+        other = rng.choice(articles).name
+        project.write(f"content/news/a{n}.md", _article(n, f" See [that one]({other})."))
+    elif action in ("image", "khmer-image"):
+        suffix = ".km" if action == "khmer-image" else ""
+        project.write(f"content/assets/news/p{n}{suffix}.jpg", f"photo {rng.randrange(99)}")
+    elif action == "retitle":  # what lists, feeds and the sitemap show
+        text = (project.root / f"content/news/a{n}.md").read_text(encoding="utf-8")
+        project.write(f"content/news/a{n}.md", text.replace("title: ", f"title: New {rng.randrange(99)} ", 1))
+    elif action == "template":
+        base = project.root / "templates/base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- again --></body>"), encoding="utf-8")
+    elif action == "touch":
+        path = project.root / f"content/news/a{n}.md"
+        path.write_bytes(path.read_bytes())
+    elif action == "break":
+        project.write(f"content/news/a{n}.md", _article(n).replace("title:", "title: [unclosed", 1))
+    return action
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_builds_that_look_only_at_what_changed_give_clean_builds(site: Project, tmp_path: Path, seed: int,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build after a successful one with the same settings looks only at the articles whose files
+    changed since (as `pipeline serve` does), from the stamps it left in the cache folder; after
+    random saves, failed builds among them, every successful build gives a clean build's bytes."""
+    from pipeline import publish
+
+    rng, hints = random.Random(seed), []
+    real_difference = publish._difference
+
+    def noted(*args):
+        hints.append(real_difference(*args))
+        return hints[-1]
+
+    monkeypatch.setattr(publish, "_difference", noted)
+    _build(site)
+    broken = None
+    for step in range(14):
+        if broken is not None:
+            site.write(*broken)
+            action, broken = "repair", None
+        else:
+            path = {p: p.read_text(encoding="utf-8") for p in (site.root / "content/news").glob("a*.md")}
+            action = _random_edit(site, rng)
+            if action == "break":
+                broken = next((str(p.relative_to(site.root)), text) for p, text in path.items()
+                              if text != p.read_text(encoding="utf-8"))
+        assert site.run("extract") in (0, 1)
+        _age(site.root)
+        code = site.run("build", "--now", NOW, "--markdown", str(site.root / "export"))
+        if broken is not None:
+            assert code != 0, f"step {step}: the broken article went unnoticed"
+            continue
+        assert code == 0, f"step {step} after {action}"
+        _same_as_clean(site, tmp_path)
+    assert sum(1 for hint in hints if hint.only_articles and hint.touched) >= 3  # the shortcut was taken

@@ -230,6 +230,9 @@ class TreeUpdate:
     def keep_live(self, relative: str) -> bool:
         """`keep` the file as the live tree holds it; False when the live tree does not."""
         digest = self.live.get(relative)
+        if digest is not None and self.have.get(relative) == digest:  # `keep`'s first case, without a call
+            self.wanted[relative] = digest
+            return True
         return digest is not None and self.keep(relative, digest)
 
     def finish(self) -> tuple[Manifest, Manifest | None]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 KHMER_DIGITS = "០១២៣៤៥៦៧៨៩"
@@ -649,8 +650,8 @@ _CLUSTER = (
     "[\u17C9\u17CA]?[\u17B6-\u17C5]?[\u17C6-\u17C8\u17CB\u17CD-\u17D1\u17DD]?"
     "|[\u17A5-\u17B3][\u17C6\u17C7]?)"
 )
-_WELL_FORMED = re.compile(f"(?:{_CLUSTER}|[\u17D4-\u17D7\u17D9-\u17DC\u17E0-\u17E9\u17F0-\u17F9]"
-                          "|[^\u1780-\u17FF\u200B])*")
+_WELL_FORMED = re.compile(f"(?:{_CLUSTER}|[\u17D4-\u17D7\u17D9-\u17DC\u17E0-\u17E9\u17F0-\u17F9]+"
+                          "|[^\u1780-\u17FF\u200B]+)*+")
 _FULL_CHECK_NEEDED = re.compile("\u17D2\u178A\u17D2\u179A|([\u17D4\u17D5])\\1")
 _ANY_KHMER = re.compile("[\u1780-\u17FF\u19E0-\u19FF]")
 
@@ -659,10 +660,16 @@ def _plainly_well_formed(text: str) -> bool:
     return _WELL_FORMED.fullmatch(text) is not None and _FULL_CHECK_NEEDED.search(text) is None
 
 
+@lru_cache(maxsize=4096)  # a build checks each translation, then counts its words (which repairs it first)
 def check_khmer(text: str) -> tuple[KhmerFinding, ...]:
     """All Khmer encoding problems in `text`, sorted by offset. Non-Khmer text is ignored."""
     if _ANY_KHMER.search(text) is None or _plainly_well_formed(text):
         return ()
+    return _every_finding(text)
+
+
+def _every_finding(text: str) -> tuple[KhmerFinding, ...]:
+    """`check_khmer` without its fast pass: every character looked at."""
     out = _char_findings(text)
     i, n = 0, len(text)
     while i < n:

@@ -7,6 +7,7 @@ No file I/O except asking about image files through the `lookup` and `resolve` c
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -170,23 +171,32 @@ class AssetCollector:
     def __post_init__(self) -> None:
         self.content_root = self.resolve(self.config.content_dir)
         self.asset_root = self.resolve(self.config.asset_root)
-        self._found: dict[str, Path | None] = {}  # URL → the image file (None: a problem was recorded)
+        self._found: dict[str, _Image | None] = {}  # URL → its image (None: a problem was recorded)
 
     def url_for(self, article: Article, lang: str, url: str) -> str:
         if not is_site_local(url):
             return url
         if url not in self._found:  # every language's page shows the same images: look each up once
-            self._found[url] = self._image_file(article, url)
-        real = self._found[url]
-        if real is None:
+            self._found[url] = self._image(article, url)
+        image = self._found[url]
+        if image is None:
             return url
-        variant = real.with_name(f"{real.stem}.{lang}{real.suffix}")
-        if self._exists(variant) and self.resolve(variant).is_relative_to(real.parent):
-            real = variant
-        asset_root = self.asset_root
-        relative = real.relative_to(asset_root if real.is_relative_to(asset_root) else self.content_root).as_posix()
+        real, relative = image.file, image.relative
+        name = f"{image.stem}.{lang}{image.suffix}"
+        variant = f"{image.folder}{os.sep}{name}"
+        if self._exists(variant) and _inside(str(self.resolve(Path(variant))), image.folder):
+            real, relative = Path(variant), f"{image.relative_folder}{name}"
         self.assets[relative] = real
         return "/" + quote(relative)
+
+    def _image(self, article: Article, url: str) -> _Image | None:
+        real = self._image_file(article, url)
+        if real is None:
+            return None
+        folder = str(real.parent)
+        root = str(self.asset_root if _inside(str(real), str(self.asset_root)) else self.content_root)
+        relative = str(real)[len(root):].lstrip(os.sep).replace(os.sep, "/")
+        return _Image(real, relative, folder, relative[: relative.rfind("/") + 1], real.stem, real.suffix)
 
     def _image_file(self, article: Article, url: str) -> Path | None:
         """The file a site-local image URL names, or None (and a problem) when there is none."""
@@ -200,7 +210,7 @@ class AssetCollector:
         else:
             candidate = (self.config.content_dir / article.id).parent / path_part
         real = self.resolve(candidate)
-        if not any(real.is_relative_to(root) for root in (self.content_root, self.asset_root)):
+        if not any(_inside(str(real), str(root)) for root in (self.content_root, self.asset_root)):
             self._problem(article, url, f"image path {url!r} leaves the content folder")
             return None
         if not self._exists(real):
@@ -208,7 +218,7 @@ class AssetCollector:
             return None
         return real
 
-    def _exists(self, path: Path) -> bool:
+    def _exists(self, path: Path | str) -> bool:
         state = self.lookup(path)
         self.seen[str(path)] = state
         return state is not None
@@ -217,6 +227,23 @@ class AssetCollector:
         line = _line_of(article, url)
         self.problems.append(Diagnostic(article.path, line, "asset", message,
                                         hint="check the path; images live under content/assets/"))
+
+
+@dataclass(frozen=True)
+class _Image:
+    """An image file that a page shows, and where the site keeps it and its language variants."""
+
+    file: Path  # resolved
+    relative: str  # its path in the site
+    folder: str  # the folder the file is in
+    relative_folder: str  # that folder in the site, with a trailing "/" ("" at the top)
+    stem: str
+    suffix: str
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether a normalised absolute path is the folder or inside it (`PurePath.is_relative_to`)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _line_of(article: Article, needle: str) -> int:
@@ -262,7 +289,12 @@ def link_for(article_id: str, lang: str, url: str, links: Links) -> str:
     """A link to another article (relative `.md` path or site path) points at the page in `lang`,
     or at the page in the linked article's own language when no `lang` page is published."""
     target = link_target(article_id, url, links.languages)
-    target_id, langs = links.target(target) if target is not None else (None, ())
+    return url if target is None else _link_to(url, lang, links.target(target))
+
+
+def _link_to(url: str, lang: str, found: tuple[str | None, tuple[str, ...]]) -> str:
+    """`link_for` once the article the link names is found (its id and languages, as `Links.target`)."""
+    target_id, langs = found
     if target_id is None:
         return url
     fragment = urlsplit(url).fragment
@@ -436,9 +468,10 @@ def _url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Li
         if kind == "image":
             return assets.url_for(article, lang, url)
         target = link_target(article.id, url, links.languages)
-        if target is not None:
-            followed[target] = links.target(target)
-        return link_for(article.id, lang, url, links)
+        if target is None:
+            return url
+        found = followed[target] = links.target(target)
+        return _link_to(url, lang, found)
     return rewrite
 
 

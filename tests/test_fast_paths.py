@@ -1,8 +1,8 @@
 """The shortcuts taken for speed give exactly what the general code gives.
 
 Each fast path (plain inline Markdown, the bare-URL-free twin parser, ASCII line filling, the
-regex letter counts, the reused ICU breaker, fuzzy matching in C++) is compared with the slow
-reference it replaces."""
+regex letter counts, the reused ICU breaker, fuzzy matching in C++, the Khmer well-formedness
+pass) is compared with the slow reference it replaces."""
 
 from __future__ import annotations
 
@@ -218,3 +218,19 @@ def test_tokens_shared_by_checks_and_rendering_give_the_same_pages(sources, tran
 @given(image_paragraphs())
 def test_plain_image_paragraphs_give_mistunes_tokens(text: str) -> None:
     assert markdown._markdown().inline(text, {}) == reference_markdown().inline(text, {})
+
+
+# --- Khmer well-formedness ------------------------------------------------------------------
+
+# Consonants, independent vowels, dependent vowels, signs, coeng, digits and punctuation, zero-width
+# space, and the neighbours that are not Khmer: every kind of character the fast pass tells apart.
+KHMER_PIECES = st.sampled_from(list("កខគងចញដតនបមយរលវសហឡអឥឦឱាិីឹឺុូួើឿៀេែៃោៅំះៈ៉៊់៌៍៎៏័៑្៓។៕៖ៗ៘៙៚៛០១២៩") +
+                               ["\u200b", "\u17b4", "\u17b5", "\u17dd", "្រ", "្ដ", "a", " ", ".", "1", "\u0301"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(KHMER_PIECES, max_size=14).map("".join))
+def test_text_the_fast_pass_lets_through_has_no_finding(text: str) -> None:
+    if khmer._plainly_well_formed(text):
+        assert khmer._every_finding(text) == ()
+    assert khmer.check_khmer(text) == (khmer._every_finding(text) if khmer._ANY_KHMER.search(text) else ())

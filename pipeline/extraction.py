@@ -731,7 +731,7 @@ def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str
 def _outputs_current(config: Config, entry: dict | None) -> bool:
     outputs = entry.get("outputs", {}) if entry else {}
     root = str(config.root)
-    return bool(outputs) and all(_stat(os.path.join(root, name)) == stamp for name, stamp in outputs.items())
+    return bool(outputs) and all(_stat(f"{root}/{name}") == stamp for name, stamp in outputs.items())  # names: relative
 
 
 def _extract_key(config: Config, collections: list[str]) -> str:

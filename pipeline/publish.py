@@ -103,6 +103,7 @@ class State:
     indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (inputs, digest)
     trees: dict[str, dict] = dataclasses.field(default_factory=dict)  # folder → live/spare stamp and manifest
     packed: dict[str, tuple[ArticleRecord, tuple]] = dataclasses.field(default_factory=dict)  # as read
+    generation: str = ""  # new each time the state is saved, by whichever build or session saves it
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ class Shortcut:
     """The last build's settings, input stamps and output folders, and its report: when all are
     the same again, so is the report, and nothing needs doing. When only some stamps differ, the
     next build with the same settings looks only at what they belong to, as `pipeline serve` does;
-    `paths` and `published` are what a session would have kept (see `Session`)."""
+    `paths` and `published` are what a session would have kept (see `Session`); `generation`,
+    the state's when this was saved: after another writer of the state (`pipeline serve`, which
+    keeps no shortcut), the shortcut describes a state that is gone."""
 
     settings: str
     stamps: Mapping[str, Stamp]
@@ -118,6 +121,7 @@ class Shortcut:
     report: BuildReport
     paths: tuple[dict[str, str], list[Diagnostic]] | None = None
     published: tuple[Links, tuple[str, ...]] | None = None
+    generation: str = ""
 
 
 def _cache_folder(config: Config) -> Path:
@@ -150,7 +154,7 @@ def _load_state(config: Config, facts_key: str, pages_key: str, version: str) ->
     found = _load(folder / "site.pickle", version)
     state = State(facts_key, pages_key, version)
     if isinstance(found, tuple):
-        indexes_key, indexes, trees = found
+        indexes_key, indexes, trees, state.generation = found
         state.trees = {folder: _unpacked_tree(known) for folder, known in trees.items()}
         state.indexes = indexes if indexes_key == pages_key else {}
     for number in range(SHARDS):
@@ -183,7 +187,8 @@ def _save_state(config: Config, state: State) -> None:
         _save(folder / f"articles-{number:02d}.pickle", (state.facts_key, state.pages_key, shards[number]),
               state.version)
     trees = {folder: _packed_tree(known) for folder, known in state.trees.items()}
-    _save(folder / "site.pickle", (state.pages_key, state.indexes, trees), state.version)
+    state.generation = os.urandom(16).hex()
+    _save(folder / "site.pickle", (state.pages_key, state.indexes, trees, state.generation), state.version)
 
 
 # An output folder's spare is the folder as the build before the last left it: it is kept as its
@@ -688,6 +693,8 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
         elif shortcut.stamps == inputs.stamps and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
             return shortcut.report
         state = _load_state(config, facts_key, pages_key, version)
+        if shortcut is not None and shortcut.generation != state.generation:
+            shortcut = None
         last = _last_build(config, state, shortcut)
         hint = _difference(config, shortcut.stamps, inputs) if shortcut is not None and not inputs.links else None
         report = _build(config, state, inputs, pages_key, out, options, markdown_out, strict, progress, jobs,
@@ -696,7 +703,7 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
         _save_state(config, state)
         if inputs.trusted(inputs.stamps.values()):
             _save(shortcut_path, Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs), report,
-                                          last.paths, last.published), version)
+                                          last.paths, last.published, state.generation), version)
         return report
 
 

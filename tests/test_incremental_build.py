@@ -242,3 +242,29 @@ def test_builds_that_look_only_at_what_changed_give_clean_builds(site: Project, 
         assert code == 0, f"step {step} after {action}"
         _same_as_clean(site, tmp_path)
     assert sum(1 for hint in hints if hint.only_articles and hint.touched) >= 3  # the shortcut was taken
+
+
+def test_a_preview_between_two_builds_makes_the_next_one_look_at_everything(site: Project, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pipeline serve` saves the state it kept (pages made with drafts shown, for its own folder)
+    without the shortcut that describes the last build's; the next build must not trust the
+    shortcut, which describes a state that is gone."""
+    import datetime as dt
+
+    from pipeline import publish
+    from pipeline.config import load_config
+    from pipeline.preview import Preview
+
+    _build(site)
+    site.write("content/news/a3.md", _article(3).replace("title:", "draft: true\ntitle:", 1))
+    _build(site)  # a3 is a draft: not in the site, but in the preview below
+    preview = Preview(load_config(site.root), site.root / "preview")
+    preview.rebuild(today=dt.date(2025, 9, 1))
+    preview.close()
+    hints = []
+    monkeypatch.setattr(publish, "_difference", lambda *args: hints.append(args) or None)
+    site.write("content/news/a1.md", _article(1, " Edited after the preview."))
+    _build(site)
+    assert not hints
+    assert "a3" not in site.read("site/en/index.html")
+    _same_as_clean(site, tmp_path)

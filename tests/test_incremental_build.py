@@ -228,10 +228,10 @@ def test_builds_that_look_only_at_what_changed_give_clean_builds(site: Project, 
             site.write(*broken)
             action, broken = "repair", None
         else:
-            path = {p: p.read_text(encoding="utf-8") for p in (site.root / "content/news").glob("a*.md")}
+            before = {p: p.read_text(encoding="utf-8") for p in (site.root / "content/news").glob("a*.md")}
             action = _random_edit(site, rng)
-            if action == "break":
-                broken = next((str(p.relative_to(site.root)), text) for p, text in path.items()
+            if action == "break":  # remember the article as it was, to put it right at the next step
+                broken = next((str(p.relative_to(site.root)), text) for p, text in before.items()
                               if text != p.read_text(encoding="utf-8"))
         assert site.run("extract") in (0, 1)
         _age(site.root)

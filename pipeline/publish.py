@@ -635,14 +635,14 @@ def _plain_entry(entry: Entry) -> tuple:
 
 
 def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, pages_key: str,
-                     previous: dict | None = None) -> dict:
+                     previous: dict) -> dict:
     """Lists, feeds, the sitemap: rendered again only when the values they show changed. `previous`
     (kept by a session) has the plan each page was last made from, with the page's digest: an equal
     plan needs no digest of its values."""
     indexes = {}
     for plan in plans:
         known = state.indexes.get(plan.path)
-        made = previous.get(plan.path) if previous is not None else None
+        made = previous.get(plan.path)
         if made is not None and known is not None and made == (plan, known[1]) and trees.site.keep(plan.path, known[1]):
             indexes[plan.path] = known
             continue
@@ -652,8 +652,7 @@ def _publish_indexes(plans, context: PageContext, trees: _Trees, state: State, p
             known = (shown, _content_digest(data))
             trees.site.put(plan.path, known[1], data)
         indexes[plan.path] = known
-        if previous is not None:
-            previous[plan.path] = (plan, known[1])
+        previous[plan.path] = (plan, known[1])
     return indexes
 
 
@@ -834,33 +833,26 @@ def _known_tree(state: State, folder: Path, spare: bool = False) -> Manifest | N
     return known.get(manifest_key) if recorded is not None and recorded == stamp(path) else None
 
 
-def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path,
-           options: BuildOptions, markdown_out: Path | None, strict: bool, progress: Progress,
-           jobs: int, session: Session | None = None, hint: _Hint | None = None) -> BuildReport:
-    return _build_with(config, state, inputs, pages_key, out, options, markdown_out, strict, progress, jobs,
-                       session, hint)
-
-
-def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path, options: BuildOptions,
-                markdown_out: Path | None, strict: bool, progress: Progress, jobs: int, session: Session | None,
-                hint: _Hint | None) -> BuildReport:
-    if session is not None and session.paths is not None and hint is not None and not hint.articles_added_or_removed:
+def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path, options: BuildOptions,
+           markdown_out: Path | None, strict: bool, progress: Progress, jobs: int, session: Session,
+           hint: _Hint | None) -> BuildReport:
+    """One build; `session` holds what the last one left (`pipeline serve`'s, or `_last_build`)."""
+    if session.paths is not None and hint is not None and not hint.articles_added_or_removed:
         paths, problems = session.paths
     else:
         paths, problems = _article_paths(config, inputs)
     if problems:
         raise PipelineError(problems)
-    same_state = session is not None and hint is not None and session.settled and session.state is state
+    same_state = hint is not None and session.settled and session.state is state
     cached, todo = _split_cached(config, state, inputs, paths, hint.touched if same_state else None)
     context = PageContext(config, build.ui_translations(config), Links(config.languages, {}, {}), (),
-                          inputs.lookup, inputs.resolve,
-                          session.environments_for(pages_key) if session is not None else {})
+                          inputs.lookup, inputs.resolve, session.environments_for(pages_key))
     if len(todo) * SPECULATE >= len(paths):  # many articles to read: render them while reading them
         work = _Work(_guessed_context(context, cached, (item[0] for item in todo), options), options, paths,
                      markdown_out is not None)
     else:  # a few: guessing what the others publish costs more than reading these twice
         work = _Work(context, options, paths, markdown_out is not None, render_while_reading=False)
-    in_place = session is not None and session.in_place  # a preview: no second copy, no swap
+    in_place = session.in_place  # a preview: no second copy, no swap
     trees = _Trees(_open_tree(state, out, in_place),
                    _open_tree(state, markdown_out, in_place) if markdown_out is not None else None)
     try:
@@ -875,7 +867,7 @@ def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, ou
         context = dataclasses.replace(context, links=links, collections=visible_collections(visible))
         work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
         recheck = None  # when only articles and catalogs changed and every page links to what it did, only the
-        if session is not None and hint is not None and hint.only_articles \
+        if hint is not None and hint.only_articles \
                 and session.published == (links, context.collections):  # articles read anew can show something new
             recheck = {article_id for article_id, _ in todo}
         page_problems.update(_publish_articles(records, work, trees, inputs, jobs, progress, recheck))
@@ -888,8 +880,7 @@ def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, ou
             indexes = state.indexes  # every list, feed and sitemap shows what it showed
         else:
             plans = index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
-            indexes = _publish_indexes(plans, context, trees, state, pages_key,
-                                       session.plans if session is not None else None)
+            indexes = _publish_indexes(plans, context, trees, state, pages_key, session.plans)
         static = str((config.templates_dir / "static").resolve()) + os.sep
         for path in sorted(p for p in inputs.stamps if p.startswith(static)):
             trees.site.put("static/" + path[len(static):].replace(os.sep, "/"), _file_digest(path, inputs), Path(path))
@@ -904,8 +895,7 @@ def _build_with(config: Config, state: State, inputs: Inputs, pages_key: str, ou
         if tree is not None:
             _finish_tree(state, folder, tree)
     state.articles, state.indexes = records, indexes
-    if session is not None:
-        session.paths, session.published = (paths, []), (links, context.collections)
+    session.paths, session.published = (paths, []), (links, context.collections)
     findings = [d for f in facts for d in f.findings] + [d for p in shown for d in p.notes]
     return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(indexes),
                        assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from pipeline import __version__, build, extraction, publish
+from pipeline import __version__
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
 from pipeline.parallel import default_jobs
@@ -155,6 +155,8 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _new(config: Config, args: argparse.Namespace) -> int:
+    from pipeline import build
+
     path = build.new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today())
     if not args.quiet:
         print(f"wrote {config.relative(path)} (draft: remove `draft: true` to publish)")
@@ -202,6 +204,8 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
+    from pipeline import build
+
     findings = build.check_project(config)
     errors = sum(1 for d in findings if d.severity == "error")
     warnings = len(findings) - errors
@@ -241,6 +245,7 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _build(config: Config, args: argparse.Namespace) -> int:
+    from pipeline import publish
     from pipeline.site import BuildOptions
 
     options = BuildOptions(
@@ -295,6 +300,8 @@ class _ProgressBar:
 
 
 def _extract(config: Config, args: argparse.Namespace) -> int:
+    from pipeline import extraction
+
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     report = extraction.extract(config, progress=_ProgressBar(args), jobs=jobs)
     if args.verbose:
@@ -306,6 +313,8 @@ def _extract(config: Config, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, args: argparse.Namespace) -> int:
+    from pipeline import build
+
     rows = build.status(config)
     if args.json:
         print(json.dumps({"catalogs": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))

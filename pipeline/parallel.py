@@ -10,7 +10,6 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -33,6 +32,8 @@ def imap_in_order(function: Callable[[object, Item], Result], items: Sequence[It
     if jobs <= 1 or len(items) < 4 * jobs or "fork" not in multiprocessing.get_all_start_methods():
         yield from (function(context, item) for item in items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # (imported only when needed: it takes 10–20 ms)
+
     chunk = max(1, min(64, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=_receive, initargs=(function, context, items, os.getpid())) as pool:

@@ -292,12 +292,15 @@ def _plan_article(work: _Work, source: Source) -> _Planned:
                 seen.append((found.shown, _stamp_text(found.stamp, work.started_ns), units))
         if problems:
             raise PipelineError(problems)
-        wrapped: dict = {}  # the template and its catalogs wrap the same msgids
-        planned = [_Output(_template_path(config, article.id), None, format_po(pot, wrapped))]
+        # The template and its catalogs wrap the same msgids. The catalogs are written first: most
+        # of their entries stand as this extraction last wrote them, and lend the template their lines.
+        wrapped: dict = {}
+        catalogs_planned = []
         for lang, found in existing.items():
             merged = merged_catalog(config, pot, found.catalog, lang, work.memories[lang], work.info)
-            planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written), merged,
-                                   found.catalog if _known(work, found.shown, found.stamp) else None))
+            catalogs_planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written), merged,
+                                            found.catalog if _known(work, found.shown, found.stamp) else None))
+        planned = [_Output(_template_path(config, article.id), None, format_po(pot, wrapped)), *catalogs_planned]
     except PipelineError as error:
         return _Planned(source.id, problems=tuple(error.diagnostics), seen=tuple(seen))
     except _MemoryNeeded:

@@ -1441,17 +1441,25 @@ def _share_wrapped(shared: dict, m: Message, text: str) -> None:
     """Give `shared` the msgctxt and msgid lines of an entry's text, as `_wrap_shared` keeps them."""
     _, language, wrap = _normalized_flags(m.flags, m.obsolete)
     prefix = "#~ " if m.obsolete else ""
-    lines = text.split("\n")
-    starts = {}
-    for index, line in enumerate(lines):
-        for name in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
-            if line.startswith(f"{prefix}{name} ") and name not in starts:
-                starts[name] = index
-    ends = sorted(starts.values()) + [len(lines)]
     for name, value in (("msgctxt", m.msgctxt), ("msgid", m.msgid)):
-        if value is not None and name in starts:
-            start = starts[name]
-            shared.setdefault((prefix, name, value, wrap, language), lines[start:min(e for e in ends if e > start)])
+        key = (prefix, name, value, wrap, language)
+        if value is not None and key not in shared:
+            lines = _keyword_lines(text, prefix + name + " ", prefix + "msg")
+            if lines is not None:
+                shared[key] = lines
+
+
+def _keyword_lines(text: str, head: str, keyword: str) -> list[str] | None:
+    """The lines of an entry's text from the one starting with `head` up to the next keyword line
+    (only a keyword's first line starts with `keyword`: comments start with #, continuations with ")."""
+    if text.startswith(head):
+        start = 0
+    else:
+        start = text.find("\n" + head) + 1
+        if start == 0:
+            return None
+    end = text.find("\n" + keyword, start)
+    return (text[start:] if end < 0 else text[start:end]).split("\n")
 
 
 def _entries_in_order(catalog: Catalog) -> list[Message]:

@@ -272,6 +272,11 @@ def test_entries_written_again_from_a_file_of_ours_are_what_formatting_gives(
     shared: dict = {}
     assert format_po(new, shared, written) == format_po(new)
     assert format_po(new, shared, written) == format_po(new, shared)
+    # the template written after it, from the lines the entries written again lent it
+    template = Catalog(header=new.header, messages=tuple(
+        dataclasses.replace(m, translator_comments=(), msgstr="" if m.msgid_plural is None else m.msgstr)
+        for m in new.messages))
+    assert format_po(template, shared) == format_po(template)
 
 
 # --- the line breaking engine against libunistring itself --------------------------------------

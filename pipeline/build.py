@@ -8,7 +8,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from pipeline import __version__
 from pipeline import catalog as catalogs
@@ -38,13 +38,22 @@ def article_files(config: Config) -> list[Path]:
     root = config.content_dir
     if not root.is_dir():
         return []
-    found = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root)
-        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file() and len(relative.parts) > 1 \
-                and relative.parts[0] != "assets" and not any(p.startswith(".") for p in relative.parts):
-            found.append(path)
+    found = [path for path in root.rglob("*")
+             if article_id_of(path.relative_to(root).as_posix()) is not None and path.is_file()]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def article_id_of(relative: str) -> str | None:
+    """The id of the article a path under the content folder ("/" between its parts) names, or None:
+    an asset, a hidden file, a file at the top or one with another suffix is no article."""
+    if _asset_or_hidden(relative):
+        return None
+    base, dot, suffix = relative.rpartition(".")
+    return base if dot and f".{suffix.lower()}" in ARTICLE_SUFFIXES and "/" in relative else None
+
+
+def _asset_or_hidden(relative: str) -> bool:
+    return relative.startswith(("assets/", ".")) or "/." in relative
 
 
 def article_id(config: Config, path: Path) -> str:
@@ -54,27 +63,32 @@ def article_id(config: Config, path: Path) -> str:
 
 @dataclass(frozen=True)
 class ChangedFile:
-    """What a changed file is to the pipeline (see `changed_file`)."""
+    """What a changed file is to the pipeline (see `changed_files`)."""
 
     kind: str  # "article", "catalog" (ui.po too), "template" (ui.pot too), "content" (images, hidden files), "other"
     article_id: str | None = None  # "ui" for the interface catalogs
     relative: str = ""  # its path under the content or locale folder, with "/"
 
 
-def changed_file(config: Config, path: str) -> ChangedFile:
-    """Classify a file a watcher reported: an article, one of its catalogs or templates under the
-    locale folder, a file under content/ that is no article (an image, a hidden file), or anything
-    else (a folder, a template, a file whose role only a walk can tell)."""
-    real = os.path.realpath(path)
+def changed_files(config: Config, paths: Iterable[str]) -> Iterator[tuple[str, ChangedFile]]:
+    """Each file a watcher reported (or a walk found changed) with what it is to the pipeline: an
+    article, one of its catalogs or templates under the locale folder, a file under content/ that is
+    no article (an image, a hidden file), or anything else (a folder, a template, a file whose role
+    only a walk can tell)."""
     content = os.path.realpath(config.content_dir) + os.sep
     locale = os.path.realpath(config.locale_dir) + os.sep
+    for path in paths:
+        yield path, _changed_file(os.path.realpath(path), content, locale)
+
+
+def _changed_file(real: str, content: str, locale: str) -> ChangedFile:
     if real.startswith(content):
         relative = real[len(content):].replace(os.sep, "/")
-        if relative.startswith(("assets/", ".")) or "/." in relative:
+        if _asset_or_hidden(relative):
             return ChangedFile("content", None, relative)
-        base, dot, suffix = relative.rpartition(".")
-        if dot and f".{suffix.lower()}" in ARTICLE_SUFFIXES and "/" in relative:
-            return ChangedFile("article", base, relative)
+        found = article_id_of(relative)
+        if found is not None:
+            return ChangedFile("article", found, relative)
     elif real.startswith(locale):
         relative = real[len(locale):].replace(os.sep, "/")
         if "/LC_MESSAGES/" in relative and relative.endswith(".po"):

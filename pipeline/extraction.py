@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from pipeline import catalog as catalogs
-from pipeline.build import (Progress, _no_progress, article_segments, changed_file, code_fingerprint, creation_time,
-                            target_languages, ui_paths)
+from pipeline.build import (ARTICLE_SUFFIXES, Progress, _no_progress, article_segments, changed_files,
+                            code_fingerprint, creation_time, target_languages, ui_paths)
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
@@ -44,7 +44,6 @@ from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.parallel import imap_in_order
 from pipeline.po import Written, decode_po, format_po, parse_po, written_entries
 
-ARTICLE_SUFFIXES = (".md", ".markdown")
 RACY_NS = 100_000_000  # a file modified this close to a run may change again within the same mtime tick
 BATCH = 512  # the memory learns from the plans' results this many at a time
 UI = ""  # the cache entry of the ui catalogs
@@ -485,8 +484,7 @@ def _hint(config: Config, session: Session, changed: Iterable[str]) -> _Hint | N
     shown_locale = config.relative(config.locale_dir)
     known = {source.id for source in session.sources}
     articles, catalogs_changed = set(), set()
-    for path in changed:
-        found = changed_file(config, path)
+    for path, found in changed_files(config, changed):
         if found.kind == "content":
             continue  # images and hidden files are not extracted
         if found.kind == "article" and found.article_id in known and os.path.isfile(path):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from pipeline import build, catalog as catalogs
-from pipeline.build import (ARTICLE_SUFFIXES, Progress, _no_progress, catalog_path, changed_file, code_fingerprint,
+from pipeline.build import (Progress, _no_progress, article_id_of, catalog_path, changed_files, code_fingerprint,
                             read_catalog)
 from pipeline.checks import check_catalog
 from pipeline.config import Config
@@ -316,9 +316,8 @@ def _article_paths(config: Config, inputs: Inputs) -> tuple[dict[str, str], list
     problems = []
     for name in sorted(p[len(prefix):] for p in inputs.stamps if p.startswith(prefix)):
         relative = name.replace(os.sep, "/")
-        base, dot, suffix = relative.rpartition(".")
-        if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES or "/" not in relative \
-                or relative.startswith(("assets/", ".")) or "/." in relative:
+        base = article_id_of(relative)
+        if base is None:
             continue
         shown = shown_prefix + relative
         first = seen.get(base.lower())
@@ -787,10 +786,9 @@ def _difference(config: Config, before: Mapping[str, Stamp], inputs: Inputs) -> 
 def _owners(config: Config, changed: Iterable[str]) -> tuple[frozenset[str], bool]:
     """The articles whose article file or catalog is among these files, and whether other files are."""
     touched, others = set(), False
-    for path in changed:
-        kind = changed_file(config, path)
-        if kind.kind in ("article", "catalog"):
-            touched.add(kind.article_id)
+    for _, found in changed_files(config, changed):
+        if found.kind in ("article", "catalog"):
+            touched.add(found.article_id)
         else:
             others = True
     return frozenset(touched), others

@@ -28,6 +28,7 @@ from typing import Sequence
 
 from pipeline.khmer import khmer_ratio, numbers_in
 from pipeline.markdown import inline_features
+from pipeline.segment import without_code_spans
 
 # --- scores (tuned on the real pairs of corpora/real-articles) -------------------------------------
 GAP = -0.6  # a unit with no counterpart, on either side
@@ -38,10 +39,9 @@ LENGTH_WEIGHT = 1.5  # per unit of |log(length ratio / article ratio)|
 IDENTICAL = 3.0  # bonus when the translation repeats the source text unchanged
 JOINABLE_KINDS = ("paragraph", "blockquote", "list item", "footnote")
 
-_URL_TARGET = re.compile(r"\]\([^)]*\)")
-_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_URL_TARGET = re.compile(r"\]\((?:[^)\]]|\](?!\())*\)")  # (a target ends at the next `](`: linear time)
 _BARE_URL = re.compile(r"(?:https?|ftp|mailto):[^\s)>\]]+|www\.[^\s)>\]]+")
-_EMBED = re.compile(r"!\[\[([^\]|#]+)")
+_EMBED = re.compile(r"!\[\[([^\]\[|#]+)")  # (a name ends at the next `[`: linear time)
 _CALLOUT = re.compile(r"\[!([A-Za-z-]+)\]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _MARKUP = re.compile(r"[*_~`#>|\[\]()!\\]")
@@ -96,7 +96,7 @@ def _features(unit: Unit) -> _Features:
     text = unit.text
     found = inline_features(text)
     anchors: Counter = Counter()
-    anchors.update("n:" + n for n in numbers_in(_CODE.sub(" ", text)))
+    anchors.update("n:" + n for n in numbers_in(without_code_spans(text)))
     anchors.update("u:" + u for u in found.links)
     anchors.update("i:" + u for u in found.images)
     anchors.update("c:" + c.strip("`").strip() for c in found.code)
@@ -105,7 +105,7 @@ def _features(unit: Unit) -> _Features:
     anchors.update("k:" + k.lower() for k in _CALLOUT.findall(text))
     if unit.image:
         anchors["i:" + unit.image] += 1
-    prose = _BARE_URL.sub(" ", _CODE.sub(" ", _URL_TARGET.sub("]", text)))
+    prose = _BARE_URL.sub(" ", without_code_spans(_URL_TARGET.sub("]", text)))
     words = frozenset(w.lower() for w in _LATIN_WORD.findall(prose))
     length = len(_MARKUP.sub("", prose).strip()) or 1
     return _Features(unit=unit, length=float(length), anchors=anchors, words=words)

@@ -17,7 +17,7 @@ from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
 from pipeline.files import write_text_atomic
-from pipeline.checks import check_catalog
+from pipeline.checks import check_article_body, check_catalog
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.po import decode_po, parse_po
 from pipeline.segment import Segment
@@ -54,6 +54,53 @@ def article_id_of(relative: str) -> str | None:
 
 def _asset_or_hidden(relative: str) -> bool:
     return relative.startswith(("assets/", ".")) or "/." in relative
+
+
+# What the build writes besides article pages (see `site.index_pages`, `site._list_pages`, and the
+# static and image files `publish` copies), by where it lies in the site:
+#   index.html  404.html  sitemap.xml  static/…  assets/…  <collection>/<image>  (images keep their
+#   path under the content folder)
+#   <lang>/index.html  <lang>/atom.xml  <lang>/<collection>/index.html  <lang>/<collection>/page/<n>/index.html
+# An article's page is <lang>/<id>/index.html, so a collection must not be named like anything at the
+# top of the site or of a language folder, and no part of an id may be named index.html (the page of
+# the folder above it) nor may a collection's page/ folder hold articles.
+_TAKEN_COLLECTIONS = {
+    "index.html": "the site's home page (index.html and <lang>/index.html)",
+    "404.html": "the site's 404.html page",
+    "sitemap.xml": "the site's sitemap.xml",
+    "atom.xml": "the feed of each language (<lang>/atom.xml)",
+    "static": "the folder of the templates' static files (static/)",
+    "assets": "the images' folder (content/assets/ holds images, not articles)",
+}
+PAGES_FOLDER = "page"  # <lang>/<collection>/page/<n>/: the later pages of a collection's list
+
+
+def article_id_problem(article_id: str, languages: Iterable[str]) -> str | None:
+    """Why an article with this id (`collection/slug`, or deeper) would have its pages where the
+    build writes something else, or None. Names are compared in lower case, as a file system that
+    ignores case (macOS, Windows, many web servers' disks) would."""
+    parts = article_id.lower().split("/")
+    collection = parts[0]
+    if collection in (lang.lower() for lang in languages):
+        return (f"the collection {article_id.split('/')[0]!r} is named like the language folder /{collection}/ "
+                "of the site")
+    if collection in _TAKEN_COLLECTIONS:
+        return f"the collection {article_id.split('/')[0]!r} is named like {_TAKEN_COLLECTIONS[collection]}"
+    if "index.html" in parts[1:]:
+        return "a folder or slug named index.html would take the place of the page of the folder above it"
+    if len(parts) > 2 and parts[1] == PAGES_FOLDER:
+        return (f"{article_id.split('/')[0]}/{PAGES_FOLDER}/ holds the later pages of the collection's list "
+                f"(/<lang>/{article_id.split('/')[0]}/{PAGES_FOLDER}/2/ …); no article can live there")
+    return None
+
+
+def reserved_id_diagnostic(shown: str, article_id: str, languages: Iterable[str]) -> Diagnostic | None:
+    """The located error for an article file whose id `article_id_problem` refuses."""
+    problem = article_id_problem(article_id, languages)
+    if problem is None:
+        return None
+    return Diagnostic(shown, 0, "reserved-path", f"article id {article_id!r}: {problem}",
+                      hint="rename the file or its folder")
 
 
 def article_id(config: Config, path: Path) -> str:
@@ -113,6 +160,10 @@ def load_articles(config: Config, only: set[str] | None = None) -> tuple[Article
                                        hint="rename one of the two files"))
             continue
         seen[identity.lower()] = shown
+        reserved = reserved_id_diagnostic(shown, identity, config.languages)
+        if reserved is not None:
+            problems.append(reserved)
+            continue
         if only is not None and identity not in only:
             continue
         try:
@@ -232,6 +283,7 @@ def ui_paths(config: Config) -> tuple[Path, dict[str, Path]]:
 def check_project(config: Config) -> tuple[Diagnostic, ...]:
     """Everything `pipeline check` reports: articles, front matter, every catalog and translation."""
     from pipeline.content import check_front_matter
+    from pipeline.site import prepare
 
     problems: list[Diagnostic] = []
     try:
@@ -240,11 +292,13 @@ def check_project(config: Config) -> tuple[Diagnostic, ...]:
         problems.extend(error.diagnostics)
         articles = ()
     for article in articles:
-        problems.extend(check_front_matter(article, config.collection(article.collection).required))
+        problems.extend(check_front_matter(article, config.collection(article.collection), config.languages))
         try:
-            article_segments(config, article)
+            source = prepare(config, article)
         except PipelineError as error:
             problems.extend(error.diagnostics)
+            continue
+        problems.extend(check_article_body(article, source.document))
     for lang in config.languages:
         folder = config.locale_dir / lang / "LC_MESSAGES"
         for path in sorted(folder.rglob("*.po")) if folder.is_dir() else ():
@@ -253,7 +307,8 @@ def check_project(config: Config) -> tuple[Diagnostic, ...]:
             except PipelineError as error:
                 problems.extend(error.diagnostics)
                 continue
-            problems.extend(check_catalog(cat, config.relative(path), lang, config.languages))
+            problems.extend(check_catalog(cat, config.relative(path), lang, config.languages,
+                                          interface=path == ui_paths(config)[1].get(lang)))
     return tuple(problems)
 
 
@@ -278,6 +333,8 @@ def new_article(config: Config, article_id: str, lang: str | None, today: dt.dat
         raise PipelineError([Diagnostic(article_id, 0, "usage", p) for p in problems])
     path = config.content_dir / f"{article_id}.md"
     existing = [p for p in (path.with_suffix(s) for s in ARTICLE_SUFFIXES) if p.exists()]
+    existing += [p for p in article_files(config)  # the same id in other letter cases: one page on most disks
+                 if article_id_of(p.relative_to(config.content_dir).as_posix()).lower() == article_id.lower()]
     if existing:
         raise PipelineError(Diagnostic(config.relative(existing[0]), 1, "exists",
                                        "an article with this id already exists; it was not changed",
@@ -294,12 +351,54 @@ def new_article(config: Config, article_id: str, lang: str | None, today: dt.dat
 
 def _new_article_problems(config: Config, article_id: str, lang: str | None) -> list[str]:
     problems = []
-    parts = article_id.strip("/").split("/")
-    if len(parts) < 2 or any(not p or p in (".", "..") or p.startswith(".") for p in parts):
-        problems.append(f"{article_id!r} is not <collection>/<slug>, e.g. news-and-events/new-post-office")
+    mistake = id_spelling_problem(article_id)
+    if mistake is None and article_id_of(f"{article_id}.md") != article_id:
+        mistake = "it names no article (content/assets/ holds images)"
+    if mistake is None:
+        mistake = article_id_problem(article_id, config.languages) or _linked_folder(config, article_id)
+    if mistake is not None:
+        problems.append(f"{article_id!r} is not <collection>/<slug> inside {config.relative(config.content_dir)}/ "
+                        f"(e.g. news-and-events/new-post-office): {mistake}")
     if lang is not None and lang not in config.languages:
         problems.append(f"--lang {lang!r} is not one of the configured languages {list(config.languages)}")
     return problems
+
+
+def id_spelling_problem(article_id: str) -> str | None:
+    """Why a typed article id is not a path of plain names under the content folder, or None:
+    `collection/slug` or deeper, each part a visible name (no `.`, `..`, hidden or empty part), with
+    `/` and only `/` between them (no backslash, no absolute path, no control character)."""
+    if not article_id:
+        return "it is empty"
+    if any(ord(c) < 32 or ord(c) == 127 for c in article_id):
+        return "it holds a control character"
+    if "\\" in article_id:
+        return "it holds a backslash (write / between the collection and the slug)"
+    if article_id.startswith("/") or (len(article_id) > 1 and article_id[1] == ":"):
+        return "it is an absolute path"
+    if article_id.endswith("/"):
+        return "it ends with / (no slug)"
+    parts = article_id.split("/")
+    if len(parts) < 2:
+        return "it has no collection (write collection/slug)"
+    if any(part in (".", "..") for part in parts):
+        return "it holds . or .. (each part is a name)"
+    if any(not part for part in parts):
+        return "it holds an empty part (//)"
+    if any(part.startswith(".") for part in parts):
+        return "it holds a hidden name (starting with .)"
+    return None
+
+
+def _linked_folder(config: Config, article_id: str) -> str | None:
+    """A folder on the way to the article's file that is a symbolic link (the walk of the content
+    folder does not follow them, and the file would land wherever it points), or None."""
+    folder = config.content_dir
+    for part in article_id.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return f"{config.relative(folder)} is a symbolic link"
+    return None
 
 
 def _articles_quietly(config: Config) -> tuple[Article, ...]:

@@ -120,6 +120,26 @@ def new_header(pot: Catalog, lang: str, language_name: str, info: CatalogInfo) -
     )
 
 
+def with_header(existing: Catalog | None, pot: Catalog, lang: str, language_name: str,
+                info: CatalogInfo) -> Catalog:
+    """The catalog a template is merged into: `existing` as it is when it has a header; otherwise
+    (a new catalog, or a header entry deleted or emptied by hand) the same entries under a header
+    again. An obsolete header entry (`#~ msgid ""`) is brought back as the header when it holds one;
+    else a new header is written for `lang`, keeping the comments of an emptied one."""
+    if existing is None:
+        return Catalog(header=new_header(pot, lang, language_name, info), messages=())
+    if existing.header is not None and existing.header.msgstr:
+        return existing
+    old_headers = [m for m in existing.messages if m.obsolete and m.key == (None, "")]
+    messages = tuple(m for m in existing.messages if not (m.obsolete and m.key == (None, "")))
+    revived = next((m for m in old_headers if m.msgstr), None)
+    if revived is not None:
+        return Catalog(header=replace(revived, obsolete=False), messages=messages)
+    header = new_header(pot, lang, language_name, info)
+    comments = existing.header.translator_comments if existing.header is not None else ()
+    return Catalog(header=replace(header, translator_comments=comments) if comments else header, messages=messages)
+
+
 def with_header_field(header: Message, name: str, value: str) -> Message:
     """The header with one field set (replaced in place, or appended)."""
     lines = header.msgstr.split("\n")
@@ -239,6 +259,31 @@ def content_equal(a: str, b: str) -> bool:
     header_a, _, rest_a = a.partition("\n\n")  # the header entry comes first, ends at a blank line
     header_b, _, rest_b = b.partition("\n\n")
     return rest_a == rest_b and _DATE_LINE.sub("", header_a) == _DATE_LINE.sub("", header_b)
+
+
+def merge_saved(base: Catalog, theirs: Catalog, ours: Catalog) -> Catalog:
+    """Three versions of one catalog made from `base`, merged entry by entry ((msgctxt, msgid), live
+    and obsolete entries apart): `theirs`, saved by a translator while `ours` was being made. Every
+    entry theirs changed (its translation, flags, comments, or the entry itself added) is theirs, as
+    the translator saved last; every other entry is ours. Live entries keep ours' order, then come
+    those only theirs has; the obsolete entries of both are kept (but never one whose msgid stands
+    live). The header is theirs when they changed it."""
+    before = {(m.obsolete, m.key): m for m in base.messages}
+
+    def changed(message: Message) -> bool:
+        return before.get((message.obsolete, message.key)) != message
+
+    saved = {m.key: m for m in theirs.messages if not m.obsolete}
+    live = [saved[m.key] if m.key in saved and changed(saved[m.key]) else m for m in ours.messages if not m.obsolete]
+    kept = {m.key for m in live}
+    live += [m for m in theirs.messages if not m.obsolete and m.key not in kept and changed(m)]
+    standing = {m.key for m in live}
+    retired: dict[tuple[str | None, str], Message] = {m.key: m for m in ours.messages if m.obsolete}
+    for m in theirs.messages:
+        if m.obsolete and (m.key not in retired or changed(m)):
+            retired[m.key] = m
+    header = theirs.header if theirs.header != base.header else ours.header
+    return Catalog(header=header, messages=tuple(live) + tuple(m for key, m in retired.items() if key not in standing))
 
 
 # --- statistics ----------------------------------------------------------------------------------

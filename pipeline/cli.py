@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -13,9 +14,11 @@ from typing import Callable, Sequence
 from pipeline import __version__
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
+from pipeline.model import Diagnostic
 from pipeline.parallel import default_jobs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # the reader of the output went away: as a shell reports a process SIGPIPE ended
 
 
 class _Parser(argparse.ArgumentParser):
@@ -168,12 +171,10 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     import threading
 
     from pipeline.preview import Preview
-    from pipeline.serve import PreviewState, start_server, watch
+    from pipeline.serve import PreviewState, open_server, watch
 
     out = config.root / ".cache" / "preview"
-    out.mkdir(parents=True, exist_ok=True)
     state = PreviewState()
-    preview = Preview(config, out, jobs=default_jobs())
 
     def rebuild(changed: set[Path]) -> None:
         try:
@@ -186,20 +187,26 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
         except PipelineError as error:
             state.publish(tuple(str(d) for d in error.diagnostics))
             _show(error)
+        except OSError as error:  # a full disk, a read-only folder: said, and the preview goes on
+            fault = machine_fault(config.root, error)
+            state.publish((str(fault),))
+            _print_diagnostic(fault)
 
-    rebuild(set())
-    server = start_server(out, args.port, state)
-    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
-    stop = threading.Event()
-    try:
-        watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
-               config.root / "pyproject.toml"], rebuild, stop)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.shutdown()
-        preview.close()
+    # the port is taken before the first build, so a busy one is told at once; requests wait for the build
+    with open_server(out, args.port, state, report=lambda line: print(line, file=sys.stderr, flush=True)) as server:
+        preview = Preview(config, out, jobs=default_jobs())
+        rebuild(set())
+        server.start()
+        print(f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)", flush=True)
+        stop = threading.Event()
+        try:
+            watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
+                   config.root / "pyproject.toml"], rebuild, stop)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            preview.close()
     return EXIT_OK
 
 
@@ -253,7 +260,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         drafts=args.drafts,
         min_translated=config.min_translated if args.min_translated is None else args.min_translated,
     )
-    out = (args.out or config.site_dir).resolve()
+    out = Path(os.path.abspath(args.out or config.site_dir))
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     report = publish.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
                               progress=_ProgressBar(args), jobs=jobs)
@@ -307,6 +314,10 @@ def _extract(config: Config, args: argparse.Namespace) -> int:
     if args.verbose:
         for path in report.written:
             print(f"wrote {path}")
+        for path in report.merged:
+            print(f"merged a save made while extracting into {path}")
+        for path in report.raced:
+            print(f"(that save of {path} landed between the check and the swap: the swap was undone)")
     if not args.quiet:
         print(f"extract: {len(report.written)} file(s) written, {report.unchanged} unchanged")
     return EXIT_OK
@@ -329,20 +340,63 @@ def _status(config: Config, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    root = args.root.resolve()
     try:
-        config = load_config(args.root.resolve())
+        config = load_config(root)
     except PipelineError as error:
         _show(error)
         return EXIT_USAGE
+    except OSError as error:  # pyproject.toml unreadable
+        _print_diagnostic(machine_fault(root, error))
+        return EXIT_ERRORS
     run: Callable[[Config, argparse.Namespace], int] = args.run
     try:
-        return run(config, args)
+        code = run(config, args)
+        sys.stdout.flush()  # a reader that went away (`pipeline check | head -1`) is noticed here, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except PipelineError as error:
         _show(error)
         return EXIT_USAGE if all(d.code == "usage" for d in error.diagnostics) else EXIT_ERRORS
+    except OSError as error:  # a fault of the machine: a full disk, a read-only or immutable folder
+        _print_diagnostic(machine_fault(config.root, error))
+        return EXIT_ERRORS
     except KeyboardInterrupt:
         print("pipeline: interrupted; files already written are complete, nothing is torn", file=sys.stderr)
         return 130
+
+
+_FAULT_HINTS = {
+    errno.ENOSPC: "free some space on that disk and run the command again",
+    errno.EDQUOT: "your disk quota is used up: free some space and run the command again",
+    errno.EROFS: "the file system holding it is mounted read-only",
+    errno.EPERM: "the file or its folder may be immutable (see `lsattr`; `chattr -i` lifts it)",
+    errno.EACCES: "check the permissions of the file and of its folder",
+    errno.EBUSY: "a mount point (or a folder in use) cannot be replaced: a build swaps its output folder "
+                 "in by renaming, so build into a folder inside the mount point",
+}
+
+
+def machine_fault(root: Path, error: OSError) -> Diagnostic:
+    """One located line for an error of the operating system: the file or folder it names (relative
+    to the project folder `root` when inside it) and the reason, in the words of the system."""
+    named = error.filename if error.filename is not None else error.filename2
+    path = Path(os.path.abspath(os.fsdecode(named) if isinstance(named, bytes) else str(named))) \
+        if named is not None else None
+    shown = "pipeline" if path is None else path.relative_to(root).as_posix() if path.is_relative_to(root) \
+        else path.as_posix()
+    reason = (error.strerror or str(error) or type(error).__name__).lower()
+    return Diagnostic(shown, 0, "system", reason, hint=_FAULT_HINTS.get(error.errno, ""))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own last flush at exit finds no closed pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _show(error: PipelineError) -> None:

@@ -7,15 +7,20 @@ messages and the byte-preserving Markdown export all need the exact line and off
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 import yaml
 
+from pipeline.characters import HINT as CHARACTER_HINT, character_problem, encoded_surrogate, first_forbidden
+from pipeline.config import CollectionConfig
 from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic
+from pipeline.urls import url_problem
 
 try:  # libyaml is much faster; its marks carry the same line/column/index
     _BaseLoader = yaml.CSafeLoader
@@ -34,9 +39,25 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
         return loader.construct_scalar(node)
 
 
+def _int_or_error(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise yaml.constructor.ConstructorError(None, None, f"the number {node.value[:20]}… is too long; "
+                                                "quote it to keep it as text", node.start_mark) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_error)
+
+# The safe profile of YAML that front matter is read with (see _compose): no anchors or aliases
+# (billion laughs, self-reference), no merge keys, keys are names and appear once, bounded nesting
+# and size. The deepest real front matter (managementTeam.member[*].role) nests four levels.
+MAX_DEPTH = 32  # far below libyaml's 1000 and Python's recursion limit for every walker over it
+MAX_FRONT_MATTER = 1 << 20  # characters; long text belongs in the body
 
 _OPENING = re.compile(r"\A---[ \t]*\n")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
 
 
@@ -65,6 +86,7 @@ class Article:
     body_offset: int  # where the Markdown body starts in `text`
     body_line: int  # 1-based line number of the body's first line
     lang: str
+    key_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)  # line of each top-level key
 
     @property
     def collection(self) -> str:
@@ -84,13 +106,17 @@ class Article:
 
     @property
     def draft(self) -> bool:
-        return self.metadata.get("draft") is True
+        """Anything but an absent or false `draft` holds the article back (`draft: "true"` too, which
+        check_front_matter reports): a mistake there must never publish a draft."""
+        return self.metadata.get("draft", False) not in (False, None)
 
     def field(self, key_path: str) -> FieldValue | None:
         return next((f for f in self.fields if f.key_path == key_path), None)
 
     def line_of_key(self, key: str) -> int:
         """Line of a top-level front-matter key (1 when absent: the opening `---`)."""
+        if key in self.key_lines:
+            return self.key_lines[key]
         found = self.field(key)
         return found.line if found else 1
 
@@ -101,6 +127,9 @@ def decode_source(data: bytes, path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        surrogate = encoded_surrogate(data, exc.start)
+        if surrogate:
+            raise fail(path, line, character_problem(surrogate), code="character", hint=CHARACTER_HINT) from None
         raise fail(path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
                    code="encoding") from None
     if text.startswith("\ufeff"):
@@ -109,10 +138,15 @@ def decode_source(data: bytes, path: str) -> str:
 
 
 def parse_article(text: str, article_id: str, path: str, default_lang: str) -> Article:
-    """Split and parse one article. Raises PipelineError for a missing or invalid front matter."""
+    """Split and parse one article. Raises PipelineError for a missing or invalid front matter, for
+    front matter outside the safe profile of YAML (see _compose), and for a character XML forbids."""
     if not text.strip():
         raise fail(path, 1, "the file is empty; an article needs front matter (title, date) and a body",
                    code="front-matter")
+    forbidden = first_forbidden(text)
+    if forbidden:
+        raise fail(path, _line_at(text, forbidden.start()), character_problem(forbidden.group()),
+                   code="character", hint=CHARACTER_HINT)
     opening = _OPENING.match(text)
     if not opening:
         raise fail(path, 1, "no front matter: the file must start with a line '---', the YAML keys, "
@@ -122,11 +156,11 @@ def parse_article(text: str, article_id: str, path: str, default_lang: str) -> A
         raise fail(path, 1, "front matter is not closed: add a line '---' after the YAML keys",
                    code="front-matter")
     yaml_start, yaml_end = opening.end(), closing.start()
-    metadata, fields = _parse_yaml(text, yaml_start, yaml_end, path)
+    metadata, fields, key_lines = _parse_yaml(text, yaml_start, yaml_end, path)
     lang = metadata.get("lang", default_lang)
     if not isinstance(lang, str) or not lang:
-        raise fail(path, _line_at(text, yaml_start), "lang must be a language code such as 'km'",
-                   code="front-matter")
+        raise fail(path, key_lines.get("lang", _line_at(text, yaml_start)),
+                   "lang must be a language code such as 'km'", code="front-matter")
     return Article(
         id=article_id,
         path=path,
@@ -136,18 +170,25 @@ def parse_article(text: str, article_id: str, path: str, default_lang: str) -> A
         body_offset=closing.end(),
         body_line=text.count("\n", 0, closing.end()) + 1,
         lang=lang,
+        key_lines=key_lines,
     )
 
 
-def _parse_yaml(text: str, start: int, end: int, path: str) -> tuple[dict, tuple[FieldValue, ...]]:
+def _parse_yaml(text: str, start: int, end: int, path: str) -> tuple[dict, tuple[FieldValue, ...], dict[str, int]]:
     source = text[start:end]
     first_line = _line_at(text, start)
+    if len(source) > MAX_FRONT_MATTER:
+        raise fail(path, first_line, f"the front matter is {len(source):,} characters long; the limit is "
+                   f"{MAX_FRONT_MATTER:,}", code="front-matter", hint="move long text into the body")
     try:
-        node = yaml.compose(source, Loader=_Loader)
+        node = _compose(source, path, first_line)
         data = _construct(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
+        surrogate = _escaped_surrogate(source, exc)
+        if surrogate:
+            raise fail(path, line, character_problem(surrogate), code="character", hint=CHARACTER_HINT) from None
         context = ""
         if exc.context and exc.context_mark is not None:
             context = f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
@@ -160,7 +201,151 @@ def _parse_yaml(text: str, start: int, end: int, path: str) -> tuple[dict, tuple
     if not isinstance(data, dict):
         raise fail(path, first_line, "front matter must be a mapping of keys to values", code="front-matter")
     fields = tuple(_string_leaves(node, "", text, start, first_line)) if node is not None else ()
-    return data, fields
+    key_lines = ({key.value: first_line + key.start_mark.line for key, _ in node.value}
+                 if isinstance(node, yaml.MappingNode) else {})
+    return data, fields, key_lines
+
+
+def _escaped_surrogate(source: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """The lone surrogate a "\\ud800" escape stands for, when that is what libyaml refused (it says
+    only "invalid Unicode character escape code", with its mark on the hex digits)."""
+    mark = exc.problem_mark
+    if mark is None or exc.problem != "found invalid Unicode character escape code":
+        return None
+    width = {"u": 4, "U": 8}.get(source[mark.index - 1:mark.index])
+    digits = source[mark.index:mark.index + width] if width else ""
+    if len(digits) == width and _HEX.fullmatch(digits) and 0xD800 <= int(digits, 16) <= 0xDFFF:
+        return chr(int(digits, 16))
+    return None
+
+
+def _compose(source: str, path: str, first_line: int) -> yaml.Node | None:
+    """The node tree of the one YAML document in `source`, composed from the parser's events with
+    an explicit stack (no recursion, whatever the nesting), in the safe profile of front matter:
+    front matter needs none of anchors, aliases and merge keys, and they are what billion-laughs
+    and self-referencing documents are made of, so the first one is a located error before anything
+    is expanded; nesting deeper than MAX_DEPTH, a key that is not a name, a key given twice and a
+    decoded value holding a character XML forbids are located errors too."""
+    loader = _Loader(source)
+    try:
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        root = _Composer(loader, path, first_line).document()
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            extra = loader.get_event()
+            raise fail(path, first_line + extra.start_mark.line, "the front matter holds a second YAML "
+                       "document; it must be one mapping of keys to values", code="front-matter")
+        return root
+    finally:
+        loader.dispose()
+
+
+@dataclass(slots=True)
+class _Open:
+    """A collection being composed: its node, the mapping key waiting for its value, the keys seen."""
+
+    node: yaml.CollectionNode
+    mapping: bool
+    key: yaml.ScalarNode | None = None
+    keys: dict[str, int] = dataclasses.field(default_factory=dict)  # key → line of its first occurrence
+
+
+_COLLECTION_NODES = {yaml.SequenceStartEvent: yaml.SequenceNode, yaml.MappingStartEvent: yaml.MappingNode}
+_COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Composer:
+    """Turns the events of one document into nodes, refusing what is outside the safe profile.
+    (PyYAML's own composer, in C or Python, recurses once per level and expands nothing only
+    because it shares nodes, which every walker over the tree then expands.)"""
+
+    def __init__(self, loader: yaml.SafeLoader, path: str, first_line: int):
+        self.loader, self.path, self.first_line = loader, path, first_line
+        self.stack: list[_Open] = []
+        self.root: yaml.Node | None = None
+
+    def document(self) -> yaml.Node:
+        get_event, resolve, stack = self.loader.get_event, self.loader.resolve, self.stack
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind in _COLLECTION_ENDS:
+                stack.pop().node.end_mark = event.end_mark
+                if stack:
+                    continue
+                return self.root
+            if event.anchor is not None:  # an anchor, or an alias (whose name is its `anchor`)
+                raise self.anchor_or_alias(event)
+            tag = event.tag
+            if kind is yaml.ScalarEvent:
+                if event.style == '"':  # only double quotes have escapes; parse_article saw the raw text
+                    self.check_characters(event)
+                if tag is None or tag == "!":
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            else:
+                node_kind = _COLLECTION_NODES[kind]
+                if tag is None or tag == "!":
+                    tag = resolve(node_kind, None, event.implicit)
+                node = node_kind(tag, [], event.start_mark, None, event.flow_style)
+            if stack:
+                self.attach(stack[-1], node, event)
+            else:
+                self.root = node
+            if kind is not yaml.ScalarEvent:
+                stack.append(_Open(node, kind is yaml.MappingStartEvent))
+                if len(stack) > MAX_DEPTH:
+                    raise self.error(event, f"the front matter nests more than {MAX_DEPTH} levels deep here",
+                                     "front matter is a few keys, lists and small mappings; flatten it")
+            elif not stack:
+                return node
+
+    def attach(self, parent: _Open, node: yaml.Node, event: yaml.Event) -> None:
+        if not parent.mapping:
+            parent.node.value.append(node)
+        elif parent.key is None:
+            parent.key = self.key(parent, node, event)
+        else:
+            parent.node.value.append((parent.key, node))
+            parent.key = None
+
+    def key(self, parent: _Open, node: yaml.Node, event: yaml.Event) -> yaml.ScalarNode:
+        if node.tag != _STR_TAG or not isinstance(node, yaml.ScalarNode):
+            raise self.not_a_name(node, event)
+        first = parent.keys.get(node.value)
+        if first is not None:
+            raise self.error(event, f"duplicate key {node.value!r}: it is already set on line {first}",
+                             "keep one of the two; YAML would silently keep only the last")
+        parent.keys[node.value] = self.first_line + event.start_mark.line
+        return node
+
+    def check_characters(self, event: yaml.ScalarEvent) -> None:
+        found = first_forbidden(event.value)
+        if found:
+            raise self.error(event, character_problem(found.group()), CHARACTER_HINT, code="character")
+
+    def anchor_or_alias(self, event: yaml.Event) -> PipelineError:
+        if isinstance(event, yaml.AliasEvent):
+            return self.error(event, f"alias *{event.anchor}: anchors and aliases are not allowed in front "
+                              "matter", "write the value out where it is needed")
+        return self.error(event, f"anchor &{event.anchor}: anchors and aliases are not allowed in front matter",
+                          "remove the anchor and write the value out where it is needed")
+
+    def not_a_name(self, node: yaml.Node, event: yaml.Event) -> PipelineError:
+        if node.tag == "tag:yaml.org,2002:merge":
+            return self.error(event, "merge keys (<<) are not allowed in front matter",
+                              "write the keys out in this mapping")
+        if not isinstance(node, yaml.ScalarNode):
+            return self.error(event, "a list or mapping cannot be a key", "front-matter keys are names")
+        return self.error(event, f"the key {node.value!r} is not a name (YAML reads it as "
+                          f"{node.tag.rsplit(':', 1)[-1]})", f"put the key in quotes: '{node.value}':")
+
+    def error(self, event: yaml.Event, message: str, hint: str, code: str = "front-matter") -> PipelineError:
+        return fail(self.path, self.first_line + event.start_mark.line, message, code=code, hint=hint)
 
 
 def _construct(node: yaml.Node | None) -> Any:
@@ -198,18 +383,132 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def check_front_matter(article: Article, required: tuple[str, ...]) -> tuple[Diagnostic, ...]:
-    """Required keys present and a valid ISO date: every problem, located."""
-    problems = []
+TEXT_KEYS = ("title", "description")  # their values must be text
+TYPED_KEYS = (*TEXT_KEYS, "draft", "date", "lang", "image")  # keys with a type: known in every collection
+BOOLEAN_SPELLINGS = ("true", "false", "True", "False", "TRUE", "FALSE")  # YAML 1.2 core schema
+URL_WORDS = frozenset({"image", "images", "url", "urls", "uri", "href", "link", "links", "src", "cover",
+                       "thumbnail", "thumbnails", "permalink"})
+NEAR_MISS = 0.75  # difflib ratio from which an unknown key reads as a misspelt known key ("draf", "lnag")
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def check_front_matter(article: Article, collection: CollectionConfig, languages: tuple[str, ...]
+                       ) -> tuple[Diagnostic, ...]:
+    """Every problem of an article's front matter, located: required keys, the type of each known
+    key (title and description text, draft a boolean, date a date, lang a configured language,
+    image a URL), every URL-valued key against the one URL rule, and unknown keys that look like a
+    misspelt known key ("did you mean `description`?")."""
+    return (*_missing_keys(article, collection.required), *_typed_keys(article, languages),
+            *_url_keys(article), *_near_misses(article, known_keys(collection)))
+
+
+def known_keys(collection: CollectionConfig) -> tuple[str, ...]:
+    """The top-level keys an article of `collection` is expected to use."""
+    configured = (path.split(".", 1)[0].split("[", 1)[0] for path in collection.translate + collection.required)
+    return tuple(dict.fromkeys((*TYPED_KEYS, *configured)))
+
+
+def _missing_keys(article: Article, required: tuple[str, ...]) -> Iterator[Diagnostic]:
     for key in required:
         if key not in article.metadata or article.metadata[key] in (None, ""):
-            problems.append(Diagnostic(article.path, 1, "front-matter", f"missing required key {key!r}",
-                                       hint=f"add a line '{key}: …' to the front matter"))
-    if "date" in article.metadata and article.date is None:
-        problems.append(Diagnostic(article.path, article.line_of_key("date"), "front-matter",
-                                   f"date {article.metadata['date']!r} is not a valid date",
-                                   hint="write the date as YYYY-MM-DD, e.g. 2025-08-13"))
-    return tuple(problems)
+            yield Diagnostic(article.path, 1, "front-matter", f"missing required key {key!r}",
+                             hint=f"add a line '{key}: …' to the front matter")
+
+
+def _typed_keys(article: Article, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
+    metadata = article.metadata
+
+    def problem(key: str, message: str, hint: str) -> Diagnostic:
+        return Diagnostic(article.path, article.line_of_key(key), "front-matter", message, hint=hint)
+
+    for key in (*TEXT_KEYS, "image"):
+        value = metadata.get(key)
+        if value is not None and not isinstance(value, str):
+            source = article.field(key)
+            hint = (f"put it in quotes: {key}: {_double_quoted(source.value)}" if source else
+                    f"write {key} as one line of text")
+            yield problem(key, f"{key} must be text, not {_kind_of(value)}", hint)
+    if "draft" in metadata and not _is_boolean(article, "draft"):
+        yield problem("draft", f"draft must be true or false, not {_shown(article, 'draft')}",
+                      "write draft: true or draft: false, without quotes (YAML 1.2 and Astro read yes, no, on "
+                      "and off as text, and a draft written as text would be published)")
+    if "date" in metadata and article.date is None:
+        yield problem("date", f"date {metadata['date']!r} is not a valid date",
+                      "write the date as YYYY-MM-DD, e.g. 2025-08-13")
+    if "lang" in metadata and article.lang not in languages:
+        yield problem("lang", f"lang {article.lang!r} is not one of the configured languages "
+                      f"({', '.join(languages)})", "write one of them, or add the language to "
+                      "[tool.pipeline] languages in pyproject.toml")
+
+
+def _is_boolean(article: Article, key: str) -> bool:
+    """True or false, spelt as YAML 1.2 and YAML 1.1 (PyYAML) both read it."""
+    source = article.field(key)
+    return (isinstance(article.metadata[key], bool) and source is not None and source.style == ""
+            and source.value in BOOLEAN_SPELLINGS)
+
+
+def _shown(article: Article, key: str) -> str:
+    source = article.field(key)
+    if source is None:
+        return _kind_of(article.metadata[key])
+    return f"{source.value!r} (text)" if source.is_text else source.value or "empty"
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__
+
+
+def is_url_key(key_path: str) -> bool:
+    """Whether a front-matter value holds a URL, by its key's last word: `image`, `heroImage`,
+    `og_image`, `cover-url`, `gallery.images[2]`, `links[0].href`…"""
+    name = key_path.rsplit(".", 1)[-1].split("[", 1)[0]
+    words = _WORDS.findall(name)
+    return bool(words) and words[-1].lower() in URL_WORDS
+
+
+def _url_keys(article: Article) -> Iterator[Diagnostic]:
+    for value in article.fields:
+        if value.is_text and is_url_key(value.key_path):
+            problem = url_problem(value.value)
+            if problem:
+                yield Diagnostic(article.path, value.line, "unsafe-url", f"{value.key_path}: {problem}",
+                                 hint="write a path in this site, an @/ asset, or an https:// URL")
+
+
+def _near_misses(article: Article, known: tuple[str, ...]) -> Iterator[Diagnostic]:
+    """Unknown top-level keys that look like a known key: an error when that key is absent (its value
+    is most likely lost: `draf: true` publishes a draft), a warning when both are there."""
+    lowered = {key.lower(): key for key in known}
+    for key in article.metadata:
+        if key in known:
+            continue
+        match = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=NEAR_MISS)
+        if not match or _own_key(key, match[0]):
+            continue
+        meant = lowered[match[0]]
+        present = meant in article.metadata
+        yield Diagnostic(article.path, article.line_of_key(key), "front-matter",
+                         f"unknown key {key!r}: did you mean `{meant}`?",
+                         severity="warning" if present else "error",
+                         hint=(f"`{meant}` is set too; rename or remove {key!r} if it is a mistake" if present
+                               else f"rename it to `{meant}`; as it is, the value is not used as `{meant}`"))
+
+
+def _own_key(key: str, known: str) -> bool:
+    """A plural (`images`) or a compound (`og_image`, `pubDate`) of a known key is a key of its own."""
+    words = [word.lower() for word in _WORDS.findall(key)]
+    return key.lower() in (known + "s", known + "es") or (len(words) > 1 and known in words)
 
 
 def raise_if_errors(diagnostics: tuple[Diagnostic, ...]) -> None:

@@ -9,17 +9,21 @@ from __future__ import annotations
 from typing import Mapping
 
 from pipeline.content import Article, yaml_scalar
-from pipeline.markdown import Document
+from pipeline.markdown import Document, InlineReader, enclosed_alt
 from pipeline.model import Diagnostic
 from pipeline.segment import Segment
-from pipeline.translate import Key, neutralise_raw_html
+from pipeline.translate import Key
 
 _SINGLE_LINE_KINDS = ("heading", "table cell", "image alt")
 
 
 def export_markdown(article: Article, document: Document, segments: tuple[Segment, ...],
-                    translations: Mapping[Key, str]) -> tuple[str, tuple[Diagnostic, ...]]:
-    """The article with translated units spliced in, and warnings for units it could not place."""
+                    translations: Mapping[Key, str], reader: InlineReader | None = None
+                    ) -> tuple[str, tuple[Diagnostic, ...]]:
+    """The article with translated units spliced in, and warnings for units it could not place.
+    A translation's HTML and URLs that the source unit does not have are neutralised, as on the
+    pages (`reader`: one to reuse for many articles)."""
+    reader = reader or InlineReader()
     edits: list[tuple[int, int, str]] = []
     problems = []
     slots = {slot.address: slot for slot in document.slots}
@@ -28,11 +32,13 @@ def export_markdown(article: Article, document: Document, segments: tuple[Segmen
         text = translations.get((segment.msgctxt, segment.msgid))
         if text is None or text == segment.msgid:
             continue
-        text = neutralise_raw_html(segment.msgid, text)
         if segment.key_path is not None:
             field = fields[segment.key_path]
             edits.append((field.start, field.end, yaml_scalar(text, field.style)))
             continue
+        text = reader.without_untrusted_html(segment.msgid, text)
+        if segment.kind == "image alt":
+            text = enclosed_alt(text)
         slot = slots[segment.address]
         if slot.span is None:
             problems.append(Diagnostic(article.path, segment.line, "export",
@@ -43,10 +49,12 @@ def export_markdown(article: Article, document: Document, segments: tuple[Segmen
         single_line = slot.kind in _SINGLE_LINE_KINDS and "\n" not in slot.text  # a setext heading may span lines
         edits.append((article.body_offset + start, article.body_offset + end,
                       _in_block(text, slot.kind, slot.prefix, single_line)))
-    output = article.text
-    for start, end, text in sorted(edits, reverse=True):
-        output = output[:start] + text + output[end:]
-    return output, tuple(problems)
+    pieces, kept = [], 0  # the text is put together once, not once per edit
+    for start, end, text in sorted(edits):
+        pieces += [article.text[kept:start], text]
+        kept = end
+    pieces.append(article.text[kept:])
+    return "".join(pieces), tuple(problems)
 
 
 def _in_block(text: str, kind: str, prefix: str, single_line: bool) -> str:

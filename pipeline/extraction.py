@@ -16,8 +16,11 @@ A catalog this extraction wrote itself and that nobody changed since is rewritte
 unchanged entries keep their text, and the memory learns only the units that changed.
 
 Nothing is written unless everything could be read: plans are staged in the cache folder, flushed
-to disk with one syncfs, and renamed into place once every article has been planned. Everything in
-.cache/ is safe to delete."""
+to disk with one syncfs, and renamed into place once every article has been planned. A catalog only
+replaces the version its plan read (`files.replace_unchanged`: compare and swap in one atomic
+exchange): a translator's save made meanwhile is merged with the plan (what the translator changed
+wins, `catalog.merge_saved`) and the merge is put in place instead, so no save is ever lost.
+Everything in .cache/ is safe to delete."""
 
 from __future__ import annotations
 
@@ -31,12 +34,13 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from pipeline import catalog as catalogs
-from pipeline.build import (ARTICLE_SUFFIXES, Progress, _no_progress, article_segments, changed_files,
-                            code_fingerprint, creation_time, target_languages, ui_paths)
+from pipeline.build import (Progress, _no_progress, article_id_of, article_segments, changed_files,
+                            code_fingerprint, creation_time, reserved_id_diagnostic, target_languages, ui_paths)
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import flush_to_disk, read_json, write_atomic, write_json_atomic
+from pipeline.files import (Replaced, digest as content_digest, flush_to_disk, named, read_json, read_when_quiet,
+                            replace_unchanged, write_atomic, write_json_atomic)
 from pipeline.locales import language_name
 from pipeline.markdown import Parser
 from pipeline.memory import Change, Remembered, TranslationMemory, change, open_memory, remembered
@@ -45,6 +49,9 @@ from pipeline.parallel import imap_in_order
 from pipeline.po import Written, decode_po, format_po, parse_po, written_entries
 
 RACY_NS = 100_000_000  # a file modified this close to a run may change again within the same mtime tick
+REREADS = 5  # a catalog that does not parse is read again this many times while a save is being written
+REREAD_PAUSE = 0.05  # seconds before reading a catalog that did not parse again, where leases are not granted
+MERGES = 200  # saves of one catalog merged in one run before giving up on it (its last save stays as it is)
 BATCH = 512  # the memory learns from the plans' results this many at a time
 UI = ""  # the cache entry of the ui catalogs
 
@@ -63,9 +70,7 @@ def article_template(config: Config, article: Article, info: catalogs.CatalogInf
 
 def merged_catalog(config: Config, pot: Catalog, existing: Catalog | None, lang: str,
                    memory, info: catalogs.CatalogInfo) -> Catalog:
-    if existing is None:
-        header = catalogs.new_header(pot, lang, language_name(lang), info)
-        existing = Catalog(header=header, messages=())
+    existing = catalogs.with_header(existing, pot, lang, language_name(lang), info)  # a deleted header comes back
     return catalogs.update(existing, pot, memory)
 
 
@@ -105,7 +110,8 @@ class Source:
 
 def _find_articles(config: Config) -> tuple[list[Source], list[Diagnostic]]:
     """Every article file under content/ (one os.scandir walk; assets/, hidden names and top-level
-    files left out), in the order of their paths, and an error for each id used twice."""
+    files left out), in the order of their paths, and an error for each id used twice or taken by
+    a page the build writes (`build.article_id_problem`)."""
     root = str(config.content_dir)
     found: list[tuple[str, Source]] = []
     pending = [("", root)]
@@ -122,7 +128,7 @@ def _find_articles(config: Config) -> tuple[list[Source], list[Diagnostic]]:
             inner = f"{relative}/{name}" if relative else name
             if entry.is_dir(follow_symlinks=False):
                 pending.append((inner, entry.path))
-            elif relative and name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
+            elif relative and article_id_of(inner) is not None and entry.is_file():
                 found.append((inner, Source(inner.rsplit(".", 1)[0], entry.path, _stat(entry.path))))
     found.sort(key=lambda pair: pair[0])
     sources, problems, seen = [], [], {}
@@ -134,6 +140,10 @@ def _find_articles(config: Config) -> tuple[list[Source], list[Diagnostic]]:
                                        hint="rename one of the two files"))
             continue
         seen[source.id.lower()] = source.path
+        reserved = reserved_id_diagnostic(config.relative(Path(source.path)), source.id, config.languages)
+        if reserved is not None:
+            problems.append(reserved)
+            continue
         sources.append(source)
     return sources, problems
 
@@ -260,7 +270,8 @@ class _Planned:
     source: Stamp | None = None
     digest: str = ""
     outputs: tuple[str, ...] = ()  # every output, as shown
-    staged: tuple[tuple[str, str], ...] = ()  # (output as shown, staged file) for outputs that change
+    staged: tuple[_Staged, ...] = ()  # the outputs that change
+    kept: tuple[tuple[str, Stamp | None], ...] = ()  # the outputs that do not: (shown, stamp as read)
     seen: tuple[tuple[str, str, tuple[Remembered, ...]], ...] = ()  # stale catalogs read: (shown, stamp, units)
     written: tuple[tuple[str, tuple[Remembered, ...] | Change], ...] = ()  # staged catalogs: (shown, units)
     needs_memory: bool = False
@@ -298,15 +309,16 @@ def _plan_article(work: _Work, source: Source) -> _Planned:
         for lang, found in existing.items():
             merged = merged_catalog(config, pot, found.catalog, lang, work.memories[lang], work.info)
             catalogs_planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written), merged,
-                                            found.catalog if _known(work, found.shown, found.stamp) else None))
+                                            found.catalog if _known(work, found.shown, found.stamp) else None,
+                                            found.stamp))
         planned = [_Output(_template_path(config, article.id), None, format_po(pot, wrapped)), *catalogs_planned]
     except PipelineError as error:
         return _Planned(source.id, problems=tuple(error.diagnostics), seen=tuple(seen))
     except _MemoryNeeded:
         return _Planned(source.id, needs_memory=True, seen=tuple(seen))
-    staged, written = _stage_changed(work, planned)
+    staged, written, kept = _stage_changed(work, planned)
     return _Planned(source.id, source=stamp, digest=digest, outputs=tuple(config.relative(o.path) for o in planned),
-                    staged=staged, seen=tuple(seen), written=written)
+                    staged=staged, kept=kept, seen=tuple(seen), written=written)
 
 
 @dataclass(frozen=True)
@@ -325,13 +337,40 @@ def _read_existing(work: _Work, lang: str, article_id: str) -> _Existing:
     """One catalog of an article, read and parsed (a PipelineError when it does not parse)."""
     path = _catalog_path(work.config, lang, article_id)
     shown = work.config.relative(path)
-    stamp, data = _read_text(path)
-    if data is None:
+    stamp, data, text, catalog = _read_catalog(path, shown)
+    if catalog is None:
         return _Existing(path, shown, None, None, None, {})
-    text = decode_po(data, shown)
-    catalog = parse_po(text, shown)
     ours = stamp is not None and work.ours.get(shown) == stamp
     return _Existing(path, shown, stamp, data, catalog, written_entries(catalog, text) if ours else {})
+
+
+def _read_catalog(path: Path, shown: str) -> tuple[Stamp | None, bytes | None, str, Catalog | None]:
+    """A catalog's stamp, bytes, text and value (None, None, "", None when it is missing). One that
+    does not parse may have been read halfway through a save written in place: it is read again
+    once nobody writes it, and reported (a PipelineError) only when it stays the same, broken."""
+    stamp, data = _read_text(path)
+    for attempt in range(REREADS):
+        if data is None:
+            return None, None, "", None
+        try:
+            text = decode_po(data, shown)
+            return stamp, data, text, parse_po(text, shown)
+        except PipelineError:
+            again = _read_again(path, data)
+            if again is None or attempt + 1 == REREADS:
+                raise
+            stamp, data = again.stamp, again.data
+    raise AssertionError("unreachable")
+
+
+def _read_again(path: Path, data: bytes):
+    """The file read again once no program writes it, or None when it still holds `data` (where
+    that cannot be known, after a pause)."""
+    again = read_when_quiet(str(path))
+    if again.data == data and not again.quiet and not again.busy:
+        time.sleep(REREAD_PAUSE)
+        again = read_when_quiet(str(path))
+    return None if again.data == data or again.busy else again
 
 
 @dataclass(frozen=True)
@@ -344,6 +383,21 @@ class _Output:
     text: str
     merged: Catalog | None = None
     known: Catalog | None = None
+    stamp: Stamp | None = None  # of the file as read (taken before reading it)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A file staged to replace an output. A catalog says what its plan read (the digest of its
+    content and its stamp; None: there was none) and the template it merged that with, so that a save
+    made since can be merged in turn."""
+
+    shown: str
+    temporary: str
+    catalog: bool = False
+    expected: str | None = None
+    seen: Stamp | None = None
+    template: str = ""
 
 
 def _known(work: _Work, shown: str, stamp: Stamp | None) -> bool:
@@ -353,26 +407,35 @@ def _known(work: _Work, shown: str, stamp: Stamp | None) -> bool:
 
 
 def _stage_changed(work: _Work, planned: Sequence[_Output]):
-    """Write the planned texts that differ from the files (not only in their dates) into the
-    staging folder; what each staged catalog changes in the memory is applied once it is in place."""
-    staged, written = [], []
+    """Write the planned texts (a template, then its catalogs) that differ from the files (not only in
+    their dates) into the staging folder; what each staged catalog changes in the memory is applied
+    once it is in place. Returns the staged files, those changes, and the outputs left as they are."""
+    staged, written, kept = [], [], []
+    template = planned[0].text
     for output in planned:
-        old = output.old
+        old, stamp = output.old, output.stamp
         if old is None and output.path.suffix == ".pot":
-            _, old = _read_text(output.path)
+            stamp, old = _read_text(output.path)
         if old is not None and catalogs.content_equal(old.decode("utf-8", "replace"), output.text):
+            kept.append((work.config.relative(output.path), stamp))
             continue
         shown = work.config.relative(output.path)
         temporary = os.path.join(work.staging, shown.replace("/", "%"))
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        os.fchmod(handle, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(output.text.encode("utf-8"))
-        staged.append((shown, temporary))
-        if output.merged is not None:
-            written.append((shown, change(output.known, output.merged) if output.known is not None
-                            else remembered(output.merged)))
-    return tuple(staged), tuple(written)
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            os.fchmod(handle, 0o644)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(output.text.encode("utf-8"))
+        except OSError as error:  # a full disk: the line shown names the catalog, not the staged copy
+            raise named(error, output.path)
+        if output.merged is None:
+            staged.append(_Staged(shown, temporary))
+            continue
+        staged.append(_Staged(shown, temporary, catalog=True, seen=output.stamp, template=template,
+                              expected=content_digest(old) if old is not None else None))
+        written.append((shown, change(output.known, output.merged) if output.known is not None
+                        else remembered(output.merged)))
+    return tuple(staged), tuple(written), tuple(kept)
 
 
 def _remember_catalog(config: Config, item: tuple[str, str]) -> tuple[str, str, str, tuple[Remembered, ...]]:
@@ -394,6 +457,8 @@ def _remember_catalog(config: Config, item: tuple[str, str]) -> tuple[str, str, 
 class ExtractReport:
     written: tuple[str, ...]
     unchanged: int
+    merged: tuple[str, ...] = ()  # a catalog for each save made during the run and merged into it
+    raced: tuple[str, ...] = ()  # those saves that landed between the check and the swap
 
 
 @dataclass
@@ -561,26 +626,35 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
                                       plan_ui=not ui_current)
         if run.problems:
             raise PipelineError(run.problems)
-        written = _put_in_place(config, staging, [(shown, temporary) for _, shown, temporary in planned_ui] +
-                                [pair for source in changed for pair in run.planned[source.id].staged])
-        run.remember(_written_units(config, run, planned_ui, written))
+        plans = ([planned_ui] if planned_ui is not None else []) + [run.planned[source.id] for source in changed]
+        placed, problems = _put_in_place(run, staging, [item for plan in plans for item in plan.staged])
+        run.remember(_written_units(config, plans, placed))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    root = str(config.root)
+    stamps = {item.shown: item.stamp for item in placed}
     for source in changed:
         result = run.planned[source.id]
         entries[source.id] = {"source": _settled(result.source, started_ns), "hash": result.digest,
-                              "outputs": {name: _stat(os.path.join(root, name)) for name in result.outputs}}
-    pot_path, po_paths = ui_paths(config)
-    ui_outputs = [config.relative(pot_path)] + [config.relative(p) for p in po_paths.values()]
-    entries[UI] = {"outputs": {name: _stat(os.path.join(root, name)) for name in ui_outputs}} if not ui_current \
-        else known[UI]
+                              "outputs": _output_stamps(result, stamps)}
+    entries[UI] = {"outputs": _output_stamps(planned_ui, stamps)} if planned_ui is not None else known[UI]
     if session is not None:
         session.keep(config, sources, {"key": key, "articles": entries})
     else:
         write_json_atomic(cache_path, {"key": key, "articles": entries})
+    if problems:
+        raise PipelineError(problems)
+    written = [item.shown for item in placed if item.written]
     return ExtractReport(written=tuple(written),
-                         unchanged=sum(len(e["outputs"]) for e in entries.values()) - len(written))
+                         unchanged=sum(len(e["outputs"]) for e in entries.values()) - len(written),
+                         merged=tuple(item.shown for item in placed for _ in range(item.saves)),
+                         raced=tuple(item.shown for item in placed for _ in range(item.raced)))
+
+
+def _output_stamps(plan: _Planned, placed: Mapping[str, Stamp | None]) -> dict[str, Stamp | None]:
+    """The stamps of a plan's outputs as this run left them: as placed, or as read when unchanged
+    (None for one not placed: the next run looks at it again)."""
+    kept = dict(plan.kept)
+    return {name: placed[name] if name in placed else kept.get(name) for name in plan.outputs}
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],
@@ -619,7 +693,7 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         else:
             run.plan(_Work(config, info, staging, readers, frozenset(), run.started_ns, _stamps_of(readers),
                            run.ours), changed, 0, len(changed))
-        return _plan_ui(config, info, collections, readers, staging) if plan_ui else []
+        return _plan_ui(config, info, collections, readers, staging) if plan_ui else None
     finally:
         for reader in readers.values():
             reader.close()
@@ -644,8 +718,8 @@ def _refresh(run: _Run, stale: Mapping[str, Sequence[str]], removed: Mapping[str
 
 
 def _plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
-             memories: Mapping[str, TranslationMemory], staging: str) -> list[tuple[tuple | None, str, str]]:
-    """The ui template and catalogs, staged when they change: [(units or None, shown, staged file)]."""
+             memories: Mapping[str, TranslationMemory], staging: str) -> _Planned:
+    """The ui template and catalogs, staged when they change."""
     ui_pot = ui_template(config, info, collections)
     pot_path, po_paths = ui_paths(config)
     work = _Work(config, info, staging, memories, frozenset(), 0, _stamps_of(memories))
@@ -653,51 +727,199 @@ def _plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
     problems = []
     for lang, path in po_paths.items():
         shown = config.relative(path)
-        stamp, found = _read_text(path)
         try:
-            old = parse_po(decode_po(found, shown), shown) if found is not None else None
+            stamp, found, _, old = _read_catalog(path, shown)
         except PipelineError as error:
             problems.extend(error.diagnostics)
             continue
         merged = merged_catalog(config, ui_pot, old, lang, memories[lang], info)
-        planned.append(_Output(path, found, format_po(merged), merged, old if _known(work, shown, stamp) else None))
+        planned.append(_Output(path, found, format_po(merged), merged, old if _known(work, shown, stamp) else None,
+                               stamp))
     if problems:
         raise PipelineError(problems)
-    staged, written = _stage_changed(work, planned)
-    units_of = dict(written)
-    return [(units_of.get(shown), shown, temporary) for shown, temporary in staged]
+    staged, written, kept = _stage_changed(work, planned)
+    return _Planned(UI, outputs=tuple(config.relative(o.path) for o in planned), staged=staged, kept=kept,
+                    written=written)
 
 
-def _put_in_place(config: Config, staging: str, staged: Sequence[tuple[str, str]]) -> list[str]:
-    """Move every staged file, once on disk, to its place (each replaced atomically); returns them,
-    as shown."""
+@dataclass(frozen=True)
+class _Placed:
+    """An output as this run left it, and its stamp then. For a catalog that translators saved during
+    the run: how many saves were merged into it (`raced`: of those, how many only the atomic exchange
+    caught: landed between the check and the swap, or over ours while it stood in place), the
+    catalog it holds, and whether this run wrote it (False: the last save already held the merge)."""
+
+    shown: str
+    stamp: Stamp | None
+    merged: Catalog | None = None
+    saves: int = 0
+    raced: int = 0
+    written: bool = True
+
+
+def _put_in_place(run: _Run, staging: str, staged: Sequence[_Staged]) -> tuple[list[_Placed], list[Diagnostic]]:
+    """Move every staged file, once on disk, to its place (each replaced atomically). A catalog only
+    replaces the version its plan read (`_place_catalog`); one a translator has since saved with a
+    syntax error is reported (and stays as saved) while the others are put in place."""
     if staged:
-        flush_to_disk(staging, [temporary for _, temporary in staged])
-    written, folders = [], set()
-    for shown, temporary in staged:
-        target = os.path.join(config.root, shown)
-        folder = os.path.dirname(target)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
+        flush_to_disk(staging, [item.temporary for item in staged])
+    placed, problems, folders = [], [], set()
+    memories = {lang: TranslationMemory(path, readonly=True) for lang, path in run.memory_paths.items()}
+    try:  # (a memory opens on first use: when a save must be merged)
+        for item in staged:
+            target = os.path.join(run.config.root, item.shown)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            if not item.catalog:
+                placed.append(_Placed(item.shown, _replace(item.temporary, target)))
+                continue
+            try:
+                placed.append(_place_catalog(run.config, item, memories, staging))
+            except PipelineError as error:
+                problems.extend(error.diagnostics)
+    finally:
+        for memory in memories.values():
+            memory.close()
+    return placed, problems
+
+
+def _replace(temporary: str, target: str) -> Stamp | None:
+    """Rename a staged file over its target; the stamp of the file put in place."""
+    stamp = _stat(temporary)
+    try:
+        os.replace(temporary, target)
+    except OSError:  # the cache folder is on another file system
+        write_atomic(Path(target), Path(temporary).read_bytes())
+        stamp = _stat(target)
+    return stamp
+
+
+def _place_catalog(config: Config, item: _Staged, memories: Mapping[str, TranslationMemory], staging: str) -> _Placed:
+    """Put a staged catalog in place, but only over the version its plan read; when a translator has
+    saved the catalog since, merge the save in first (`_merge_saves`)."""
+    target = os.path.join(config.root, item.shown)
+    result = replace_unchanged(item.temporary, target, item.expected, item.seen)
+    if result.placed:
+        return _Placed(item.shown, result.stamp)
+    language = _language_of(config.relative(config.locale_dir), item.shown)
+    merging = _Merging(config, item.shown, target, staging, parse_po(item.template, item.shown), language,
+                       memories[language])
+    planned = parse_po(Path(item.temporary).read_text(encoding="utf-8"), item.shown)  # what the plan read, merged
+    return _merge_saves(merging, item, result, planned)
+
+
+@dataclass(frozen=True)
+class _Merging:
+    """What merging translators' saves into one catalog needs: where it is, and the template and
+    memory its plan merged the catalog with."""
+
+    config: Config
+    shown: str
+    target: str
+    staging: str
+    template: Catalog
+    language: str
+    memory: TranslationMemory
+
+    def brought(self, data: bytes) -> Catalog:
+        """A saved catalog merged with the template as the plan merged the one it read (a
+        PipelineError when it does not parse), as it reads once written."""
+        info = catalogs.CatalogInfo(project=self.config.project, version=self.config.version, created=creation_time())
+        merged = merged_catalog(self.config, self.template, parse_po(decode_po(data, self.shown), self.shown),
+                                self.language, self.memory, info)
+        return parse_po(format_po(merged), self.shown)
+
+
+def _merge_saves(merging: _Merging, item: _Staged, result: Replaced, planned: Catalog) -> _Placed:
+    """A catalog whose plan found it saved since it was read: their save and ours are merged
+    (`catalogs.merge_saved`: what they changed is theirs, the rest ours, both merged with the template)
+    and the merge is put in place over their save, until a swap finds the save it expected (a save
+    landing meanwhile is merged in turn). A save that does not parse is read again a few times (it
+    may have been read halfway through being written), then reported, and stays as saved."""
+    base = ours = planned  # base: what the swap expects to replace, merged with the template
+    temporary, expected = item.temporary, item.expected  # ours as staged, what the swap expects (its digest)
+    saves = raced = rereads = rounds = 0
+    carried = False  # whether ours holds a save that is no longer on disk
+    while not result.placed:
+        rounds += 1
+        if result.busy:
+            raise _unmerged(merging, [Diagnostic(merging.shown, 0, "catalog-open", "a program keeps the catalog "
+                                                 "open for writing: extraction left it as it is",
+                                                 hint="close it in your editor and run `pipeline extract` again")],
+                            format_po(ours).encode() if carried else None, result.overwritten)
+        if saves > MERGES:
+            raise _unmerged(merging, [Diagnostic(merging.shown, 0, "saved-meanwhile",
+                                                 f"the catalog was saved {saves} times while extraction merged it",
+                                                 hint="run `pipeline extract` again")],
+                            format_po(ours).encode() if carried else None, result.overwritten)
         try:
-            os.replace(temporary, target)
-        except OSError:  # the cache folder is on another file system
-            write_atomic(Path(target), Path(temporary).read_bytes())
-        written.append(shown)
-    return written
+            theirs = merging.brought(result.found) if result.found is not None else None
+            if result.overwritten is not None:  # saved over ours in the instant it stood there: the latest save
+                overwriting = merging.brought(result.overwritten)
+        except PipelineError as error:
+            if result.overwritten is None and rereads < REREADS and _read_again(Path(merging.target), result.found):
+                rereads += 1
+                result = replace_unchanged(temporary, merging.target, expected)
+                continue  # it was being written: look again
+            raise _unmerged(merging, error.diagnostics, format_po(ours).encode() if carried else None,
+                            result.overwritten)
+        merged = ours if theirs is None else catalogs.merge_saved(base, theirs, ours)
+        if result.overwritten is not None:
+            merged = catalogs.merge_saved(ours, overwriting, merged)
+        saves += (theirs is not None) + (result.overwritten is not None)
+        raced += result.undone + (result.overwritten is not None)
+        carried = carried or result.overwritten is not None
+        text = format_po(merged)
+        if theirs is not None and catalogs.content_equal(result.found.decode("utf-8", "replace"), text):
+            return _Placed(merging.shown, result.stamp, merged, saves, raced, written=False)  # the save holds it all
+        base, ours = theirs if theirs is not None else ours, parse_po(text, merging.shown)
+        expected = content_digest(result.found) if result.found is not None else None  # None: it was removed
+        temporary = _stage_again(merging, text, rounds)
+        result = replace_unchanged(temporary, merging.target, expected, result.stamp)
+    return _Placed(merging.shown, result.stamp, ours, saves, raced)
 
 
-def _written_units(config: Config, run: _Run, planned_ui, written: list[str]):
-    """What the memory learns from the catalogs this run wrote (their stamps as they are now)."""
-    units = {shown: found for found, shown, _ in planned_ui if found is not None}
-    units.update(pair for result in run.planned.values() for pair in result.written)
+def _unmerged(merging: _Merging, diagnostics: Sequence[Diagnostic], *saves: bytes | None) -> PipelineError:
+    """What stops merging saves into a catalog (the last save stays in place as it was saved); the
+    saves that are no longer on disk (None: none) are kept in the cache folder, and named."""
+    config, kept = merging.config, list(diagnostics)
+    folder = config.root / ".cache" / "pipeline" / "unmerged"
+    for number, data in enumerate(saves):
+        if data is not None:
+            path = folder / f"{merging.shown.replace('/', '%')}.{time.time_ns()}.{number}"
+            write_atomic(path, data)
+            kept.append(Diagnostic(merging.shown, 0, "save-unmerged", "a save made during the extraction and no "
+                                   f"longer in place is kept as {config.relative(path)}", hint="merge it by hand"))
+    return PipelineError(kept)
+
+
+def _stage_again(merging: _Merging, text: str, attempt: int) -> str:
+    """A merged catalog staged (durably) to be put in place."""
+    temporary = os.path.join(merging.staging, f"{merging.shown.replace('/', '%')}~{attempt}")
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.fchmod(handle, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as error:
+        raise named(error, merging.target)
+    return temporary
+
+
+def _written_units(config: Config, plans: Iterable[_Planned], placed: Iterable[_Placed]):
+    """What the memory learns from the catalogs this run left in place, with the stamps they were
+    placed with: the units planned, or those of the merge that saves made meanwhile went into."""
+    units = {shown: found for plan in plans for shown, found in plan.written}
     updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...] | Change]]] = {}
     locale = config.relative(config.locale_dir)
-    for shown in written:
-        if shown in units:
-            stamp = _stamp_text(_stat(os.path.join(config.root, shown)))
-            updates.setdefault(_language_of(locale, shown), {})[shown] = (stamp, units[shown])
+    for item in placed:
+        found = remembered(item.merged) if item.merged is not None else units.get(item.shown)
+        if found is not None:
+            updates.setdefault(_language_of(locale, item.shown), {})[item.shown] = (_stamp_text(item.stamp), found)
     return updates
 
 

@@ -13,6 +13,7 @@ never replaces an existing article or catalog unless `force` is given.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from pipeline.checks import check_message
 from pipeline.config import Config
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.files import write_atomic
+from pipeline.files import write_files_atomic
 from pipeline.locales import language_name
 from pipeline.markdown import Document, inline_features
 from pipeline.model import Catalog, Diagnostic, Message
@@ -113,14 +114,25 @@ class FoundArticle:
         return self.source.relative.rsplit(".", 1)[0]
 
 
-def discover(config: Config, source_dir: Path, collection: str | None = None
-             ) -> tuple[tuple[FoundArticle, ...], tuple[Diagnostic, ...], Path | None]:
-    """The articles of a site, their translations, warnings, and the Astro asset folder if any."""
+@dataclass(frozen=True)
+class SourceSite:
+    """What `discover` found in the site being imported."""
+
+    articles: tuple[FoundArticle, ...]
+    warnings: tuple[Diagnostic, ...]
+    assets: Path | None  # the Astro asset folder (what `@/assets/…` means there)
+    folder: Path  # nothing is read from outside it: a symbolic link leading out of it is skipped
+
+
+def discover(config: Config, source_dir: Path, collection: str | None = None) -> SourceSite:
+    """The articles of a site, their translations, warnings, and the Astro asset folder if any.
+    Files are read only inside the source folder (for `…/src/content`, the Astro project holding
+    it): a symbolic link that leads out of it is skipped with a warning."""
     source_dir = source_dir.resolve()
     if not source_dir.is_dir():
         raise PipelineError(Diagnostic(str(source_dir), 0, "import", "not a folder"))
     assets = None
-    root = source_dir
+    root = boundary = source_dir
     if (source_dir / "src" / "content").is_dir():
         root = source_dir / "src" / "content"
         assets = source_dir / "src" / "assets"
@@ -129,6 +141,7 @@ def discover(config: Config, source_dir: Path, collection: str | None = None
         assets = source_dir / "assets"
     elif source_dir.name == "content" and source_dir.parent.name == "src":
         assets = source_dir.parent / "assets"
+        boundary = source_dir.parent.parent
     if _language_folders(config, root):
         groups = [(collection or root.name, root)]
     else:
@@ -143,10 +156,21 @@ def discover(config: Config, source_dir: Path, collection: str | None = None
     found: list[FoundArticle] = []
     warnings: list[Diagnostic] = []
     for name, folder in groups:
-        articles, problems = _pair_files(config, name, folder, source_dir)
+        articles, problems = _pair_files(config, name, folder, source_dir, boundary)
         found.extend(articles)
         warnings.extend(problems)
-    return tuple(found), tuple(warnings), assets if assets is not None and assets.is_dir() else None
+    return SourceSite(tuple(found), tuple(warnings), assets if assets is not None and assets.is_dir() else None,
+                      boundary)
+
+
+def _leads_out(path: Path, folder: Path) -> bool:
+    """Whether `path` is (or passes through) a symbolic link to something outside `folder` (resolved)."""
+    return not path.resolve().is_relative_to(folder)
+
+
+def _outside_warning(shown: str, path: Path) -> Diagnostic:
+    return Diagnostic(shown, 0, "import", f"a symbolic link to {path.resolve().as_posix()}, outside the "
+                      "folder being imported; it was not read", severity="warning")
 
 
 def _language_folders(config: Config, folder: Path) -> bool:
@@ -154,28 +178,34 @@ def _language_folders(config: Config, folder: Path) -> bool:
     return (folder / config.default_language).is_dir()
 
 
-def _article_files(folder: Path) -> dict[str, Path]:
-    found = {}
+def _article_files(folder: Path, boundary: Path) -> tuple[dict[str, Path], list[Path]]:
+    """The article files under `folder` by their path in it, and those left out because they lead
+    out of `boundary` (symbolic links)."""
+    found, outside = {}, []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if path.is_file() and path.suffix.lower() in build.ARTICLE_SUFFIXES \
                 and not any(part.startswith((".", "_")) for part in relative.parts):
-            found[relative.as_posix()] = path
-    return found
+            if _leads_out(path, boundary):
+                outside.append(path)
+            else:
+                found[relative.as_posix()] = path
+    return found, outside
 
 
-def _pair_files(config: Config, collection: str, folder: Path, base: Path
+def _pair_files(config: Config, collection: str, folder: Path, base: Path, boundary: Path
                 ) -> tuple[list[FoundArticle], list[Diagnostic]]:
     def shown(path: Path) -> str:
         return (Path(base.name) / path.relative_to(base)).as_posix()
 
-    sources = _article_files(folder / config.default_language)
+    sources, outside = _article_files(folder / config.default_language, boundary)
     pairs: dict[str, dict[str, SourceFile]] = {rel: {} for rel in sources}
-    warnings = []
+    warnings = [_outside_warning(shown(path), path) for path in outside]
     for lang in config.languages:
         if lang == config.default_language or not (folder / lang).is_dir():
             continue
-        targets = _article_files(folder / lang)
+        targets, outside = _article_files(folder / lang, boundary)
+        warnings.extend(_outside_warning(shown(path), path) for path in outside)
         leftover = {}
         for rel, path in targets.items():
             if rel in pairs:
@@ -541,14 +571,23 @@ class _Planned:
 def import_site(config: Config, source_dir: Path, force: bool = False,
                 collection: str | None = None) -> ImportReport:
     """Import every article of the site at `source_dir` (see the module docstring). Nothing is
-    written when any article or translation cannot be read; existing files are kept unless `force`."""
-    found, warnings, assets = discover(config, source_dir, collection)
+    written when any article or translation cannot be read; existing files are kept unless `force`.
+    Everything is written under the content and catalog folders (and the asset root's assets/), or
+    nothing is."""
+    if collection is not None:
+        _check_collection_name(config, collection)
+    site = discover(config, source_dir, collection)
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=build.creation_time())
     problems: list[Diagnostic] = []
     planned: list[_Planned] = []
     seen: dict[str, str] = {}
-    for item in found:
+    for item in site.articles:
         article_id = f"{item.collection}/{item.slug}"
+        mistake = build.id_spelling_problem(article_id) or build.article_id_problem(article_id, config.languages)
+        if mistake is not None:
+            problems.append(Diagnostic(item.source.shown, 0, "import", f"article id {article_id!r}: {mistake}",
+                                       hint="import its folder with --collection NAME, or rename it in the source"))
+            continue
         if article_id.lower() in seen:
             problems.append(Diagnostic(item.source.shown, 0, "duplicate-id",
                                        f"article id {article_id!r} is already used by {seen[article_id.lower()]}"))
@@ -558,16 +597,42 @@ def import_site(config: Config, source_dir: Path, force: bool = False,
             planned.append(_plan_article(config, item, info, force))
         except PipelineError as error:
             problems.extend(error.diagnostics)
+    files = {path: data for plan in planned for path, data in plan.files.items()}
+    assets, kept = _plan_assets(config, site.assets, site.folder, force) if site.assets else ({}, [])
+    files.update(assets)
+    problems.extend(_landing_outside(config, files))
     if problems:
         raise PipelineError(problems)
-    written: list[str] = []
-    for plan in planned:
-        for path, data in plan.files.items():
-            write_atomic(path, data)
-            written.append(config.relative(path))
-    copied, kept = _copy_assets(config, assets, force, written) if assets else (0, [])
-    return ImportReport(articles=tuple(p.report for p in planned), assets=copied,
-                        warnings=tuple(warnings) + tuple(kept), written=tuple(written))
+    write_files_atomic(files)
+    return ImportReport(articles=tuple(p.report for p in planned), assets=len(assets),
+                        warnings=site.warnings + tuple(kept), written=tuple(config.relative(path) for path in files))
+
+
+def _check_collection_name(config: Config, name: str) -> None:
+    """`--collection` is one plain folder name that an article id may start with."""
+    if not name:
+        mistake = "it is empty"
+    elif "/" in name or "\\" in name:
+        mistake = "a collection is one folder name, without / or \\"
+    else:
+        mistake = build.id_spelling_problem(f"{name}/slug") or build.article_id_problem(f"{name}/slug", config.languages)
+    if mistake is not None:
+        raise PipelineError(Diagnostic("--collection", 0, "usage", f"{name!r} is not a collection name: {mistake}",
+                                       hint="a plain name such as news-and-events"))
+
+
+def _landing_outside(config: Config, files: Mapping[Path, bytes]) -> list[Diagnostic]:
+    """Files that would land outside the content, catalog and asset folders (a folder on their
+    way is a symbolic link leading out)."""
+    roots = [os.path.realpath(folder) for folder in (config.content_dir, config.locale_dir, config.asset_root / "assets")]
+    problems = []
+    for path in files:
+        real = os.path.realpath(path.parent)
+        if not any(real == root or real.startswith(root + os.sep) for root in roots):
+            problems.append(Diagnostic(config.relative(path), 0, "import",
+                                       f"would be written to {real}, outside the project's content and catalog "
+                                       "folders (a folder on its way is a symbolic link); nothing was written"))
+    return problems
 
 
 def _plan_article(config: Config, item: FoundArticle, info: catalogs.CatalogInfo, force: bool) -> _Planned:
@@ -612,11 +677,16 @@ def _plan_article(config: Config, item: FoundArticle, info: catalogs.CatalogInfo
                                   tuple(results)), files)
 
 
-def _copy_assets(config: Config, folder: Path, force: bool, written: list[str]) -> tuple[int, list[Diagnostic]]:
-    """Astro's `src/assets/…` (what `@/assets/…` means there) → `<asset_root>/assets/…`."""
-    copied, kept = 0, []
+def _plan_assets(config: Config, folder: Path, boundary: Path, force: bool
+                 ) -> tuple[dict[Path, bytes], list[Diagnostic]]:
+    """Astro's `src/assets/…` (what `@/assets/…` means there) → `<asset_root>/assets/…`: the files
+    to write, and warnings (files kept, links leading out of `boundary` skipped)."""
+    files, notes = {}, []
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or any(p.startswith(".") for p in path.relative_to(folder).parts):
+            continue
+        if _leads_out(path, boundary):
+            notes.append(_outside_warning(path.as_posix(), path))
             continue
         target = config.asset_root / "assets" / path.relative_to(folder)
         data = path.read_bytes()
@@ -624,11 +694,9 @@ def _copy_assets(config: Config, folder: Path, force: bool, written: list[str]) 
             if target.read_bytes() == data:
                 continue
             if not force:
-                kept.append(Diagnostic(config.relative(target), 0, "import",
-                                       f"exists and differs from {path.as_posix()}; kept (use --force)",
-                                       severity="warning"))
+                notes.append(Diagnostic(config.relative(target), 0, "import",
+                                        f"exists and differs from {path.as_posix()}; kept (use --force)",
+                                        severity="warning"))
                 continue
-        write_atomic(target, data)
-        written.append(config.relative(target))
-        copied += 1
-    return copied, kept
+        files[target] = data
+    return files, notes

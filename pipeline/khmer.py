@@ -97,9 +97,12 @@ def numbers_in(text: str) -> tuple[str, ...]:
 # --- script detection --------------------------------------------------------------------------
 
 # Things inside a translation that are not prose: placeholders, markup, URLs, entities, code.
+# A name ends at the next `%` and the flags take every `0` (possessive): tried from each of
+# thousands of `%(` with no `)`, or on `%` and a long run of zeros, the match would otherwise read
+# the rest of the text each time (quadratic time).
 _NOT_PROSE = re.compile(
-    r"%\([^)]*\)[-+ #0]*\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
-    r"|%[-+ #0]*\d*(?:\.\d+)?[sdifxXeEgGcru%]"  # %s %d %5.2f
+    r"%\([^)%]*\)[-+ #0]*+\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
+    r"|%[-+ #0]*+\d*(?:\.\d+)?[sdifxXeEgGcru%]"  # %s %d %5.2f
     r"|\{[^{}\s]*\}"  # {name} {0}
     r"|<[^<>]*>"  # <b> </a>
     r"|&[a-zA-Z]+;|&#\d+;"  # &amp;
@@ -216,6 +219,11 @@ DISCOURAGED: dict[str, str] = {  # warning: Unicode discourages them
 }
 _DOUBLED_PUNCT = re.compile("([\u17d4\u17d5])\\1+")  # ។។ ៕៕
 
+# A real cluster has a handful of marks on its base. One with more is typed or pasted garbage, and
+# is reported once as such: checked mark by mark, a cluster of n marks could take n² steps and give
+# n findings that each quote it.
+_LONGEST_CLUSTER = 32
+
 # Severity of every finding code, and its rule in one line (for reports and docs).
 Severity = Literal["error", "warning"]
 CHECKS: dict[str, tuple[Severity, str]] = {
@@ -231,6 +239,7 @@ CHECKS: dict[str, tuple[Severity, str]] = {
     ),
     "km-deprecated-char": ("error", "U+17A3 or U+17A4, deprecated independent vowels"),
     "km-unassigned-char": ("error", "an unassigned code point in the Khmer block"),
+    "km-long-cluster": ("error", f"more than {_LONGEST_CLUSTER} marks on one letter (no Khmer syllable has so many)"),
     "km-split-vowel": ("warning", "a vowel typed as two code points, e.g. េ+ី for ើ, េ+ា for ោ"),
     "km-vowel-before-coeng": ("warning", "a dependent vowel typed before a subscript (coeng + consonant)"),
     "km-mark-order": (
@@ -267,13 +276,18 @@ class KhmerFinding:
     fix: str | None = None
 
 
+_SHOWN = 16  # a longer run of characters (a run of orphan marks) is described by its start
+
+
 def _show(chars: str) -> str:
     """`◌ើ (U+17BE)`-style description; marks sit on a dotted circle so they stay visible."""
     if not chars:
         return "nothing"
+    cut = "…" if len(chars) > _SHOWN else ""
+    chars = chars[:_SHOWN]
     shown = "".join(("\u25cc" + c) if _cat(c) in _MARKS else c for c in chars)
     cps = " ".join(f"U+{ord(c):04X}" for c in chars)
-    return f"{shown} ({cps})"
+    return f"{shown}{cut} ({cps}{' …' if cut else ''})"
 
 
 def _finding(
@@ -613,12 +627,22 @@ def _char_findings(text: str) -> list[KhmerFinding]:
     return out
 
 
+def _long_cluster(text: str, start: int, end: int) -> KhmerFinding:
+    return _finding(
+        "km-long-cluster",
+        f"{end - start - 1:,} marks on the letter {text[start]}: no Khmer syllable has more than a few",
+        "delete the marks typed or pasted by mistake",
+        start,
+        text[start : start + _SHOWN],  # the cluster's start: quoting all of it would repeat the garbage
+    )
+
+
 def _orphan(text: str, i: int, j: int) -> KhmerFinding:
     """Marks text[i:j] with no base: cut off by a zero-width space, or simply orphaned."""
     run = text[i:j]
     if i >= 2 and text[i - 1] == ZWSP and _cat(text[i - 2]) in (_BASE, *_MARKS):
-        p = i - 2
-        while p > 0 and _cat(text[p]) != _BASE:
+        p = i - 2  # back to the base of the cluster the space cuts, over its marks only
+        while p > 0 and _cat(text[p]) in (*_MARKS, _JOINER):
             p -= 1
         piece = text[p:j]
         return _finding(
@@ -676,7 +700,10 @@ def _every_finding(text: str) -> tuple[KhmerFinding, ...]:
         k = _cat(text[i])
         if k == _BASE:
             end, items = _scan_cluster(text, i)
-            out.extend(_check_cluster(text, i, end, items))
+            if len(items) > _LONGEST_CLUSTER:
+                out.append(_long_cluster(text, i, end))
+            else:
+                out.extend(_check_cluster(text, i, end, items))
             i = end
         elif k in _MARKS:
             j = i

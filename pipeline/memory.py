@@ -19,6 +19,7 @@ characters.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import itertools
@@ -107,6 +108,20 @@ def _words(text: str) -> list[str]:
     return sorted({t.lower() for t in WORD.findall(text)})
 
 
+# SQLite's primary result codes for faults of the machine, as the errors the system would give
+_FAULTS = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EPERM, 14: errno.EACCES, 10: errno.EIO}
+
+
+def _system_fault(error: BaseException, path: str) -> BaseException:
+    """A full disk or a file that cannot be written, met by SQLite, as the OSError naming the
+    memory's file that the command line shows in one line; any other error as it is."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.Error) and code is not None and code & 0xFF in _FAULTS:
+        number = _FAULTS[code & 0xFF]
+        return OSError(number, os.strerror(number), path)
+    return error
+
+
 class TranslationMemory:
     """One language's memory, in the SQLite file `path` (":memory:" for one in RAM).
 
@@ -122,13 +137,16 @@ class TranslationMemory:
         if self._pid != os.getpid():  # a connection must not cross a fork: a worker opens its own
             self._db, self._pid = None, os.getpid()
         if self._db is None:
-            if self.readonly:
-                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60, isolation_level=None)
-            else:
-                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-                db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses no work (kill -9 is safe)
-                db.execute("PRAGMA cache_size=-32000")
-                db.executescript(_TABLES)
+            try:
+                if self.readonly:
+                    db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60, isolation_level=None)
+                else:
+                    db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                    db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses no work (kill -9 is safe)
+                    db.execute("PRAGMA cache_size=-32000")
+                    db.executescript(_TABLES)
+            except sqlite3.Error as error:
+                raise _system_fault(error, self.path)
             self._db = db
         return self._db
 
@@ -144,7 +162,10 @@ class TranslationMemory:
         return row[0] if row else None
 
     def set_version(self, version: str) -> None:
-        self._connect().execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (version,))
+        try:
+            self._connect().execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (version,))
+        except sqlite3.Error as error:
+            raise _system_fault(error, self.path)
 
     def stamps(self) -> dict[str, str]:
         """Catalog path → the stamp it had when its units were remembered."""
@@ -198,9 +219,10 @@ class TranslationMemory:
             db.execute("DELETE FROM dropped")
             db.execute("DELETE FROM incoming")
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        except BaseException as error:
+            if db.in_transaction:  # (SQLite ends the transaction itself on a full disk)
+                db.execute("ROLLBACK")
+            raise _system_fault(error, self.path)
 
     # --- lookups ----------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping
 
+from pipeline.characters import HINT as CHARACTER_HINT, character_problem, encoded_surrogate, first_forbidden
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Diagnostic, Message
 
@@ -70,6 +71,10 @@ def decode_po(data: bytes, path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        surrogate = encoded_surrogate(data, exc.start)
+        if surrogate:
+            raise PipelineError(Diagnostic(path=path, line=line, code="po-character",
+                                           message=character_problem(surrogate), hint=CHARACTER_HINT)) from None
         bad = data[exc.start : exc.end].hex(" ")
         raise PipelineError(
             Diagnostic(
@@ -99,6 +104,8 @@ _SIMPLE_KEYWORD_RE = re.compile(
     re.S,
 )
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
+_FORBIDDEN_ESCAPES = frozenset("abfv")  # \a \b \f \v: control characters XML forbids
+_FORBIDDEN_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D}  # \001, \x0b…: the same, as numbers
 
 
 class _Entry:
@@ -137,6 +144,8 @@ class _Parser:
         self.messages: list[Message] = []
         self.seen: dict[tuple[str | None, str], int] = {}
         self.bytes_seen = False  # an octal/hex escape of a byte >= 0x80 in the current entry
+        self.raw_forbidden = False  # the file holds a character XML forbids (somewhere: maybe a comment)
+        self.escaped_forbidden = False  # an escape in the current entry stands for such a character
 
     # -- diagnostics -----------------------------------------------------------------------
 
@@ -154,6 +163,8 @@ class _Parser:
 
         def repl(m: re.Match[str]) -> str:
             if m.group(1) is not None:
+                if m.group(1) in _FORBIDDEN_ESCAPES:
+                    self.escaped_forbidden = True
                 return _ESCAPES[m.group(1)]
             if m.group(2) is not None:
                 value = int(m.group(2), 8) & 0xFF
@@ -163,6 +174,8 @@ class _Parser:
                 bad.append(m.group(0))
                 return ""
             if value < 0x80:
+                if value in _FORBIDDEN_BYTES:
+                    self.escaped_forbidden = True
                 return chr(value)
             self.bytes_seen = True  # carried as a surrogate escape, decoded in finish()
             return chr(0xDC00 + value)
@@ -217,6 +230,7 @@ class _Parser:
     # -- entries ---------------------------------------------------------------------------
 
     def finish(self, e: _Entry) -> None:
+        suspect, self.escaped_forbidden = self.raw_forbidden or self.escaped_forbidden, False
         if not e.has_keyword:
             return  # comments without an entry (e.g. at the end of the file) are dropped
         if e.msgid is None:
@@ -241,13 +255,14 @@ class _Parser:
         join = "".join
         if self.bytes_seen:  # octal/hex escapes of bytes >= 0x80: decode the strings as UTF-8
             self.bytes_seen = False
+            suspect = True  # they may spell U+FFFE or U+FFFF
             for parts in (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, *e.plural,
                           *e.prev.values()):
                 if parts is not None:
                     value = join(parts)
                     if _SURROGATE_RE.search(value):
                         try:
-                            value = value.encode("utf-8", "surrogateescape").decode("utf-8")
+                            value = value.encode("utf-8", "surrogateescape").decode("utf-8", "surrogatepass")
                         except UnicodeDecodeError:
                             self.error(e.msgid_line,
                                        "escaped bytes in a string are not valid UTF-8",
@@ -256,6 +271,8 @@ class _Parser:
                                        "octal/hex escapes")
                             return
                     parts[:] = [value]
+        if suspect and self.forbidden_characters(e):
+            return
         msgid = join(e.msgid)
         msgctxt = join(e.msgctxt) if e.msgctxt is not None else None
         prev = e.prev
@@ -294,7 +311,23 @@ class _Parser:
         else:
             self.messages.append(message)
 
+    def forbidden_characters(self, e: _Entry) -> bool:
+        """Report a character XML forbids in the entry's strings (after unescaping; a lone surrogate
+        comes from escaped UTF-8 bytes such as \\355\\240\\200): the catalog is refused as a whole,
+        as for a syntax error, so nothing a translator wrote is lost."""
+        strings = (("msgctxt", e.msgctxt), ("msgid", e.msgid), ("msgid_plural", e.msgid_plural),
+                   ("msgstr", e.msgstr), *((f"msgstr[{i}]", form) for i, form in enumerate(e.plural)),
+                   *((f"#| {name}", value) for name, value in e.prev.items()))
+        for name, parts in strings:
+            found = first_forbidden("".join(parts)) if parts is not None else None
+            if found:
+                self.error(e.msgid_line, f"{name}: {character_problem(found.group())}",
+                           code="po-character", hint=CHARACTER_HINT)
+                return True
+        return False
+
     def run(self, text: str) -> Catalog:
+        self.raw_forbidden = first_forbidden(text) is not None
         if text.startswith("\ufeff"):
             self.error(1, "the file starts with a UTF-8 byte order mark (BOM)", code="po-encoding",
                        hint="save the file as UTF-8 without BOM")
@@ -1194,8 +1227,11 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
              if format_language else [])
     first = True
     offset = 0
+    first_span = 0  # spans before this one end before the portion: each portion reads only its own
     last_index = len(portions) - 1
     for k, portion in enumerate(portions):
+        while first_span < len(spans) and spans[first_span][1] < offset:
+            first_span += 1
         escaped = portion.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE_RE.search(portion) else portion
         if first and k < last_index:  # an inner \n: msgcat starts with an empty first line
             out.append(f'{prefix}{name} ""')
@@ -1213,13 +1249,13 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
             breaks = []
         elif not first:
             breaks = _break_points(
-                escaped, width, 0, _prohibited(portion, escaped, offset, spans), codes)
+                escaped, width, 0, _prohibited(portion, escaped, offset, spans, first_span), codes)
         else:
             # The first line: msgcat breaks the string as if it followed `name "`, and if that
             # breaks anything, it writes `name ""` and breaks the string again from column 0.
             # Without mandatory breaks, the first pass breaks something exactly when the string
             # has a break opportunity (it does not fit), so the pass from column 0 also answers.
-            forbidden = _prohibited(portion, escaped, offset, spans)
+            forbidden = _prohibited(portion, escaped, offset, spans, first_span)
             breaks, opportunity, mandatory = _fill(escaped, width, 0, forbidden, codes)
             if mandatory:
                 opportunity = bool(_break_points(escaped, width, start_column, forbidden, codes))
@@ -1243,17 +1279,21 @@ def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
 
 
 def _prohibited(portion: str, escaped: str, offset: int,
-                spans: list[tuple[int, int]]) -> list[int]:
+                spans: list[tuple[int, int]], first_span: int = 0) -> list[int]:
     """Indices of `escaped` where gettext's overrides forbid a break: the second character of
-    each escape sequence, the backslash of a final \\n, and the inside of format directives."""
+    each escape sequence, the backslash of a final \\n, and the inside of format directives.
+    `spans` are in order; those before `first_span` end before the portion."""
     result = [m.start() + 1 for m in _ESCAPE_PAIR_RE.finditer(escaped)] if "\\" in escaped else []
     if portion.endswith("\n"):
         result.append(len(escaped) - 2)
     if spans:
         end = offset + len(portion)
         positions: list[int] | None = None
-        for a, b in spans:
-            if b < offset or a >= end:
+        for index in range(first_span, len(spans)):
+            a, b = spans[index]
+            if a >= end:
+                break  # this and every later span start after the portion
+            if b < offset:
                 continue
             if positions is None:
                 positions = []

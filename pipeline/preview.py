@@ -9,12 +9,14 @@ good one."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from pipeline import extraction, publish
 from pipeline.config import Config, load_config
+from pipeline.files import is_output_tree
 from pipeline.site import BuildOptions
 
 
@@ -32,6 +34,12 @@ class Preview:
     unextracted: set[str] = field(default_factory=set)  # saved since the last extraction
     unbuilt: set[str] = field(default_factory=set)  # saved (or written by extraction) since the last build
     started: bool = False
+
+    def __post_init__(self) -> None:
+        """The preview folder is a cache: one that no build marked (left by an older version) goes."""
+        if not is_output_tree(self.out):
+            shutil.rmtree(self.out)
+        self.out.mkdir(parents=True, exist_ok=True)
 
     def rebuild(self, changed: Iterable[Path | str] = (), today: dt.date | None = None) -> None:
         """Bring the preview up to date after `changed` files were saved (the first call builds it

@@ -26,6 +26,7 @@ import os
 import pickle
 import stat as stat_module
 import sys
+import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -35,13 +36,13 @@ from typing import Iterable, Mapping
 from pipeline import build, catalog as catalogs
 from pipeline.build import (Progress, _no_progress, article_id_of, catalog_path, changed_files, code_fingerprint,
                             read_catalog)
-from pipeline.checks import check_catalog
+from pipeline.checks import check_article_body, check_catalog
 from pipeline.config import Config
 from pipeline.content import check_front_matter, decode_source, parse_article
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown
-from pipeline.files import (InPlaceUpdate, Manifest, Stamp, TreeUpdate, scan_stamps, spare_of, stamp, tree_lock,
-                            write_atomic)
+from pipeline.files import (OUTPUT_MARKER, InPlaceUpdate, Manifest, Stamp, TreeUpdate, is_output_tree, named,
+                            scan_stamps, spare_of, stamp, tree_lock, write_atomic)
 from pipeline.model import Diagnostic
 from pipeline.parallel import imap_in_order
 from pipeline.site import (ArticleFacts, ArticlePages, BuildOptions, Coverage, Entry, HeldBack, Links,
@@ -326,6 +327,10 @@ def _article_paths(config: Config, inputs: Inputs) -> tuple[dict[str, str], list
                                        hint="rename one of the two files"))
             continue
         seen[base.lower()] = shown
+        reserved = build.reserved_id_diagnostic(shown, base, config.languages)
+        if reserved is not None:
+            problems.append(reserved)
+            continue
         found[base] = prefix + name
     return found, problems
 
@@ -377,15 +382,18 @@ def _read(config: Config, article_id: str, path: str, tools: Tools) -> _Read:
     """One article's facts: its front matter checked, its catalogs read and checked."""
     try:
         article = _read_article(config, article_id, path)
-        problems = tuple(d for d in check_front_matter(article, config.collection(article.collection).required)
+        problems = tuple(d for d in check_front_matter(article, config.collection(article.collection), config.languages)
                          if d.severity == "error")
         if problems:
             return _Read(None, problems)
         source = prepare(config, article, tools.parser)
     except PipelineError as error:
         return _Read(None, tuple(error.diagnostics))
+    body_findings = check_article_body(article, source.document, tools.reader)
+    if any(d.severity == "error" for d in body_findings):
+        return _Read(None, tuple(d for d in body_findings if d.severity == "error"))
     keys = source.keys
-    coverage, findings, translations = [], [], {}
+    coverage, findings, translations = [], list(body_findings), {}
     for lang in build.target_languages(config, article):
         path_ = catalog_path(config, lang, article.id)
         try:
@@ -466,7 +474,8 @@ def _render(work: _Work, source: SourceArticle, translations: Mapping[str, Mappi
         return _Rendered(pages, digests, None, ())
     exports, notes = [], []
     for lang in langs:
-        text, found = export_markdown(source.article, source.document, source.segments, translations.get(lang, {}))
+        text, found = export_markdown(source.article, source.document, source.segments, translations.get(lang, {}),
+                                      work.tools.reader)
         data = text.encode("utf-8")
         exports.append((f"{lang}/{source.article.id}.md", data, _content_digest(data)))
         notes.extend(found)
@@ -665,6 +674,9 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
 
     A long-lived process passes the same `session` to every build, and the paths of the files or
     folders that `changed` since the last one (None: not known); the build then looks only at those."""
+    check_output_folders(config, {"output folder": out, "Markdown export folder": markdown_out})
+    if session is None:  # (a session writes its cache when it closes)
+        _check_cache_writable(config)
     with tree_lock(out):
         version = _cache_version()
         hint = session.hint(config, changed) if session is not None else None
@@ -703,6 +715,74 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
             _save(shortcut_path, Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs), report,
                                           last.paths, last.published, state.generation), version)
         return report
+
+
+def check_output_folders(config: Config, outputs: Mapping[str, Path | None]) -> None:
+    """Refuse, before anything is touched, output folders (what each is → its path) that a build
+    must not replace whole: the project folder or a folder holding it; a source folder (content,
+    catalogs, templates, the asset root), a folder inside one or holding one; a file; one output
+    inside another; a folder holding anything but what a build wrote (see `files.is_output_tree`).
+    Paths are compared as they resolve (through symbolic links) and in lower case (a file system
+    may ignore case)."""
+    sources = {"the project folder": config.root, "the content folder": config.content_dir,
+               "the catalog folder": config.locale_dir, "the templates folder": config.templates_dir,
+               "the asset root": config.asset_root}
+    given = [(what, path) for what, path in outputs.items() if path is not None]
+    problems = []
+    for number, (what, path) in enumerate(given):
+        real = Path(os.path.realpath(path))
+        shown = config.relative(Path(os.path.abspath(path)))
+        problem = _output_problem(real, sources, dict(given[:number]))
+        if problem is None and real.is_dir() and not is_output_tree(real) and not _site_of_an_earlier_build(real):
+            problem = (f"holds files that no build wrote (it has no {OUTPUT_MARKER} marker), and a build replaces "
+                       "its output folder whole")
+        if problem is not None:
+            problems.append(Diagnostic(shown, 0, "usage", f"the {what} {problem}; nothing was written",
+                                       hint="choose a new or empty folder (or one a build wrote), "
+                                            "away from the project's sources"))
+    if problems:
+        raise PipelineError(problems)
+
+
+def _site_of_an_earlier_build(folder: Path) -> bool:
+    """Whether an unmarked folder is a site that a build wrote before builds marked their trees:
+    the files only a whole site has (the next build marks it)."""
+    return all((folder / name).is_file() for name in ("index.html", "404.html", "sitemap.xml", "static/style.css"))
+
+
+def _check_cache_writable(config: Config) -> None:
+    """A build saves its cache after the new site is in place: a cache folder that cannot be
+    written (read-only, immutable) must stop the build before then, with the site as it was."""
+    folder = _cache_folder(config) / "build"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise named(error, folder)
+    os.close(handle)
+    os.unlink(probe)
+
+
+def _output_problem(real: Path, sources: Mapping[str, Path], others: Mapping[str, Path]) -> str | None:
+    """Why a build must not replace the folder `real` (resolved) whole, or None."""
+    if real.exists() and not real.is_dir():
+        return "is a file, not a folder"
+    folder = str(real).lower()
+    root = os.path.realpath(sources["the project folder"]).lower()
+    for what, source in list(sources.items()) + [(f"the {w}", p) for w, p in others.items()]:
+        other = os.path.realpath(source).lower()
+        if folder == other:
+            return f"is {what}"
+        if _within(other, folder):
+            return f"holds {what}"
+        if _within(folder, other) and other != root:  # (the site belongs inside the project)
+            return f"is inside {what}"
+    return None
+
+
+def _within(inner: str, outer: str) -> bool:
+    """Whether the path `inner` is strictly inside the folder `outer` (both absolute, normalised)."""
+    return inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 # --- a long-lived process ---------------------------------------------------------------------------
@@ -851,8 +931,14 @@ def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Pa
     else:  # a few: guessing what the others publish costs more than reading these twice
         work = _Work(context, options, paths, markdown_out is not None, render_while_reading=False)
     in_place = session.in_place  # a preview: no second copy, no swap
-    trees = _Trees(_open_tree(state, out, in_place),
-                   _open_tree(state, markdown_out, in_place) if markdown_out is not None else None)
+    opened = [(out, _open_tree(state, out, in_place))]
+    try:
+        if markdown_out is not None:
+            opened.append((markdown_out, _open_tree(state, markdown_out, in_place)))
+    except BaseException:
+        _abandon_trees(state, opened)
+        raise
+    trees = _Trees(opened[0][1], opened[1][1] if markdown_out is not None else None)
     try:
         records, page_problems = _read_changed(config, inputs, cached, todo, work, trees, jobs, progress)
         facts = tuple(r.facts for r in records.values())
@@ -882,16 +968,10 @@ def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Pa
         static = str((config.templates_dir / "static").resolve()) + os.sep
         for path in sorted(p for p in inputs.stamps if p.startswith(static)):
             trees.site.put("static/" + path[len(static):].replace(os.sep, "/"), _file_digest(path, inputs), Path(path))
+        _finish_trees(state, opened)
     except BaseException:
-        for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
-            if tree is not None:
-                tree.abandon()
-                if isinstance(tree, InPlaceUpdate):  # a preview keeps what it wrote, known as such
-                    _finish_tree(state, folder, tree)
+        _abandon_trees(state, opened)
         raise
-    for folder, tree in ((out, trees.site), (markdown_out, trees.export)):
-        if tree is not None:
-            _finish_tree(state, folder, tree)
     state.articles, state.indexes = records, indexes
     session.paths, session.published = (paths, []), (links, context.collections)
     findings = [d for f in facts for d in f.findings] + [d for p in shown for d in p.notes]
@@ -920,8 +1000,40 @@ def _open_tree(state: State, folder: Path, in_place: bool = False) -> TreeUpdate
     return TreeUpdate(folder, live, spare)
 
 
+def _finish_trees(state: State, opened: list[tuple[Path, TreeUpdate]]) -> None:
+    """Swap every output folder's new tree in, all of them or (when one cannot be) none."""
+    for _, tree in opened:
+        tree.complete()
+    swapped = []
+    try:
+        for _, tree in opened:
+            tree.swap()
+            swapped.append(tree)
+    except BaseException:
+        for tree in reversed(swapped):
+            tree.unswap()
+        raise
+    for folder, tree in opened:
+        _record_tree(state, folder, tree, *tree.settle())
+
+
+def _abandon_trees(state: State, opened: list[tuple[Path, TreeUpdate]]) -> None:
+    """The build failed: the live output folders stay as they were (a preview's keep what was
+    written into them, recorded as such, or nothing at all is trusted of them)."""
+    for folder, tree in opened:
+        tree.abandon()
+        if isinstance(tree, InPlaceUpdate):
+            try:
+                _finish_tree(state, folder, tree)
+            except OSError:
+                state.trees.pop(str(folder.resolve()), None)
+
+
 def _finish_tree(state: State, folder: Path, tree: TreeUpdate) -> None:
-    live, spare = tree.finish()
+    _record_tree(state, folder, tree, *tree.finish())
+
+
+def _record_tree(state: State, folder: Path, tree: TreeUpdate, live: Manifest, spare: Manifest | None) -> None:
     resolved = folder.resolve()
     state.trees[str(resolved)] = {"stamp": stamp(resolved), "manifest": live,
                                   "spare_stamp": stamp(tree.spare_path) if spare is not None else None,

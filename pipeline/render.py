@@ -10,12 +10,14 @@ import jinja2
 import markupsafe
 from jinja2.ext import babel_extract
 
+from pipeline.checks import interface_format_problem
 from pipeline.errors import fail
 
 
 def environment(templates_dir: Path, ui: Mapping[str, str],
                 filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
-    """An environment whose `_()` / `{% trans %}` look strings up in `ui` (msgid → msgstr)."""
+    """An environment whose `_()` / `{% trans %}` look strings up in `ui` (msgid → msgstr).
+    Interface translations are text, escaped here: Jinja2 marks what gettext returns as safe."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(("html", "xml")),
@@ -27,7 +29,9 @@ def environment(templates_dir: Path, ui: Mapping[str, str],
     )
 
     def gettext(message: str) -> str:
-        return ui.get(message) or message
+        translated = ui.get(message)
+        usable = translated and interface_format_problem(message, translated) is None
+        return str(markupsafe.escape(translated if usable else message))
 
     def ngettext(singular: str, plural: str, n: int) -> str:
         return gettext(singular) if n == 1 else gettext(plural)

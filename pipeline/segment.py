@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from pipeline.content import Article
 from pipeline.errors import fail
-from pipeline.markdown import Address, Document
+from pipeline.markdown import MAX_EMPHASIS_NESTING, Address, Document, emphasis_nesting_bound
 
-_CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
 _URL = re.compile(r"<?(?:https?|ftp|mailto):[^\s>]*>?|www\.[^\s]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -50,6 +50,12 @@ def segments(article: Article, document: Document, translated_keys: tuple[str, .
                        f"this {segment.kind} is {len(segment.msgid):,} characters long; a unit to translate "
                        f"may have at most {MAX_UNIT_CHARS:,}", code="too-long",
                        hint="split it into paragraphs separated by a blank line")
+        if segment.is_markdown and emphasis_nesting_bound(segment.msgid) > MAX_EMPHASIS_NESTING:
+            raise fail(article.path, segment.line,
+                       f"this {segment.kind} has emphasis markers (*, _, ~) that could nest more than "
+                       f"{MAX_EMPHASIS_NESTING} deep with more closing markers after them than the Markdown "
+                       "reader can take in reasonable time",
+                       code="too-deep", hint="split it, or write a literal asterisk or underscore as \\* or \\_")
     return found
 
 
@@ -78,5 +84,45 @@ def is_translatable(text: str) -> bool:
         return False
     if "`" not in text and ":" not in text and "www." not in text:  # no code span, no URL
         return bool(_LETTER.search(text))
-    words = _URL.sub(" ", _CODE_SPAN.sub(" ", text))
+    words = _URL.sub(" ", without_code_spans(text) if "`" in text else text)
     return bool(_LETTER.search(words))
+
+
+def without_code_spans(text: str) -> str:
+    """The text with each inline code span replaced by a space, read as CommonMark and mistune
+    read it: a backtick string not escaped by a backslash opens a span, which the next backtick
+    string of the same length closes; one with no such closer is literal text. One pass over the
+    backtick strings, whatever their number and lengths (a backtracking regex takes cubic time
+    on a long run of backticks)."""
+    runs = [(found.start(), found.end()) for found in _BACKTICKS.finditer(text)]
+    closers: dict[int, list[int]] = {}  # length → starts of the backtick strings of that length
+    for start, end in runs:
+        closers.setdefault(end - start, []).append(start)
+    checked = dict.fromkeys(closers, 0)  # length → how many of its closers lie before the last opener
+    pieces: list[str] = []
+    kept_from = 0  # everything before this is in `pieces` (or a span already replaced)
+    for start, end in runs:
+        if start < kept_from:
+            continue  # inside a span already replaced
+        opener = start + _escaped_backtick(text, start, kept_from)
+        length = end - opener
+        candidates = closers.get(length, ())
+        index = checked.get(length, 0)
+        while index < len(candidates) and candidates[index] < end:
+            index += 1
+        if length in checked:
+            checked[length] = index
+        if length and index < len(candidates):
+            pieces += [text[kept_from:opener], " "]
+            kept_from = candidates[index] + length
+    pieces.append(text[kept_from:])
+    return "".join(pieces)
+
+
+def _escaped_backtick(text: str, start: int, low: int) -> int:
+    """1 when the backtick at `start` is escaped (an odd number of backslashes before it, from
+    `low` on), else 0. Each backslash run is counted for the one backtick string after it."""
+    before = start
+    while before > low and text[before - 1] == "\\":
+        before -= 1
+    return (start - before) % 2

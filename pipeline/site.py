@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
@@ -21,13 +20,14 @@ from pipeline.content import Article
 from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic
+from pipeline.sanitize import Sanitizer
 from pipeline.segment import Segment, segments as find_segments
 from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
+from pipeline.urls import browser_form, is_external
 from pipeline.words import WordBreaker, excerpt, reading_minutes
 
 EXCERPT_CHARS = 180
-_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ class HeldBack:
 
 def is_site_local(url: str) -> bool:
     """A URL that points into this site (not another scheme or host, not a bare `#fragment`)."""
-    return bool(url) and not url.startswith("#") and not _EXTERNAL.match(url)
+    seen = browser_form(url)
+    return bool(seen) and not seen.startswith(("#", "//")) and not is_external(seen)
 
 
 def prepare(config: Config, article: Article, parser: markdown.Parser | None = None) -> SourceArticle:
@@ -396,12 +397,13 @@ class PageContext:
 @dataclass
 class Tools:
     """What reading and publishing articles needs, made once per process (mistune's parsers and
-    renderer, ICU's word breaker). The inline tokens of the article at hand are shared between its
-    translation checks and its pages; `next_article()` forgets them."""
+    renderer, ICU's word breaker, the HTML sanitizer). The inline tokens of the article at hand are
+    shared between its translation checks and its pages; `next_article()` forgets them."""
 
     memo: markdown.InlineMemo = field(default_factory=markdown.InlineMemo)
     parser: markdown.Parser = field(default_factory=markdown.Parser)
     breaker: WordBreaker = field(default_factory=WordBreaker)
+    sanitizer: Sanitizer = field(default_factory=Sanitizer)
     reader: markdown.InlineReader = field(init=False)
     renderer: markdown.Renderer = field(init=False)
 
@@ -425,7 +427,8 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
     for lang in langs:
         found = None if lang == article.lang else translations[lang]
         result = translate(article, source.document, source.segments, lang, found,
-                           _url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker)
+                           _url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker,
+                           tools.sanitizer)
         entry = _entry(result, assets)
         entries.append(entry)
         page = _article_context(config, result, entry, list(langs), context.collections)
@@ -516,7 +519,7 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
             "alternates": alternates,
             "x_default": page_url(article.lang, article.id),
             "og_locale": og_locale(lang),
-            "og_image": config.base_url + entry.image_url if entry.image_url else None,
+            "og_image": _absolute(config, entry.image_url),
         },
         "article": {
             "id": article.id, "collection": article.collection, "title": entry.title,
@@ -529,6 +532,14 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
         },
         "switcher": [(other, page_url(other, article.id)) for other in langs if other != lang],
     }
+
+
+def _absolute(config: Config, url: str | None) -> str | None:
+    """A URL readers' tools can follow from anywhere: site paths get the base URL, a URL with a
+    scheme (an image on another host) stays exactly as it is."""
+    if not url:
+        return None
+    return url if is_external(url) else config.base_url + url
 
 
 def _lunar_line(config: Config, article: Article, lang: str) -> dict | None:

@@ -1,22 +1,23 @@
-"""Apply one language's translations to an article: untrusted text made safe, fallbacks marked."""
+"""Apply one language's translations to an article: untrusted text made safe, fallbacks marked.
+
+Translations are untrusted text. Their raw HTML is shown as text unless the source article has
+the very same markup (mistune's own tokens decide what is HTML), and the whole body, in every
+language, then passes the allow-list of `pipeline.sanitize`. Front-matter values are plain text:
+the templates escape them, once."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from pipeline import markdown
 from pipeline.content import Article
 from pipeline.markdown import Document
+from pipeline.sanitize import Sanitizer, clean_body
 from pipeline.segment import Segment
 from pipeline.words import WordBreaker, count_words
 
 Key = tuple[str | None, str]
-
-# Raw inline HTML a translation might carry: tags, comments, processing instructions, declarations.
-_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?--|![A-Z][^<>]*|\?.*?\?)>",
-                       re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,12 @@ class Translated:
         return raw if isinstance(raw, str) else default
 
 
-def neutralise_raw_html(msgid: str, msgstr: str) -> str:
-    """Escape raw HTML in a translation unless the very same markup is in its source unit."""
-    allowed = set(_RAW_HTML.findall(msgid))
-    return _RAW_HTML.sub(lambda m: m.group(0) if m.group(0) in allowed else "&lt;" + m.group(0)[1:], msgstr)
-
-
 def translate(article: Article, document: Document, segments: tuple[Segment, ...], lang: str,
               translations: Mapping[Key, str] | None, rewrite_url: Callable[[str, str], str],
-              renderer: markdown.Renderer | None = None, breaker: WordBreaker | None = None) -> Translated:
+              renderer: markdown.Renderer | None = None, breaker: WordBreaker | None = None,
+              sanitizer: Sanitizer | None = None) -> Translated:
     """The article in `lang`. `translations` None means the source language itself. Pass a
-    `renderer` and a `breaker` when translating many articles."""
+    `renderer`, a `breaker` and a `sanitizer` when translating many articles."""
     replacements, fallback, values = {}, {}, {}
     fallback_values: set[str] = set()
     done: set[Key] = set()
@@ -67,7 +63,7 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
             text = segment.msgid
             done.add(key)
         elif key in translations:
-            text = neutralise_raw_html(segment.msgid, translations[key])
+            text = translations[key]
             done.add(key)
         else:
             text = segment.msgid
@@ -79,7 +75,8 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
             replacements[segment.address] = text
         elif segment.key_path is not None:
             values[segment.key_path] = text
-    html = markdown.render(document, replacements, fallback, rewrite_url, renderer)
+    html = clean_body(markdown.render(document, replacements, fallback, rewrite_url, renderer,
+                                      translated=translations is not None), sanitizer)
     body_units = [s for s in segments if s.address is not None]
     body_texts = {s.address: replacements[s.address] for s in body_units}
     breaker = breaker or WordBreaker()

@@ -14,7 +14,10 @@ import icu
 
 from pipeline.khmer import check_khmer
 
-_MARKUP = re.compile(r"`[^`]*`|!\[|\]\([^)]*\)|<[^>]+>|https?://\S+|[*_~#>|\[\]]")
+# Inline markup not read: code, image and link syntax with link targets, tags, URLs, markers. A
+# target ends at the next `](` and a tag at the next `<`: a match tried from each of thousands of
+# `](` or `<` with no end would otherwise read the rest of the text every time (quadratic time).
+_MARKUP = re.compile(r"`[^`]*`|!\[|\]\((?:[^)\]]|\](?!\())*\)|<[^<>]+>|https?://\S+|[*_~#>|\[\]]")
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _WORD_STATUS = 100  # ICU rule status at or above this value marks a word (number, letter, kana, ideo)
 WORDS_PER_MINUTE = {"km": 150, "en": 230}
@@ -35,17 +38,22 @@ def plain_text(markdown_text: str) -> str:
 def repaired(text: str) -> str:
     """The text with mechanical Khmer encoding mistakes fixed (split vowels, deprecated
     characters…), so that the word breaker sees the words its dictionary knows."""
-    fixes = []
+    fixes = set()
     for finding in check_khmer(text):
         if finding.fix is None:
             continue
         # `offset` points at the offending mark; `excerpt` is its whole cluster, which may start earlier
         start = text.find(finding.excerpt, max(0, finding.offset - len(finding.excerpt)))
         if start >= 0:
-            fixes.append((start, start + len(finding.excerpt), finding.fix))
-    for start, end, fix in sorted(set(fixes), reverse=True):
-        text = text[:start] + fix + text[end:]
-    return text
+            fixes.add((start, start + len(finding.excerpt), finding.fix))
+    pieces, kept = [], 0  # the text is rebuilt once, not once per fix
+    for start, end, fix in sorted(fixes):
+        if start < kept:
+            continue  # overlaps a fix already made (two findings over one cluster)
+        pieces += [text[kept:start], fix]
+        kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
 class WordBreaker:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -60,15 +61,75 @@ class Project:
         return (self.root / relative).read_text(encoding="utf-8")
 
     def run(self, *args: str) -> int:
+        """Run the CLI in-process; after a successful build, every XML file it wrote must parse."""
         from pipeline.cli import main
 
-        return main(["--root", str(self.root), "-q", *args])
+        code = main(["--root", str(self.root), "-q", *args])
+        if code == 0 and _command(args) == "build":
+            assert_xml_well_formed(self.output_folder(args))
+        return code
+
+    def output_folder(self, args: tuple[str, ...]) -> Path:
+        from pipeline.config import load_config
+
+        for index, arg in enumerate(args):
+            if arg == "--out" and index + 1 < len(args):
+                return Path(args[index + 1]).resolve()
+            if arg.startswith("--out="):
+                return Path(arg.split("=", 1)[1]).resolve()
+        return load_config(self.root).site_dir
+
+
+def _command(args: tuple[str, ...]) -> str | None:
+    """The CLI command among `args` (global options before it take no value, --root aside)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
+def assert_xml_well_formed(folder: Path) -> None:
+    """Every feed and sitemap (every *.xml) under `folder` is read by a real XML parser (expat);
+    a failure names the file and expat's line and column."""
+    for path in sorted(folder.rglob("*.xml")):
+        try:
+            ElementTree.parse(path)
+        except ElementTree.ParseError as error:
+            pytest.fail(f"{path}: not well-formed XML: {error}", pytrace=False)
+
+
+GOOD = "---\ntitle: Good\ndate: 2025-08-13\n---\nA good paragraph.\n"
+
+
+def with_one_translated_article(project: Project) -> Project:
+    """The project with the templates, one article (GOOD) extracted, and its Khmer catalog filled."""
+    shutil.copytree(REPO / "templates", project.root / "templates")
+    project.write("content/news/good.md", GOOD)
+    assert project.run("extract") == 0
+    po = project.root / "locale/km/LC_MESSAGES/news/good.po"
+    po.write_text(po.read_text(encoding="utf-8")
+                  .replace('msgid "Good"\nmsgstr ""', 'msgid "Good"\nmsgstr "ល្អ"')
+                  .replace('msgid "A good paragraph."\nmsgstr ""', 'msgid "A good paragraph."\nmsgstr "កថាខណ្ឌល្អ។"'),
+                  encoding="utf-8")
+    return project
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file a user keeps or publishes: articles, catalogs, templates, the site, the export."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("content", "locale", "templates", "site", "export")
+            for p in sorted((root / folder).rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1755043200")  # 2025-08-13 00:00 UTC
     return Project(tmp_path / "site-project")
+
+
+@pytest.fixture
+def ready(project: Project) -> Project:
+    """A project with one translated article, extracted and built once."""
+    with_one_translated_article(project)
+    assert project.run("build", "--now", "2025-09-01") == 0
+    return project
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +140,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "site"
     code = main(["--root", str(REPO), "-q", "build", "--out", str(out), "--now", "2026-01-01"])
     assert code == 0, "building the sample site failed"
+    assert_xml_well_formed(out)
     return out
 
 

@@ -191,6 +191,7 @@ def measure_set(corpora: Path, name: str, workdir: Path) -> SetFidelity:
         collections[c] = {**settings, "required": settings.get("required", ["title", "date"])}
     config = _config(root, collections)
     out, exported = workdir / f"{name}-site", workdir / f"{name}-md"
+    _replace_site_schemes(config)
     _build_with_placeholders(config, out, exported)
     reasons: Counter = Counter()
     articles = []
@@ -199,8 +200,8 @@ def measure_set(corpora: Path, name: str, workdir: Path) -> SetFidelity:
             catalog = parse_po((config.root / translation.catalog).read_text(encoding="utf-8"), translation.catalog)
             why = _explanations(catalog)
             real_path = corpora / "real-articles" / translation.source
-            real = parse_article(decode_source(real_path.read_bytes(), translation.source), item.article_id,
-                                 translation.source, translation.lang)
+            real = parse_article(_with_standard_schemes(decode_source(real_path.read_bytes(), translation.source)),
+                                 item.article_id, translation.source, translation.lang)
             export_path = exported / translation.lang / f"{item.article_id}.md"
             export_text = export_path.read_text(encoding="utf-8") if export_path.is_file() else ""
             exported_article = parse_article(export_text, item.article_id, str(export_path), translation.lang) \
@@ -256,6 +257,28 @@ def _reason_kind(comment: str) -> str:
     text = re.sub(r"«.*", "", text)
     text = re.sub(r" at \S+$", "", text)
     return text.split("[")[0].split(":")[0].strip()
+
+
+# Link schemes of the React site's own build plugins, which expand them to these web addresses; a
+# published page may only link to http(s), mailto and tel URLs and paths of the site.
+SITE_SCHEMES = {"codepen://": "https://codepen.io/", "babel://": "https://babeljs.io/repl/"}
+
+
+def _with_standard_schemes(text: str) -> str:
+    for scheme, address in SITE_SCHEMES.items():
+        text = text.replace(scheme, address)
+    return text
+
+
+def _replace_site_schemes(config: Config) -> None:
+    """What the real site's build plugins did to its links, done to the imported articles and
+    catalogs (and to the real Khmer articles they are compared with)."""
+    for folder in (config.content_dir, config.locale_dir):
+        for path in folder.rglob("*.*"):
+            if path.suffix in (".md", ".markdown", ".po", ".pot"):
+                text = path.read_text(encoding="utf-8")
+                if _with_standard_schemes(text) != text:
+                    path.write_text(_with_standard_schemes(text), encoding="utf-8")
 
 
 def _build_with_placeholders(config: Config, out: Path, exported: Path) -> None:

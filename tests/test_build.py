@@ -300,12 +300,17 @@ def test_nothing_executable_from_a_translation_reaches_a_page(site_project: Proj
     assert not (site_project.root / "site/km/news/post/index.html").exists()  # held back: the check failed
     assert (site_project.root / "site/en/news/post/index.html").is_file()  # the source site still publishes
     assert site_project.run("build", "--now", "2025-09-01", "--strict") == 1
-    # Even when a translator silences the checks, the page carries no executable markup.
+    # Even when a translator silences the checks, the page carries no executable markup; a URL
+    # that may not be published keeps the page back whatever the comment says.
     translate_all(site_project, "news/post", text=hostile, comment="noqa: raw-html, links, unsafe-url, numbers")
-    assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == 0
-    html = (site_project.root / "site/km/news/post/index.html").read_text(encoding="utf-8")
-    assert forbidden not in html
-    assert "ខ្មែរ" in html
+    unsafe_url = "javascript:" in msgstr
+    assert site_project.run("build", "--now", "2025-09-01", "--min-translated", "0") == (1 if unsafe_url else 0)
+    page = site_project.root / "site/km/news/post/index.html"
+    assert page.exists() is not unsafe_url
+    if page.exists():
+        html = page.read_text(encoding="utf-8")
+        assert forbidden not in html
+        assert "ខ្មែរ" in html
 
 
 def test_list_pages_are_paginated_with_local_page_numbers(site_project: Project) -> None:
@@ -321,3 +326,33 @@ def test_list_pages_are_paginated_with_local_page_numbers(site_project: Project)
     assert page_facts(first)["times"][0][0] == "2025-08-13" and page_facts(second)["times"][0][0] == "2025-08-01"
     html = second.read_text(encoding="utf-8")
     assert 'rel="prev"' in html and 'href="/km/news/"' in html and "២" in html
+
+
+@pytest.mark.parametrize("image, expected", [
+    ("https://cdn.example.org/photos/x.jpg?size=large", "https://cdn.example.org/photos/x.jpg?size=large"),
+    ("http://cdn.example.org/x.jpg", "http://cdn.example.org/x.jpg"),
+    ("@/assets/news/post/thumbnail.JPG", "https://news.example.org/assets/news/post/thumbnail.JPG"),
+])
+def test_og_image_is_the_image_address_readers_can_follow(site_project: Project, image: str, expected: str) -> None:
+    """An image on another host is linked exactly as written (no base URL glued in front of it);
+    the site's own images get the base URL."""
+    article = site_project.root / "content/news/post.md"
+    article.write_text(article.read_text(encoding="utf-8").replace('"@/assets/news/post/thumbnail.JPG"', f'"{image}"'),
+                       encoding="utf-8")
+    assert site_project.run("build", "--now", "2025-09-01") == 0
+    html = (site_project.root / "site/en/news/post/index.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:image" content="{expected}">' in html.replace("&amp;", "&")
+    listed = (site_project.root / "site/en/news/index.html").read_text(encoding="utf-8")
+    assert f'src="{expected.removeprefix("https://news.example.org")}"' in listed.replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("image", ["javascript:alert(1)", "data:image/png;base64,AAAA", "//evil.example/x.jpg",
+                                   " JavaScript:alert(1)", "vbscript:x"])
+def test_an_image_key_that_is_no_allowed_url_is_a_located_error(site_project: Project, image: str, capsys) -> None:
+    article = site_project.root / "content/news/post.md"
+    article.write_text(article.read_text(encoding="utf-8").replace('"@/assets/news/post/thumbnail.JPG"', f'"{image}"'),
+                       encoding="utf-8")
+    capsys.readouterr()
+    for command in (["check"], ["build", "--now", "2025-09-01"]):
+        assert site_project.run(*command) == 1
+        assert "content/news/post.md:5: error:" in capsys.readouterr().err

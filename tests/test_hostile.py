@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,29 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, Project
-
-GOOD = "---\ntitle: Good\ndate: 2025-08-13\n---\nA good paragraph.\n"
-
-
-@pytest.fixture
-def ready(project: Project) -> Project:
-    """A project with one translated article, extracted and built once."""
-    shutil.copytree(REPO / "templates", project.root / "templates")
-    project.write("content/news/good.md", GOOD)
-    assert project.run("extract") == 0
-    po = project.root / "locale/km/LC_MESSAGES/news/good.po"
-    po.write_text(po.read_text(encoding="utf-8")
-                  .replace('msgid "Good"\nmsgstr ""', 'msgid "Good"\nmsgstr "ល្អ"')
-                  .replace('msgid "A good paragraph."\nmsgstr ""', 'msgid "A good paragraph."\nmsgstr "កថាខណ្ឌល្អ។"'),
-                  encoding="utf-8")
-    assert project.run("build", "--now", "2025-09-01") == 0
-    return project
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for folder in ("locale", "site") for p in sorted((root / folder).rglob("*")) if p.is_file()}
+from conftest import GOOD, REPO, Project, snapshot
 
 
 def run_cli(project: Project, *args: str) -> subprocess.CompletedProcess:

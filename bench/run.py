@@ -373,7 +373,7 @@ def tm_bench(entries: int, queries: int, seed: int, repeat: int) -> dict:
     half are edited versions of remembered units (should match), half are unseen text."""
     import random
 
-    from pipeline.memory import build_memory
+    from pipeline.disk.memory import build_memory
     from pipeline.model import Message
 
     rng = random.Random(f"{seed}:tm")
@@ -438,12 +438,13 @@ def tm_in_subprocess(runner: Runner, entries: int, queries: int, seed: int, repe
 
 
 def source_fingerprint() -> str:
-    """sha256 of pipeline/*.py: the code measured (others may be editing it while a run goes on)."""
+    """sha256 of the pipeline's modules: the code measured (others may be editing it while a run goes on)."""
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted(((SOURCE or REPO) / "pipeline").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = (SOURCE or REPO) / "pipeline"
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -626,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     result["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
     result["pipeline_source_end"] = source_fingerprint()
     if result["pipeline_source_end"] != result["pipeline_source"]:
-        print("note: pipeline/*.py changed while the benchmark ran; figures mix two versions", flush=True)
+        print("note: the pipeline's modules changed while the benchmark ran; figures mix two versions", flush=True)
     text = report(result)
     print(text)
     path = args.json or work / f"results-{stamp}.json"

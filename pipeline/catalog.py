@@ -8,19 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
-from babel.core import UnknownLocaleError
-from babel.messages.plurals import get_plural
-
-from pipeline.memory import LazyMemory, TranslationMemory
+from pipeline.config import Config
+from pipeline.content import Article
+from pipeline.locales import language_name, plural_forms
+from pipeline.markdown import Parser
 from pipeline.model import Catalog, Message
-from pipeline.segment import Segment
+from pipeline.segment import Segment, prepare
 from pipeline.similar import best_match
 
 FUZZY_THRESHOLD = 0.6  # the similarity GNU msgmerge requires for a fuzzy match
 MARKDOWN_FLAG = "markdown-text"
 DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+class Memory(Protocol):
+    """What updating a catalog asks of a translation memory (see `pipeline.disk.memory`)."""
+
+    def exact(self, msgctxt: str | None, msgid: str) -> str | None:
+        """The translation of exactly this unit, if one is remembered."""
+
+    def closest(self, msgid: str):
+        """The remembered unit closest to `msgid` (its `.msgid` and `.msgstr`), if one is close."""
 
 
 @dataclass(frozen=True)
@@ -32,16 +42,17 @@ class CatalogInfo:
     created: dt.datetime
 
 
+def creation_time(environment: Mapping[str, str]) -> dt.datetime:
+    """When catalogs are made: now, or SOURCE_DATE_EPOCH when the environment sets it (reproducible
+    builds)."""
+    epoch = environment.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+
+
 def format_header_date(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
-
-
-def plural_forms(lang: str) -> str:
-    try:
-        plural = get_plural(lang)
-    except (UnknownLocaleError, ValueError):
-        return "nplurals=2; plural=(n != 1);"
-    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
 def _header_text(fields: Iterable[tuple[str, str]]) -> str:
@@ -152,7 +163,7 @@ def with_header_field(header: Message, name: str, value: str) -> Message:
     return replace(header, msgstr=f"{text}{name}: {value}\n")
 
 
-def update(existing: Catalog, pot: Catalog, memory: TranslationMemory | LazyMemory | None) -> Catalog:
+def update(existing: Catalog, pot: Catalog, memory: Memory | None) -> Catalog:
     """Merge a new template into a translated catalog the way `msgmerge --previous` does.
 
     Exact matches keep their translation; an edited unit gets the closest old translation as
@@ -217,7 +228,7 @@ def _as_fuzzy(entry: Message, old_msgid: str, old_msgctxt: str | None, msgstr: s
     )
 
 
-def _from_memory(entry: Message, memory: TranslationMemory | LazyMemory | None) -> Message:
+def _from_memory(entry: Message, memory: Memory | None) -> Message:
     if memory is None:
         return entry
     exact = memory.exact(entry.msgctxt, entry.msgid)
@@ -320,3 +331,20 @@ def statistics(catalog: Catalog) -> Statistics:
 def translations(catalog: Catalog) -> Mapping[tuple[str | None, str], str]:
     """The usable translations of a catalog: (msgctxt, msgid) → msgstr, fuzzy and empty left out."""
     return {m.key: m.msgstr for m in catalog.messages if m.translated and m.msgid_plural is None}
+
+
+# --- an article's catalogs ---------------------------------------------------------------------------
+
+
+def article_template(config: Config, article: Article, info: CatalogInfo, parser: Parser | None = None) -> Catalog:
+    """What there is to translate in an article: its template (`parser`: one to reuse for many)."""
+    title = article.metadata.get("title")
+    title = title if isinstance(title, str) else article.id
+    return template(title, article.path, prepare(config, article, parser).segments, info)
+
+
+def merged_catalog(pot: Catalog, existing: Catalog | None, lang: str, memory: Memory | None,
+                   info: CatalogInfo) -> Catalog:
+    """A catalog in `lang` brought up to its template, as msgmerge --previous does (a deleted
+    header comes back; new units are filled from the memory)."""
+    return update(with_header(existing, pot, lang, language_name(lang), info), pot, memory)

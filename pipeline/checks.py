@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from pipeline import plurals
-from pipeline.catalog import plural_forms
+from pipeline.po import plurals
+from pipeline.locales import plural_forms
 from pipeline.content import Article
 from pipeline.khmer import check_khmer, khmer_ratio, numbers_in
 from pipeline.markdown import MAX_EMPHASIS_NESTING, Document, InlineReader, emphasis_nesting_bound, inline_features

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from pipeline import __version__
-from pipeline.config import Config, load_config
+from pipeline.config import Config
+from pipeline.disk.project import load_config
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline.parallel import default_jobs
+from pipeline.disk.layout import preview_folder
+from pipeline.engine.pool import default_jobs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # the reader of the output went away: as a shell reports a process SIGPIPE ended
@@ -39,7 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="print more: every file written, every note")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in (_extract_command, _status_command, _build_command, _new_command, _serve_command, _check_command,
+                _import_command):
+        add(commands, common)
+    return parser
 
+
+def _extract_command(commands, common: argparse.ArgumentParser) -> None:
     extract = commands.add_parser(
         "extract", parents=[common], help="refresh .pot templates and .po catalogs from the articles",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -50,12 +58,17 @@ def _parser() -> argparse.ArgumentParser:
                          help="articles processed in parallel (default: the number of cores)")
     extract.set_defaults(run=_extract)
 
+
+def _status_command(commands, common: argparse.ArgumentParser) -> None:
     status = commands.add_parser(
         "status", parents=[common], help="translation progress per article and language",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example:\n  pipeline status\n  pipeline status --json > status.json")
     status.add_argument("--json", action="store_true", help="print one JSON report")
     status.set_defaults(run=_status)
+
+
+def _build_command(commands, common: argparse.ArgumentParser) -> None:
     build_cmd = commands.add_parser(
         "build", parents=[common], help="build the bilingual static site",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -80,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="articles processed in parallel (default: the number of cores)")
     build_cmd.set_defaults(run=_build)
 
+
+def _new_command(commands, common: argparse.ArgumentParser) -> None:
     new = commands.add_parser(
         "new", parents=[common], help="start a new article with today's date and the collection's front-matter keys",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -91,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", help="the language the article is written in (default: the default language)")
     new.set_defaults(run=_new)
 
+
+def _serve_command(commands, common: argparse.ArgumentParser) -> None:
     serve = commands.add_parser(
         "serve", parents=[common], help="preview the site, rebuilding and reloading when a file is saved",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -102,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=_serve)
 
+
+def _check_command(commands, common: argparse.ArgumentParser) -> None:
     check = commands.add_parser(
         "check", parents=[common], help="validate articles, catalogs and every translation",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -113,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON report")
     check.set_defaults(run=_check)
 
+
+def _import_command(commands, common: argparse.ArgumentParser) -> None:
     import_cmd = commands.add_parser(
         "import", parents=[common], help="bring an existing bilingual site into content/ and filled catalogs",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -128,11 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true", help="replace existing articles and catalogs")
     import_cmd.add_argument("--json", action="store_true", help="print one JSON report")
     import_cmd.set_defaults(run=_import)
-    return parser
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:
-    from pipeline.importer import import_site
+    from pipeline.commands.importer import import_site
 
     report = import_site(config, args.source, force=args.force, collection=args.collection)
     if args.json:
@@ -158,9 +178,9 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _new(config: Config, args: argparse.Namespace) -> int:
-    from pipeline import build
+    from pipeline.commands.new import new_article
 
-    path = build.new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today())
+    path = new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today())
     if not args.quiet:
         print(f"wrote {config.relative(path)} (draft: remove `draft: true` to publish)")
     return EXIT_OK
@@ -170,10 +190,10 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     import gc
     import threading
 
-    from pipeline.preview import Preview
-    from pipeline.serve import PreviewState, open_server, watch
+    from pipeline.commands.preview import Preview
+    from pipeline.server import PreviewState, open_server, watch
 
-    out = config.root / ".cache" / "preview"
+    out = preview_folder(config)
     state = PreviewState()
 
     def rebuild(changed: set[Path]) -> None:
@@ -211,9 +231,9 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
-    from pipeline import build
+    from pipeline.commands.check import check_project
 
-    findings = build.check_project(config)
+    findings = check_project(config)
     errors = sum(1 for d in findings if d.severity == "error")
     warnings = len(findings) - errors
     if args.json:
@@ -252,8 +272,8 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _build(config: Config, args: argparse.Namespace) -> int:
-    from pipeline import publish
-    from pipeline.site import BuildOptions
+    from pipeline.commands import build as publish
+    from pipeline.pages import BuildOptions
 
     options = BuildOptions(
         today=args.now or dt.date.today(),
@@ -307,7 +327,7 @@ class _ProgressBar:
 
 
 def _extract(config: Config, args: argparse.Namespace) -> int:
-    from pipeline import extraction
+    from pipeline.commands import extract as extraction
 
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     report = extraction.extract(config, progress=_ProgressBar(args), jobs=jobs)
@@ -324,9 +344,9 @@ def _extract(config: Config, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, args: argparse.Namespace) -> int:
-    from pipeline import build
+    from pipeline.commands.status import status
 
-    rows = build.status(config)
+    rows = status(config)
     if args.json:
         print(json.dumps({"catalogs": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -58,19 +58,15 @@ class Config:
             return path.as_posix()
 
 
-def load_config(root: Path) -> Config:
-    """Read `root/pyproject.toml` and validate `[tool.pipeline]`; raise one error listing all problems."""
-    pyproject = root / "pyproject.toml"
-    shown = "pyproject.toml"
-    if not pyproject.is_file():
-        raise PipelineError(Diagnostic(shown, 0, "config", f"no {shown} in {root}"))
+def config_from_toml(data: bytes, root: Path, shown: str = "pyproject.toml") -> Config:
+    """The configuration in the `[tool.pipeline]` table of a pyproject.toml's bytes, validated; raise
+    one error listing all problems. `root`: the project folder its paths are relative to."""
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        table = tomllib.loads(data.decode("utf-8")).get("tool", {}).get("pipeline", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = _toml_error_line(str(exc))
         raise PipelineError(Diagnostic(shown, line, "config", f"invalid TOML: {exc}")) from None
-    table = data.get("tool", {}).get("pipeline", {})
-    return config_from_table(root.resolve(), table, shown)
+    return config_from_table(root, table, shown)
 
 
 def _toml_error_line(message: str) -> int:

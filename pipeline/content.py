@@ -1,8 +1,8 @@
 """Articles: split YAML front matter from the Markdown body, keeping every source position.
 
-Owns PyYAML (python-frontmatter's own parser). We compose the YAML node tree ourselves because
-`frontmatter.loads` throws away where each value sits, and translators' references, error
-messages and the byte-preserving Markdown export all need the exact line and offset.
+Owns PyYAML. The YAML node tree is composed here, from the parser's events (a front-matter library
+would throw away where each value sits, and translators' references, error messages and the
+byte-preserving Markdown export all need the exact line and offset).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from pipeline.content import Article, yaml_scalar
-from pipeline.markdown import Document, InlineReader, enclosed_alt
+from pipeline.markdown import Document, InlineReader, enclosed_alt, without_untrusted_html
 from pipeline.model import Diagnostic
 from pipeline.segment import Segment
 from pipeline.translate import Key
@@ -36,7 +36,7 @@ def export_markdown(article: Article, document: Document, segments: tuple[Segmen
             field = fields[segment.key_path]
             edits.append((field.start, field.end, yaml_scalar(text, field.style)))
             continue
-        text = reader.without_untrusted_html(segment.msgid, text)
+        text = without_untrusted_html(reader, segment.msgid, text)
         if segment.kind == "image alt":
             text = enclosed_alt(text)
         slot = slots[segment.address]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
 from babel.dates import format_date as babel_format_date
 
 from pipeline.khmer import to_khmer_digits
@@ -43,3 +44,12 @@ def og_locale(lang: str) -> str:
 
 
 _LIKELY_TERRITORY = {"km": "KH", "en": "US", "fr": "FR", "th": "TH", "vi": "VN", "zh": "CN"}
+
+
+def plural_forms(lang: str) -> str:
+    """The gettext Plural-Forms header of a language (`nplurals=1; plural=0;` for Khmer)."""
+    try:
+        plural = get_plural(lang)
+    except (UnknownLocaleError, ValueError):
+        return "nplurals=2; plural=(n != 1);"
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"

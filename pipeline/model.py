@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Mapping
 
 Severity = Literal["error", "warning"]
 
@@ -85,3 +85,12 @@ class Catalog:
             if sep and key.strip().lower() == name.lower():
                 return value.strip()
         return None
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The site's templates as read: the folder they are in (as shown) and each template's text,
+    by its name in that folder (`article.html`, `partials/_entries.html`)."""
+
+    folder: str
+    sources: Mapping[str, str]

@@ -3,7 +3,7 @@ and extraction of interface strings from the templates. The one module that impo
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
@@ -12,14 +12,21 @@ from jinja2.ext import babel_extract
 
 from pipeline.checks import interface_format_problem
 from pipeline.errors import fail
+from pipeline.model import Templates
 
 
-def environment(templates_dir: Path, ui: Mapping[str, str],
+def environment(templates: Templates, ui: Mapping[str, str],
                 filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
-    """An environment whose `_()` / `{% trans %}` look strings up in `ui` (msgid → msgstr).
-    Interface translations are text, escaped here: Jinja2 marks what gettext returns as safe."""
+    """An environment over the templates given, whose `_()` / `{% trans %}` look strings up in `ui`
+    (msgid → msgstr). Interface translations are text, escaped here: Jinja2 marks what gettext
+    returns as safe."""
+
+    def source(name: str):
+        text = templates.sources.get(name)
+        return None if text is None else (text, f"{templates.folder}/{name}", lambda: True)
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FunctionLoader(source),
         autoescape=jinja2.select_autoescape(("html", "xml")),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -46,8 +53,7 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
     try:
         return env.get_template(template).render(**context)
     except jinja2.TemplateNotFound as error:
-        folder = ", ".join(getattr(env.loader, "searchpath", []))
-        raise fail(folder or "templates", 0, f"template {error.name!r} not found; copy the project's templates/ "
+        raise fail("templates", 0, f"template {error.name!r} not found; copy the project's templates/ "
                    "folder or set templates_dir in [tool.pipeline]", code="template") from None
     except jinja2.TemplateSyntaxError as error:
         raise fail(error.filename or template, error.lineno or 0, f"template syntax: {error.message}",
@@ -67,18 +73,16 @@ def _template_line(error: Exception) -> int:
     return line
 
 
-def ui_messages(templates_dir: Path) -> Iterator[tuple[str, int, str]]:
-    """(template path, line, message) for every `_()`, `gettext()` and `{% trans %}` in the templates."""
-    for path in sorted(templates_dir.rglob("*")):
-        if path.suffix not in (".html", ".xml") or not path.is_file():
-            continue
-        with path.open("rb") as stream:
-            options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
-            for line, _function, message, _comments in babel_extract(stream, ("_", "gettext", "ngettext"), [], options):
-                messages = message if isinstance(message, tuple) else (message,)
-                for text in messages:
-                    if text:
-                        yield path.relative_to(templates_dir).as_posix(), line, text
+def ui_messages(templates: Templates) -> Iterator[tuple[str, int, str]]:
+    """(template name, line, message) for every `_()`, `gettext()` and `{% trans %}` in the templates."""
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    for name, text in sorted(templates.sources.items()):
+        stream = io.BytesIO(text.encode("utf-8"))
+        for line, _function, message, _comments in babel_extract(stream, ("_", "gettext", "ngettext"), [], options):
+            messages = message if isinstance(message, tuple) else (message,)
+            for found in messages:
+                if found:
+                    yield name, line, found
 
 
 TemplateError = jinja2.TemplateError

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.errors import fail
-from pipeline.markdown import MAX_EMPHASIS_NESTING, Address, Document, emphasis_nesting_bound
+from pipeline.markdown import MAX_EMPHASIS_NESTING, Address, Document, Parser, emphasis_nesting_bound, parse
 
 _BACKTICKS = re.compile(r"`+")
 _URL = re.compile(r"<?(?:https?|ftp|mailto):[^\s>]*>?|www\.[^\s]+")
@@ -126,3 +127,23 @@ def _escaped_backtick(text: str, start: int, low: int) -> int:
     while before > low and text[before - 1] == "\\":
         before -= 1
     return (start - before) % 2
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """An article with its parsed body and units, ready to be extracted or published in any language."""
+
+    article: Article
+    document: Document
+    segments: tuple[Segment, ...]
+
+    @property
+    def keys(self) -> set[tuple[str | None, str]]:
+        """(msgctxt, msgid) of every unit: what a catalog of the article holds."""
+        return {(s.msgctxt, s.msgid) for s in self.segments}
+
+
+def prepare(config: Config, article: Article, parser: Parser | None = None) -> SourceArticle:
+    """An article parsed, with its units (`parser`: one to reuse for many articles)."""
+    document = parse(article.body, parser)
+    return SourceArticle(article, document, segments(article, document, config.collection(article.collection).translate))

@@ -15,7 +15,7 @@ from pipeline.content import Article
 from pipeline.markdown import Document
 from pipeline.sanitize import Sanitizer, clean_body
 from pipeline.segment import Segment
-from pipeline.words import WordBreaker, count_words
+from pipeline.khmer.words import WordBreaker, count_words
 
 Key = tuple[str | None, str]
 

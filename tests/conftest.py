@@ -70,7 +70,7 @@ class Project:
         return code
 
     def output_folder(self, args: tuple[str, ...]) -> Path:
-        from pipeline.config import load_config
+        from pipeline.disk.project import load_config
 
         for index, arg in enumerate(args):
             if arg == "--out" and index + 1 < len(args):

@@ -29,15 +29,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import markdown, publish
+from pipeline import markdown
+from pipeline.commands import build as publish
 from pipeline.config import Config, config_from_table
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.errors import PipelineError
-from pipeline.importer import import_site
+from pipeline.commands.importer import import_site
 from pipeline.markdown import inline_features
 from pipeline.po import parse_po
 from pipeline.segment import key_path_pattern
-from pipeline.site import BuildOptions
+from pipeline.pages import BuildOptions
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from pipeline import catalog
-from pipeline.memory import build_memory
+from pipeline.disk.memory import build_memory
 from pipeline.model import Catalog, Message
 from pipeline.po import format_po, parse_po
 from pipeline.segment import Segment

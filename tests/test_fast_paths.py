@@ -15,7 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import khmer, markdown, po, segment, similar, words
+from pipeline import khmer, markdown, segment, similar
+from pipeline.khmer import words
+from pipeline.khmer.encoding import _ANY_KHMER, _every_finding, _plainly_well_formed
+from pipeline.khmer.numbers import _NOT_PROSE, _NUMBER, _canonical_numbers
+from pipeline.markdown.document import _image_only_alts
+from pipeline.markdown.html import _PageRenderer
+from pipeline.markdown.inline import _FootnoteKeys
+from pipeline.markdown.setup import _flatten, _markdown
+from pipeline.po import writer as po  # _reference_lines, and the _break_points it uses
 from test_po import libunistring
 
 # --- inline Markdown ------------------------------------------------------------------------
@@ -27,18 +35,18 @@ PIECES = list("ab h*_[]()!`<>~\\\n&#;:/.-") + [
 
 def reference_markdown() -> mistune.Markdown:
     """What markdown._markdown() stood for before its shortcuts."""
-    renderer = markdown._PageRenderer(escape=False)
+    renderer = _PageRenderer(escape=False)
     return mistune.create_markdown(escape=False, renderer=renderer, plugins=list(markdown.PLUGINS))
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=20).map("".join))
 def test_inline_shortcuts_give_mistunes_tokens_html_and_features(text: str) -> None:
-    ours, reference = markdown._markdown(), reference_markdown()
+    ours, reference = _markdown(), reference_markdown()
     assert ours.inline(text, {}) == reference.inline(text, {})
     assert ours(text) == reference(text)
-    env = {"ref_links": {}, "ref_footnotes": markdown._FootnoteKeys()}
-    tokens = list(markdown._flatten(reference.inline(text, env)))
+    env = {"ref_links": {}, "ref_footnotes": _FootnoteKeys()}
+    tokens = list(_flatten(reference.inline(text, env)))
     found = markdown.inline_features(text, markdown.InlineReader())
     assert found.links == tuple(t["attrs"]["url"] for t in tokens if t["type"] == "link")
     assert found.code == tuple(t["raw"] for t in tokens if t["type"] == "codespan")
@@ -79,7 +87,7 @@ def test_a_single_plain_reference_is_written_as_it_is() -> None:
 
 
 def reference_khmer_ratio(text: str) -> float:
-    prose = khmer._NOT_PROSE.sub(" ", text)
+    prose = _NOT_PROSE.sub(" ", text)
     letters = [ch for ch in prose if unicodedata.category(ch)[0] in "LM"]
     native = [ch for ch in letters if "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"]
     return len(native) / len(letters) if letters else 0.0
@@ -96,7 +104,7 @@ TEXT = st.lists(st.sampled_from(
 def test_khmer_ratio_and_numbers_count_as_the_plain_definitions(text: str) -> None:
     assert khmer.khmer_ratio(text) == reference_khmer_ratio(text)
     latin = khmer.to_latin_digits(text)
-    expected = [n for m in khmer._NUMBER.finditer(latin) for n in khmer._canonical_numbers(m.group(0))]
+    expected = [n for m in _NUMBER.finditer(latin) for n in _canonical_numbers(m.group(0))]
     assert khmer.numbers_in(text) == tuple(expected)
 
 
@@ -187,8 +195,8 @@ def image_paragraphs(draw) -> str:
 @settings(max_examples=1500, deadline=None)
 @given(image_paragraphs())
 def test_plain_image_paragraphs_give_the_alts_mistune_finds(text: str) -> None:
-    assert markdown._image_only_alts(markdown._markdown(twin=False), text, {}) == \
-        markdown._image_only_alts(reference_markdown(), text, {})
+    assert _image_only_alts(_markdown(twin=False), text, {}) == \
+        _image_only_alts(reference_markdown(), text, {})
 
 
 # --- inline tokens shared between the checks and the page ------------------------------------
@@ -217,7 +225,7 @@ def test_tokens_shared_by_checks_and_rendering_give_the_same_pages(sources, tran
 @settings(max_examples=2000, deadline=None)
 @given(image_paragraphs())
 def test_plain_image_paragraphs_give_mistunes_tokens(text: str) -> None:
-    assert markdown._markdown().inline(text, {}) == reference_markdown().inline(text, {})
+    assert _markdown().inline(text, {}) == reference_markdown().inline(text, {})
 
 
 # --- Khmer well-formedness ------------------------------------------------------------------
@@ -231,6 +239,6 @@ KHMER_PIECES = st.sampled_from(list("កខគងចញដតនបមយរល�
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(KHMER_PIECES, max_size=14).map("".join))
 def test_text_the_fast_pass_lets_through_has_no_finding(text: str) -> None:
-    if khmer._plainly_well_formed(text):
-        assert khmer._every_finding(text) == ()
-    assert khmer.check_khmer(text) == (khmer._every_finding(text) if khmer._ANY_KHMER.search(text) else ())
+    if _plainly_well_formed(text):
+        assert _every_finding(text) == ()
+    assert khmer.check_khmer(text) == (_every_finding(text) if _ANY_KHMER.search(text) else ())

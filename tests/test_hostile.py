@@ -92,7 +92,9 @@ def test_broken_catalogs_are_located_and_nothing_is_lost(ready: Project, case: s
         assert "Traceback" not in result.stderr
     assert snapshot(ready.root) == before
     result = run_cli(ready, "build", "--now", "2025-09-01")  # not strict: the source site publishes
-    assert result.returncode == 1 and "held back" not in result.stdout or True
+    assert result.returncode == 1  # …and says that it held the Khmer page back, and why
+    assert "held back: km/news/good: 1 translation error(s), first: locale/km/LC_MESSAGES/news/good.po:" \
+        in result.stdout
     assert (ready.root / "site/en/news/good/index.html").is_file()
     assert not (ready.root / "site/km/news/good/index.html").exists()
 

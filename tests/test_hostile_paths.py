@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD, REPO, Project
-from pipeline.build import article_id_problem
-from pipeline.files import OUTPUT_MARKER
+from pipeline.disk.layout import article_id_problem
+from pipeline.disk.outputs import OUTPUT_MARKER
 
 NOW = "2025-09-01"
 LANGUAGES = ("en", "km")
@@ -154,8 +154,8 @@ def test_a_site_built_before_sites_were_marked_is_built_again_and_marked(ready: 
 def test_an_old_unmarked_preview_is_replaced(ready: Project) -> None:
     import datetime as dt
 
-    from pipeline.config import load_config
-    from pipeline.preview import Preview
+    from pipeline.disk.project import load_config
+    from pipeline.commands.preview import Preview
 
     out = ready.root / ".cache" / "preview"
     (out / "en").mkdir(parents=True)
@@ -177,8 +177,8 @@ def test_the_marker_is_the_only_file_besides_what_the_site_shows(ready: Project)
 def test_the_preview_folder_is_marked_too(ready: Project) -> None:
     import datetime as dt
 
-    from pipeline.config import load_config
-    from pipeline.preview import Preview
+    from pipeline.disk.project import load_config
+    from pipeline.commands.preview import Preview
 
     out = ready.root / ".cache" / "preview"
     out.mkdir(parents=True)
@@ -240,8 +240,8 @@ def test_new_writes_one_article_inside_content_or_nothing(ready: Project, parts:
                                                            trail: str) -> None:
     """Whatever is typed: either exactly one new file, an article the walk finds under that id, or
     nothing anywhere."""
-    from pipeline.build import article_files, article_id
-    from pipeline.config import load_config
+    from pipeline.disk.project import load_config
+    from pipeline.disk.project import find_articles
 
     typed = lead + "/".join(parts) + trail
     config = load_config(ready.root)
@@ -254,7 +254,7 @@ def test_new_writes_one_article_inside_content_or_nothing(ready: Project, parts:
     added = sorted(set(after) - set(before))
     files = [name for name in added if isinstance(after[name], bytes)]
     assert files == [f"content/{typed}.md"]
-    assert typed in {article_id(config, path) for path in article_files(config)}
+    assert typed in {source.id for source in find_articles(config).articles}
     assert article_id_problem(typed, LANGUAGES) is None
     (ready.root / files[0]).unlink()
 

@@ -13,9 +13,9 @@ import pytest
 
 from conftest import REPO, Project
 from pipeline.align import Unit, align
-from pipeline.config import load_config
+from pipeline.disk.project import load_config
 from pipeline.errors import PipelineError
-from pipeline.importer import ImportReport, import_site
+from pipeline.commands.importer import ImportReport, import_site
 from pipeline.model import Message
 from pipeline.po import format_po, parse_po
 

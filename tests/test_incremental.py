@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Project
-from pipeline import publish
-from pipeline.config import load_config
+from pipeline.commands import build as publish
+from pipeline.disk.project import load_config
 from pipeline.errors import PipelineError
-from pipeline.preview import Preview
+from pipeline.commands.preview import Preview
 from pipeline.po import parse_po
 
 

@@ -136,7 +136,7 @@ def test_a_template_change_reaches_every_page(site: Project, tmp_path: Path) -> 
 
 def test_a_build_that_fails_midway_leaves_no_half_written_tree_to_trust(site: Project, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import files
+    from pipeline.engine import trees as files
 
     _build(site)
     site.write("content/news/a3.md", _article(3, " Edited."))
@@ -211,7 +211,7 @@ def test_builds_that_look_only_at_what_changed_give_clean_builds(site: Project, 
     """A build after a successful one with the same settings looks only at the articles whose files
     changed since (as `pipeline serve` does), from the stamps it left in the cache folder; after
     random saves, failed builds among them, every successful build gives a clean build's bytes."""
-    from pipeline import publish
+    from pipeline.commands import build as publish
 
     rng, hints = random.Random(seed), []
     real_difference = publish._difference
@@ -251,9 +251,9 @@ def test_a_preview_between_two_builds_makes_the_next_one_look_at_everything(site
     shortcut, which describes a state that is gone."""
     import datetime as dt
 
-    from pipeline import publish
-    from pipeline.config import load_config
-    from pipeline.preview import Preview
+    from pipeline.commands import build as publish
+    from pipeline.disk.project import load_config
+    from pipeline.commands.preview import Preview
 
     _build(site)
     site.write("content/news/a3.md", _article(3).replace("title:", "draft: true\ntitle:", 1))

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import lunar
+from pipeline.khmer import lunar
 from pipeline.khmer import to_khmer_digits
-from pipeline.lunar import (
+from pipeline.khmer.lunar import (
     MAX_DATE,
     MIN_DATE,
     format_lunar_line,

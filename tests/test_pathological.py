@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from pipeline import khmer, markdown, segment
+from pipeline.markdown.setup import _flatten
 
 sys.path.insert(0, str(REPO / "bench"))
 import pathological  # noqa: E402  (the generator lives with the benchmark that times it)
@@ -173,7 +174,7 @@ CODE_PIECES = ["`", "``", "```", "a", " ", "\\", "b`", "`a`"]
 @given(st.lists(st.sampled_from(CODE_PIECES), max_size=30).map("".join))
 def test_translatable_text_is_what_mistune_shows_outside_code(text: str) -> None:
     tokens = _INLINE.inline(text, {"ref_links": {}, "ref_footnotes": {}})
-    words = [token["raw"] for token in markdown._flatten(tokens) if token["type"] == "text"]
+    words = [token["raw"] for token in _flatten(tokens) if token["type"] == "text"]
     assert segment.is_translatable(text) == bool(re.search(r"[^\W\d_]", "".join(words)))
 
 

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
+from pipeline.po import linebreak as po
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Message
 from pipeline.po import decode_po, format_po, parse_po, written_entries

@@ -3,14 +3,13 @@ with the same code): a catalog saved after extraction read it and before the new
 is merged, at whatever moment it lands, however the editor saves (a new file renamed over the old
 one, as Poedit, Weblate and vim do, or the same file written in place, as VS Code does).
 
-Three levels: the swap primitive (`files.replace_unchanged`, which knows nothing of PO) with a save
+Three levels: the swap primitive (`saves.replace_unchanged`, which knows nothing of PO) with a save
 injected at each step; the three-way merge (`catalog.merge_saved`) over generated catalogs; and
 `pipeline extract` itself, first with saves injected at each moment of a run, then raced by real
 processes that save a catalog in a loop while extraction runs over and over."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -24,8 +23,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO, Project
 from pipeline import catalog as catalogs
-from pipeline import files
-from pipeline.memory import TranslationMemory
+from pipeline.disk import files as disk_files, saves as on_disk
+from pipeline.disk.memory import TranslationMemory
 from pipeline.model import Catalog, Message
 from pipeline.po import parse_po
 
@@ -55,7 +54,7 @@ def leases_granted(folder: Path) -> bool:
     probe.write_bytes(b"")
     handle = os.open(probe, os.O_RDONLY)
     try:
-        return files._lease(handle, True) is True and files._lease(handle, False) is True
+        return on_disk._lease(handle, True) is True and on_disk._lease(handle, False) is True
     finally:
         os.close(handle)
         probe.unlink()
@@ -75,7 +74,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
 def inject(monkeypatch: pytest.MonkeyPatch, flags: int, *saves) -> list:
     """Before the n-th renameat2 call with `flags`, run saves[n] (a function, or None): a save that
     lands exactly at that step. Returns the list of calls made."""
-    real, calls = files._rename2, []
+    real, calls = on_disk.rename2, []
 
     def injected(source: str, target: str, given_flags: int) -> int:
         if given_flags == flags:
@@ -84,7 +83,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, flags: int, *saves) -> list:
             calls.append((source, target))
         return real(source, target, given_flags)
 
-    monkeypatch.setattr(files, "_rename2", injected)
+    monkeypatch.setattr(on_disk, "rename2", injected)
     return calls
 
 
@@ -93,10 +92,10 @@ def inject(monkeypatch: pytest.MonkeyPatch, flags: int, *saves) -> list:
 
 def test_placed_when_the_target_holds_what_it_was_made_from(pair: tuple[Path, Path]) -> None:
     target, staged = pair
-    result = files.replace_unchanged(str(staged), str(target), files.digest(OLD), files.stamp(target))
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD), on_disk.stamp(target))
     assert result.placed and result.found is None
     assert target.read_bytes() == OURS and not staged.exists()
-    assert result.stamp == files.stamp(target)
+    assert result.stamp == on_disk.stamp(target)
     assert os.listdir(target.parent) == ["a.po"]
 
 
@@ -109,7 +108,7 @@ MOMENTS = [("before the check", "renamed"), ("before the check", "in-place"),
 def test_a_save_landing_at_any_step_is_never_overwritten(pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
                                                          moment: str, how: str) -> None:
     target, staged = pair
-    seen = files.stamp(target)
+    seen = on_disk.stamp(target)
     save = SAVES[how]
     if moment == "before the check":
         save(target, SAVED)
@@ -117,14 +116,14 @@ def test_a_save_landing_at_any_step_is_never_overwritten(pair: tuple[Path, Path]
         info = os.stat(target)
         save(target, SAVED[:len(OLD)].ljust(len(OLD), b"!"))
         os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
-        assert files.stamp(target) == seen
+        assert on_disk.stamp(target) == seen
     else:
-        inject(monkeypatch, files._RENAME_EXCHANGE, lambda: save(target, SAVED))
+        inject(monkeypatch, on_disk.RENAME_EXCHANGE, lambda: save(target, SAVED))
     saved = target.read_bytes() if moment != "between the check and the exchange" else SAVED
-    result = files.replace_unchanged(str(staged), str(target), files.digest(OLD), seen)
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD), seen)
     assert not result.placed
     assert result.found == saved == target.read_bytes()
-    assert result.stamp == files.stamp(target)
+    assert result.stamp == on_disk.stamp(target)
     assert result.overwritten is None
     assert result.undone == (moment != "before the check")
     assert staged.read_bytes() == OURS  # left as it was, for a merge
@@ -136,9 +135,9 @@ def test_a_save_over_ours_in_the_instant_it_stands_in_place_is_returned(pair: tu
     """The first save lands between the check and the exchange; the second over our file, before
     the exchange is undone (an in-place save cannot: our file is leased while it stands there)."""
     target, staged = pair
-    calls = inject(monkeypatch, files._RENAME_EXCHANGE, lambda: save_renamed(target, SAVED),
+    calls = inject(monkeypatch, on_disk.RENAME_EXCHANGE, lambda: save_renamed(target, SAVED),
                    lambda: save_renamed(target, LATER))
-    result = files.replace_unchanged(str(staged), str(target), files.digest(OLD), files.stamp(target))
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD), on_disk.stamp(target))
     assert len(calls) == 2
     assert not result.placed and result.undone
     assert result.found == SAVED == target.read_bytes()
@@ -169,9 +168,9 @@ def test_a_save_still_being_written_when_exchanged_is_read_whole(pair: tuple[Pat
             stream.write(SAVED[5:])
             stream.close()
 
-    inject(monkeypatch, files._RENAME_EXCHANGE, start_writing)
-    monkeypatch.setattr(files.time, "sleep", finish_writing)
-    result = files.replace_unchanged(str(staged), str(target), files.digest(OLD), files.stamp(target))
+    inject(monkeypatch, on_disk.RENAME_EXCHANGE, start_writing)
+    monkeypatch.setattr(on_disk.time, "sleep", finish_writing)
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD), on_disk.stamp(target))
     assert not result.placed and result.undone
     assert result.found == SAVED == target.read_bytes()
     assert staged.read_bytes() == OURS
@@ -186,10 +185,10 @@ def test_a_file_kept_open_for_writing_is_left_alone(pair: tuple[Path, Path], mon
     target, staged = pair
     if not leases_granted(target.parent):
         pytest.skip("no read leases on this file system: a file open for writing cannot be told")
-    monkeypatch.setattr(files, "QUIET_WAIT", 0.05)  # (how long to wait for the editor to close it)
+    monkeypatch.setattr(on_disk, "QUIET_WAIT", 0.05)  # (how long to wait for the editor to close it)
     with open(target, "r+b"):
-        result = files.replace_unchanged(str(staged), str(target), files.digest(OLD),
-                                         files.stamp(target) if stamp_known else None)
+        result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD),
+                                         on_disk.stamp(target) if stamp_known else None)
     assert not result.placed and result.busy
     assert target.read_bytes() == OLD and staged.read_bytes() == OURS
     assert sorted(os.listdir(target.parent)) == ["a.po"]
@@ -199,11 +198,11 @@ def test_a_new_file_never_replaces_one_created_meanwhile(pair: tuple[Path, Path]
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     target, staged = pair
     target.unlink()
-    inject(monkeypatch, files._RENAME_NOREPLACE, lambda: save_renamed(target, SAVED))
-    result = files.replace_unchanged(str(staged), str(target), None)
+    inject(monkeypatch, on_disk.RENAME_NOREPLACE, lambda: save_renamed(target, SAVED))
+    result = on_disk.replace_unchanged(str(staged), str(target), None)
     assert not result.placed and result.found == SAVED == target.read_bytes()
     assert staged.read_bytes() == OURS
-    result = files.replace_unchanged(str(staged), str(target.with_name("b.po")), None)
+    result = on_disk.replace_unchanged(str(staged), str(target.with_name("b.po")), None)
     assert result.placed and target.with_name("b.po").read_bytes() == OURS
 
 
@@ -212,15 +211,15 @@ def test_without_renameat2_it_compares_then_renames(pair: tuple[Path, Path],
     """The fallback (no atomic exchange): a save made before the check is still seen, a new file is
     created with link(2), which never replaces one."""
     target, staged = pair
-    monkeypatch.setattr(files, "_RENAMEAT2", None)
+    monkeypatch.setattr(disk_files, "_RENAMEAT2", None)
     save_renamed(target, SAVED)
-    result = files.replace_unchanged(str(staged), str(target), files.digest(OLD), None)
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD), None)
     assert not result.placed and result.found == SAVED == target.read_bytes()
-    result = files.replace_unchanged(str(staged), str(target), files.digest(SAVED), None)
+    result = on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(SAVED), None)
     assert result.placed and target.read_bytes() == OURS
     staged.write_bytes(OURS)
-    assert not files.replace_unchanged(str(staged), str(target), None).placed
-    assert files.replace_unchanged(str(staged), str(target.with_name("b.po")), None).placed
+    assert not on_disk.replace_unchanged(str(staged), str(target), None).placed
+    assert on_disk.replace_unchanged(str(staged), str(target.with_name("b.po")), None).placed
 
 
 def test_staged_on_another_file_system_is_copied_beside_first(pair: tuple[Path, Path]) -> None:
@@ -228,17 +227,17 @@ def test_staged_on_another_file_system_is_copied_beside_first(pair: tuple[Path, 
     other = Path("/dev/shm")
     if not other.is_dir() or os.stat(other).st_dev == os.stat(target.parent).st_dev:
         pytest.skip("no second file system at /dev/shm")
-    staging = Path(files.tempfile.mkdtemp(dir=other))
+    staging = Path(on_disk.tempfile.mkdtemp(dir=other))
     try:
         staged = staging / "a.po"
         staged.write_bytes(OURS)
         save_renamed(target, SAVED)
-        assert files.replace_unchanged(str(staged), str(target), files.digest(OLD)).found == SAVED
-        assert files.replace_unchanged(str(staged), str(target), files.digest(SAVED)).placed
+        assert on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(OLD)).found == SAVED
+        assert on_disk.replace_unchanged(str(staged), str(target), on_disk.digest(SAVED)).placed
         assert target.read_bytes() == OURS
         assert os.listdir(target.parent) == ["a.po"]  # no copy left beside it
     finally:
-        files.shutil.rmtree(staging)
+        on_disk.shutil.rmtree(staging)
 
 
 # --- the three-way merge --------------------------------------------------------------------------------
@@ -348,11 +347,14 @@ def assert_learned(project: Project, msgid: str, msgstr: str) -> None:
     memory = TranslationMemory(project.root / ".cache/pipeline/memory-km.sqlite", readonly=True)
     try:
         assert memory.exact(None, msgid) == msgstr
-        assert memory.stamps()[CATALOG] == ":".join(map(str, files.stamp(project.root / CATALOG)))
+        assert memory.stamps()[CATALOG] == ":".join(map(str, on_disk.stamp(project.root / CATALOG)))
     finally:
         memory.close()
-    cache = json.loads((project.root / ".cache/pipeline/extract.json").read_text(encoding="utf-8"))
-    assert cache["articles"]["news/a"]["outputs"][CATALOG] == files.stamp(project.root / CATALOG)
+    from pipeline.commands.extract import CACHE
+    from pipeline.engine.store import Store, code_version
+
+    _, extracted = Store(project.root / ".cache/pipeline", code_version()).load(CACHE)
+    assert extracted["news/a"].outputs[CATALOG] == on_disk.stamp(project.root / CATALOG)
 
 
 @pytest.fixture
@@ -365,7 +367,7 @@ def extracted(project: Project) -> Project:
 
 def save_at(monkeypatch: pytest.MonkeyPatch, moment: str, save) -> None:
     """Make `save` happen at `moment` of the next extraction."""
-    from pipeline import extraction
+    from pipeline.commands import placing as extraction
 
     if moment == "after the plan read it":
         real = extraction.flush_to_disk
@@ -376,15 +378,15 @@ def save_at(monkeypatch: pytest.MonkeyPatch, moment: str, save) -> None:
 
         monkeypatch.setattr(extraction, "flush_to_disk", flush)
     else:  # between the check and the swap: at the first exchange of the catalog
-        real_rename, done = files._rename2, []
+        real_rename, done = on_disk.rename2, []
 
         def rename(source: str, target: str, flags: int) -> int:
-            if target.endswith(CATALOG) and flags == files._RENAME_EXCHANGE and not done:
+            if target.endswith(CATALOG) and flags == on_disk.RENAME_EXCHANGE and not done:
                 done.append(True)
                 save()
             return real_rename(source, target, flags)
 
-        monkeypatch.setattr(files, "_rename2", rename)
+        monkeypatch.setattr(on_disk, "rename2", rename)
 
 
 @pytest.mark.parametrize("how", sorted(SAVES))
@@ -413,7 +415,7 @@ def test_extract_merges_two_saves_around_the_instant_ours_stands_in_place(extrac
     po = extracted.root / CATALOG
     first = lambda: save_translation(po, "First paragraph.", "ទីមួយ")
     second = lambda: save_translation(po, "Second paragraph, revised.", "ទីពីរ")
-    calls = inject(monkeypatch, files._RENAME_EXCHANGE, first, second)
+    calls = inject(monkeypatch, on_disk.RENAME_EXCHANGE, first, second)
     assert extracted.run("extract") == 0
     assert len(calls) >= 3
     found = entries(extracted)
@@ -447,7 +449,7 @@ def test_a_catalog_kept_open_for_writing_is_reported_and_left_alone(extracted: P
     po = extracted.root / CATALOG
     if not leases_granted(po.parent):
         pytest.skip("no read leases on this file system: a file open for writing cannot be told")
-    monkeypatch.setattr(files, "QUIET_WAIT", 0.05)
+    monkeypatch.setattr(on_disk, "QUIET_WAIT", 0.05)
     before = po.read_bytes()
     with open(po, "r+b"):  # an editor that keeps it open
         assert extracted.run("extract") == 1
@@ -465,7 +467,7 @@ def test_a_broken_save_over_ours_in_the_instant_it_stands_in_place_is_kept_aside
     po = extracted.root / CATALOG
     first = lambda: save_translation(po, "First paragraph.", "ទីមួយ")
     broken = b'msgid "unclosed\n'
-    inject(monkeypatch, files._RENAME_EXCHANGE, first, lambda: save_renamed(po, broken))
+    inject(monkeypatch, on_disk.RENAME_EXCHANGE, first, lambda: save_renamed(po, broken))
     assert extracted.run("extract") == 1
     error = capsys.readouterr().err
     kept = re.search(r"kept as (\S+)", error)
@@ -477,7 +479,7 @@ def test_a_catalog_saved_without_pause_is_left_as_saved(extracted: Project, monk
                                                         capsys: pytest.CaptureFixture) -> None:
     """Extraction merges a save made meanwhile, then the next, and so on; it gives up after a number
     of them, with an error, leaving the last save as it is."""
-    from pipeline import extraction
+    from pipeline.commands import placing as extraction
 
     po = extracted.root / CATALOG
     monkeypatch.setattr(extraction, "MERGES", 3)

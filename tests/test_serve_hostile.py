@@ -1,7 +1,7 @@
 """`pipeline serve` against hostile and careless clients, over raw sockets: malformed requests get
 400 (never a 5xx, never a traceback) and the server goes on serving; a client that hangs up
 mid-page costs nothing; a request for another host name (DNS rebinding) is refused; a busy port is
-one line naming --port. The rules are in the docstring of pipeline/serve.py."""
+one line naming --port. The rules are in the docstring of pipeline/server.py."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from pipeline.errors import PipelineError
-from pipeline.serve import RELOAD_PATH, RELOAD_SCRIPT, PreviewState, open_server
+from pipeline.server import RELOAD_PATH, RELOAD_SCRIPT, PreviewState, open_server
 
 SECRET = b"secret-outside-the-preview-folder"
 HOME = b"<p>home page</p>"

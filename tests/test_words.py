@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO, Project
 from pagefacts import page_facts
-from pipeline.words import count_words, excerpt, reading_minutes, repaired, words
+from pipeline.khmer.words import count_words, excerpt, reading_minutes, repaired, words
 
 KHMER_WORDS = ["ក្រសួង", "ប្រៃសណីយ៍", "ទូរគមនាគមន៍", "មជ្ឈមណ្ឌល", "បច្ចេកវិទ្យា", "សហគមន៍", "ខេត្ត", "តាកែវ",
                "សិស្សានុសិស្ស", "បណ្ដុះបណ្ដាល", "ជំនាញ", "ឌីជីថល", "សេវា", "ប្រជាពលរដ្ឋ", "ការិយាល័យ"]

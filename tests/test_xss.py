@@ -40,10 +40,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, Project
-from pipeline.config import load_config
+from pipeline.disk.project import load_config
+from pipeline.disk.project import read_templates
 from pipeline.content import parse_article
 from pipeline.po import format_po, parse_po
-from pipeline.site import Links, PageContext, Tools, article_pages, prepare
+from pipeline.pages import Links, PageContext, Tools, article_pages
+from pipeline.segment import prepare
 from pipeline.urls import url_problem
 
 # --- the payloads -----------------------------------------------------------------------------------
@@ -207,7 +209,7 @@ def _render_unchecked(root: Path) -> Site:
     """The article pages the page code makes of every payload, with no check in the way."""
     project = _project(root, "unchecked")
     config = load_config(root)
-    context = PageContext(config, {}, Links(config.languages, {}, {}), ("xss",),
+    context = PageContext(config, read_templates(config), {}, Links(config.languages, {}, {}), ("xss",),
                           lambda path: (0, 0, 0) if Path(path).is_file() else None, Path.resolve)
     tools, published = Tools(), {}
     for n, payload in enumerate(PAYLOADS):
@@ -402,10 +404,10 @@ SOURCE_UNIT = "See <b>this</b> and <a href='/x'>that</a>[^1]."
 @given(st.lists(st.sampled_from(BITS), max_size=30).map("".join))
 def test_exported_translations_carry_no_html_or_url_the_source_lacks(translation: str) -> None:
     markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is a test dependency")
-    from pipeline.markdown import InlineReader
+    from pipeline.markdown import InlineReader, without_untrusted_html
 
     reader = InlineReader()
-    written = reader.without_untrusted_html(SOURCE_UNIT, translation)
+    written = without_untrusted_html(reader, SOURCE_UNIT, translation)
     trusted = set(reader.features(SOURCE_UNIT).raw_html)
     parser = markdown_it.MarkdownIt("commonmark", {"html": True})
     for context in ("{}", "Before.\n{}", "- {}", "> {}"):  # where a unit stands in an exported article

@@ -19,13 +19,13 @@ from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
-from pipeline.model import Diagnostic
+from pipeline.model import Diagnostic, Templates
 from pipeline.sanitize import Sanitizer
-from pipeline.segment import Segment, segments as find_segments
-from pipeline.lunar import format_lunar_line, format_official_date, lunar_date
+from pipeline.segment import SourceArticle
+from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
 from pipeline.urls import browser_form, is_external
-from pipeline.words import WordBreaker, excerpt, reading_minutes
+from pipeline.khmer.words import WordBreaker, excerpt, reading_minutes
 
 EXCERPT_CHARS = 180
 
@@ -35,19 +35,6 @@ class BuildOptions:
     today: dt.date
     drafts: bool = False
     min_translated: float = 100.0
-
-
-@dataclass(frozen=True)
-class SourceArticle:
-    """An article with its parsed body and units, ready to be published in any language."""
-
-    article: Article
-    document: markdown.Document
-    segments: tuple[Segment, ...]
-
-    @property
-    def keys(self) -> set[Key]:
-        return {(s.msgctxt, s.msgid) for s in self.segments}
 
 
 @dataclass(frozen=True)
@@ -61,13 +48,6 @@ def is_site_local(url: str) -> bool:
     """A URL that points into this site (not another scheme or host, not a bare `#fragment`)."""
     seen = browser_form(url)
     return bool(seen) and not seen.startswith(("#", "//")) and not is_external(seen)
-
-
-def prepare(config: Config, article: Article, parser: markdown.Parser | None = None) -> SourceArticle:
-    """An article parsed, with its units (`parser`: one to reuse for many articles)."""
-    document = markdown.parse(article.body, parser)
-    units = find_segments(article, document, config.collection(article.collection).translate)
-    return SourceArticle(article, document, units)
 
 
 def is_visible(article: Article | ArticleFacts, options: BuildOptions) -> bool:
@@ -376,6 +356,7 @@ class PageContext:
     """What rendering an article's pages needs besides the article; shared read-only by workers."""
 
     config: Config
+    templates: Templates
     ui: Mapping[str, Mapping[str, str]]
     links: Links
     collections: tuple[str, ...]
@@ -386,7 +367,7 @@ class PageContext:
     def environments(self) -> dict:
         """One Jinja2 environment per language, made once per process (templates compile once)."""
         if not self._envs:
-            self._envs.update({lang: render.environment(self.config.templates_dir, self.ui.get(lang, {}),
+            self._envs.update({lang: render.environment(self.templates, self.ui.get(lang, {}),
                                                         template_filters()) for lang in self.config.languages})
         return self._envs
 
@@ -400,14 +381,17 @@ class Tools:
     renderer, ICU's word breaker, the HTML sanitizer). The inline tokens of the article at hand are
     shared between its translation checks and its pages; `next_article()` forgets them."""
 
-    memo: markdown.InlineMemo = field(default_factory=markdown.InlineMemo)
     parser: markdown.Parser = field(default_factory=markdown.Parser)
     breaker: WordBreaker = field(default_factory=WordBreaker)
     sanitizer: Sanitizer = field(default_factory=Sanitizer)
+    memo: markdown.InlineMemo = field(init=False)
     reader: markdown.InlineReader = field(init=False)
     renderer: markdown.Renderer = field(init=False)
 
     def __post_init__(self) -> None:
+        # one memo for both, on purpose: a translation parsed for its checks is not parsed again to
+        # be published (see `markdown.InlineMemo`); `next_article` is the one place that clears it
+        self.memo = markdown.InlineMemo()
         self.reader = markdown.InlineReader(self.memo)
         self.renderer = markdown.Renderer(self.memo)
 

@@ -14,6 +14,11 @@ from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Progress = Callable[[str, int, int], None]  # (what, done, total): the CLI draws it; library code stays silent
+
+
+def no_progress(what: str, done: int, total: int) -> None:
+    pass
 
 _PR_SET_PDEATHSIG = 1
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from pipeline import extraction, publish
-from pipeline.config import Config, load_config
-from pipeline.files import is_output_tree
-from pipeline.site import BuildOptions
+from pipeline.commands import build, extract
+from pipeline.config import Config
+from pipeline.disk.project import load_config
+from pipeline.disk.outputs import is_output_tree
+from pipeline.pages import BuildOptions
 
 
 @dataclass
@@ -29,8 +30,8 @@ class Preview:
     out: Path
     jobs: int = 1  # processes for the first build; later ones run in this process (its server threads
     #                would not survive a fork), as a save changes few articles
-    extracting: extraction.Session = field(default_factory=extraction.Session)
-    building: publish.Session = field(default_factory=publish.Session)
+    extracting: extract.Session = field(default_factory=extract.Session)
+    building: build.Session = field(default_factory=build.Session)
     unextracted: set[str] = field(default_factory=set)  # saved since the last extraction
     unbuilt: set[str] = field(default_factory=set)  # saved (or written by extraction) since the last build
     started: bool = False
@@ -48,16 +49,16 @@ class Preview:
         if any(Path(name).name == "pyproject.toml" for name in names):
             self.close()
             self.config = load_config(self.config.root)
-            self.extracting, self.building, self.started = extraction.Session(), publish.Session(), False
+            self.extracting, self.building, self.started = extract.Session(), build.Session(), False
         self.unextracted |= names
         self.unbuilt |= names
         if not self.started or any(self._extracted(name) for name in self.unextracted):
-            report = extraction.extract(self.config, jobs=self.jobs, session=self.extracting,
+            report = extract.extract(self.config, jobs=self.jobs, session=self.extracting,
                                         changed=self.unextracted if self.started else None)
             self.unextracted = set()
             self.unbuilt |= {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
         options = BuildOptions(today=today or dt.date.today(), drafts=True, min_translated=0)
-        publish.build_site(self.config, self.out, options, jobs=self.jobs, session=self.building,
+        build.build_site(self.config, self.out, options, jobs=self.jobs, session=self.building,
                            changed=self.unbuilt if self.started else None)
         self.unbuilt, self.started, self.jobs = set(), True, 1
 

@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.khmer import to_khmer_digits
+from pipeline.khmer.numbers import to_khmer_digits
 from pipeline.locales import format_date
 
 MIN_DATE = dt.date(1900, 1, 1)
@@ -114,33 +114,44 @@ class KhmerNewYear:
 # ---------------------------------------------------------------------------------------------
 
 
-def _aharkun_and_kromathopol(js_year: int) -> tuple[int, int]:
-    # A solar year is 292207/800 days.  The days elapsed up to this year (plus the era's fixed
-    # offset of 373/800) split into whole days (aharkun, counted from 1) and the 800ths of a
-    # day still missing to complete the next one (kromathopol).
-    elapsed = js_year * 292207 + 373
-    return elapsed // 800 + 1, 800 - elapsed % 800
+# A solar year is 292207/800 days.  The days elapsed up to a year (plus the era's fixed offset of
+# 373/800) split into whole days (aharkun, counted from 1) and the 800ths of a day still missing
+# to complete the next one (kromathopol).
 
 
-def _avoman_and_bodithey(js_year: int) -> tuple[int, int]:
-    # Lunar days run 11/692 of a day faster than solar days: avoman is the surplus carried in
-    # 692nds, bodithey the lunar day (0–29) reached, i.e. solar days plus the whole surplus days.
-    aharkun, _ = _aharkun_and_kromathopol(js_year)
-    surplus = 11 * aharkun + 650
-    return surplus % 692, (aharkun + surplus // 692) % 30
+def _elapsed(js_year: int) -> int:
+    """800ths of a day from the era's origin to the start of `js_year`."""
+    return js_year * 292207 + 373
+
+
+def _aharkun(js_year: int) -> int:
+    return _elapsed(js_year) // 800 + 1
+
+
+def _kromathopol(js_year: int) -> int:
+    return 800 - _elapsed(js_year) % 800
+
+
+# Lunar days run 11/692 of a day faster than solar days: avoman is the surplus carried in 692nds,
+# bodithey the lunar day (0–29) reached, i.e. solar days plus the whole surplus days.
+
+
+def _surplus(aharkun: int) -> int:
+    return 11 * aharkun + 650
 
 
 def _avoman(js_year: int) -> int:
-    return _avoman_and_bodithey(js_year)[0]
+    return _surplus(_aharkun(js_year)) % 692
 
 
 def _bodithey(js_year: int) -> int:
-    return _avoman_and_bodithey(js_year)[1]
+    aharkun = _aharkun(js_year)
+    return (aharkun + _surplus(aharkun) // 692) % 30
 
 
 def _has_366_days(js_year: int) -> bool:
     # A kromathopol of at most 207 marks a solar year of 366 days.
-    return _aharkun_and_kromathopol(js_year)[1] <= 207
+    return _kromathopol(js_year) <= 207
 
 
 def _needs_leap_month(js_year: int) -> bool:
@@ -192,7 +203,6 @@ def lunar_year_kind(year: int) -> str:
     return _year_kind(year)
 
 
-@lru_cache(maxsize=512)
 def _year_kind(year: int) -> str:
     js_year = year - _JS_OFFSET
     if _needs_leap_month(js_year):
@@ -213,7 +223,7 @@ def lunar_months(year: int) -> tuple[tuple[str, int], ...]:
     return _month_layout(year)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=512)  # pure; the walks below, one per year, read the same years' layouts
 def _month_layout(year: int) -> tuple[tuple[str, int], ...]:
     # Months alternate 29 and 30 days.  A leap-day year gives Jesth a 30th day; a leap-month
     # year replaces Asadh with two 30-day months, បឋមាសាឍ and ទុតិយាសាឍ.
@@ -231,7 +241,7 @@ def _lunar_year_length(year: int) -> int:
     return sum(days for _, days in _month_layout(year))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=512)  # pure; a date reads it two or three times (a walk: ~7 ms a date without caches)
 def _chetr_first_ordinal(year: int) -> int:
     # Walk whole lunar years from the anchor to the 1កើត ខែចេត្រ of `year`.
     ordinal = _ANCHOR_CHETR_FIRST
@@ -248,13 +258,19 @@ def chetr_first_day(year: int) -> dt.date:
     return dt.date.fromordinal(_chetr_first_ordinal(year))
 
 
-def _locate(day: dt.date) -> tuple[str, int]:
-    """(month name, 0-based day in that month) of a date."""
+@dataclass(frozen=True)
+class _DayOfMonth:
+    month: str  # the lunar month's name
+    index: int  # 0-based day in that month: 0–14 waxing (កើត), 15 on waning (រោច)
+
+
+def _locate(day: dt.date) -> _DayOfMonth:
+    """The lunar month of a date and the day in that month."""
     year = day.year if day.toordinal() >= _chetr_first_ordinal(day.year) else day.year - 1
     remaining = day.toordinal() - _chetr_first_ordinal(year)
     for month, days in _month_layout(year):
         if remaining < days:
-            return month, remaining
+            return _DayOfMonth(month, remaining)
         remaining -= days
     raise AssertionError(f"{day} fell outside its lunar year")  # the layout covers the year
 
@@ -286,8 +302,7 @@ def _mean_sun(js_year: int, sotin: int) -> int:
     # The mean sun `sotin` days into the year, from the leftover of the previous year; the
     # divisors are the traditional round values of a sign (24350), a degree (811) and a minute
     # (14) in 800ths of a day, with a fixed 3-minute correction.
-    _, kromathopol = _aharkun_and_kromathopol(js_year - 1)
-    parts = 800 * sotin + kromathopol
+    parts = 800 * sotin + _kromathopol(js_year - 1)
     reasey, parts = divmod(parts, 24350)
     angsar, parts = divmod(parts, 811)
     libda = parts // 14 - 3
@@ -338,28 +353,34 @@ def khmer_new_year(year: int) -> KhmerNewYear:
     return _new_year(year)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=512)  # pure; every date reads it, and it steps the sun up to four times
 def _new_year(year: int) -> KhmerNewYear:
     js_year = year - _JS_OFFSET
-    vonabat_days, sun_position = _songkran_sotin(js_year)
-    days = vonabat_days + 2
+    songkran = _songkran(js_year)
+    days = songkran.vonabat_days + 2
     leungsak_ordinal = _chetr_first_ordinal(year) + _leungsak_offset_from_chetr(js_year)
     leungsak = dt.date.fromordinal(leungsak_ordinal)
     first_day = leungsak - dt.timedelta(days=days - 1)
     return KhmerNewYear(
-        songkran=dt.datetime.combine(first_day, _songkran_time(sun_position)),
+        songkran=dt.datetime.combine(first_day, _songkran_time(songkran.sun)),
         days=days,
         leungsak=leungsak,
     )
 
 
-def _songkran_sotin(js_year: int) -> tuple[int, int]:
-    """(number of Vonabat days, true sun on Moha Songkran day) for a JS year."""
+@dataclass(frozen=True)
+class _Songkran:
+    vonabat_days: int  # 1 or 2
+    sun: int  # the true sun on Moha Songkran day, in libda
+
+
+def _songkran(js_year: int) -> _Songkran:
+    """The number of Vonabat days and the true sun on Moha Songkran day of a JS year."""
     first_sotin = 363 if _has_366_days(js_year - 1) else 362
     for tested, sotin in enumerate(range(first_sotin, first_sotin + 4)):
         position = _true_sun(js_year, sotin)
         if _sun_in_aries_first_degree(position):
-            return (2 if tested == 0 else 1), position
+            return _Songkran(2 if tested == 0 else 1, position)
     raise AssertionError(f"the sun never reached Aries in JS {js_year}")  # cannot happen
 
 
@@ -407,14 +428,14 @@ def lunar_date(day: dt.date) -> LunarDate:
         raise TypeError(f"expected a datetime.date, got {type(day).__name__}")
     if not MIN_DATE <= day <= MAX_DATE:
         raise ValueError(f"{day} is outside the supported range {MIN_DATE} to {MAX_DATE}")
-    month, index = _locate(day)
+    place = _locate(day)
     js_year = _js_year(day)
     return LunarDate(
         gregorian=day,
         weekday=WEEKDAYS[day.weekday()],
-        day=index + 1 if index < 15 else index - 14,
-        waxing=index < 15,
-        month=month,
+        day=place.index + 1 if place.index < 15 else place.index - 14,
+        waxing=place.index < 15,
+        month=place.month,
         # JS 1386 (2024–25) was a dragon year (index 4), hence the +10.
         animal_year=ANIMAL_YEARS[(js_year + 10) % 12],
         sak=SAKS[js_year % 10],

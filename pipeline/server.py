@@ -46,6 +46,7 @@ from typing import Callable
 
 import watchfiles
 
+from pipeline.disk.outputs import file_inside, read_page, resolved
 from pipeline.errors import PipelineError, fail
 
 RELOAD_PATH = "/__pipeline/events"
@@ -243,7 +244,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         errors = self.server.state.errors
         if errors and (self.target.is_folder or self.target.decoded.endswith(".html")):
             return self._send(500, error_page(errors), with_body)
-        page = _read_page(self.file / "index.html" if self.target.is_folder else self.file)
+        page = read_page(self.file / "index.html" if self.target.is_folder else self.file)
         if page is not None:
             return self._send(200, page.replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1), with_body)
         return super().do_GET() if with_body else super().do_HEAD()  # other files, redirects, listings, 404
@@ -268,16 +269,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             seen = now
 
 
-def _read_page(file: Path) -> bytes | None:
-    """The bytes of an HTML page, or None for anything else (or a page gone since a rebuild)."""
-    if file.suffix != ".html":
-        return None
-    try:
-        return file.read_bytes()
-    except OSError:
-        return None
-
-
 class PreviewServer(http.server.ThreadingHTTPServer):
     """The preview folder on 127.0.0.1:port. It listens from creation (requests wait in the queue)
     and answers from `start()`; `with` stops it."""
@@ -286,7 +277,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, site: Path, port: int, state: PreviewState, report: Callable[[str], None]):
         self.site = site
-        self.site_resolved = site.resolve()
+        self.site_resolved = resolved(site)
         self.state = state
         self.report = report
         self._thread: threading.Thread | None = None
@@ -307,12 +298,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     def site_file(self, target: Target) -> Path:
         """Where the target lies in the preview folder; `Refused` (404) if that resolves outside it."""
-        file = self.site.joinpath(*target.segments)
-        try:
-            inside = file.resolve().is_relative_to(self.site_resolved)
-        except (OSError, RuntimeError):  # a symbolic-link loop, a name too long
-            inside = False
-        if not inside:
+        file = file_inside(self.site, self.site_resolved, target.segments)
+        if file is None:
             raise Refused(HTTPStatus.NOT_FOUND, "Only the preview folder is served.")
         return file
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import icu
 
-from pipeline.khmer import check_khmer
+from pipeline.khmer.encoding import check_khmer
 
 # Inline markup not read: code, image and link syntax with link targets, tags, URLs, markers. A
 # target ends at the next `](` and a tag at the next `<`: a match tried from each of thousands of

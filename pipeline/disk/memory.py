@@ -29,7 +29,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from pipeline.model import Catalog, Message
 from pipeline.similar import best_match
@@ -324,22 +324,3 @@ def open_memory(path: Path, version: str) -> TranslationMemory:
     memory = TranslationMemory(path)
     memory.set_version(f"{SCHEMA} {version}")
     return memory
-
-
-class LazyMemory:
-    """A memory made on first use (kept for callers that build one in RAM only when needed)."""
-
-    def __init__(self, load: Callable[[], TranslationMemory]):
-        self._load = load
-        self._memory: TranslationMemory | None = None
-
-    def _get(self) -> TranslationMemory:
-        if self._memory is None:
-            self._memory = self._load()
-        return self._memory
-
-    def exact(self, msgctxt: str | None, msgid: str) -> str | None:
-        return self._get().exact(msgctxt, msgid)
-
-    def closest(self, msgid: str) -> Remembered | None:
-        return self._get().closest(msgid)

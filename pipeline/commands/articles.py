@@ -1,0 +1,150 @@
+"""The work `pipeline build` does for each article, in worker processes: read it (front matter and
+body checked, catalogs read and checked: its facts), and render its pages and Markdown exports.
+Each function takes the article and what the work needs (`ArticleWork`), and returns values."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from pipeline import catalog as catalogs
+from pipeline.checks import check_article_body, check_catalog
+from pipeline.config import Config
+from pipeline.content import check_front_matter
+from pipeline.disk.layout import catalog_path, target_languages
+from pipeline.disk.project import Source, read_article, read_catalog
+from pipeline.errors import PipelineError
+from pipeline.export import export_markdown
+from pipeline.model import Diagnostic
+from pipeline.pages import (ArticleFacts, ArticlePages, BuildOptions, Coverage, PageContext, Tools, article_pages,
+                            languages_of)
+from pipeline.segment import SourceArticle, prepare
+
+
+@dataclass(frozen=True)
+class ArticleWork:
+    """What reading and rendering articles needs; inherited by forked workers, never sent."""
+
+    context: PageContext
+    options: BuildOptions
+    paths: Mapping[str, str]  # article id → file
+    export: bool
+    render_while_reading: bool = True  # pages of an article read anew are rendered at once, against `context`
+    tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
+
+
+@dataclass(frozen=True)
+class Read:
+    """One article as read: its facts (None when errors stop the build), those errors, and what
+    rendering its pages needs."""
+
+    facts: ArticleFacts | None
+    problems: tuple[Diagnostic, ...] = ()
+    source: SourceArticle | None = None
+    translations: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # lang → usable translations
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An article's pages, their digests, and its Markdown exports (None when not exported)."""
+
+    pages: ArticlePages
+    digests: tuple[tuple[str, str], ...]  # site path → digest
+    exports: tuple[tuple[str, bytes, str], ...] | None  # path, text, digest
+    notes: tuple[Diagnostic, ...]  # what the Markdown export could not place
+
+
+def read_and_render(work: ArticleWork, item: tuple[str, str]) -> tuple[Read, Rendered | None]:
+    """One article's facts (or the errors that stop the build) and, when it is visible, its pages in
+    the languages its own facts publish it in, links resolved as `work.context` has them."""
+    work.tools.next_article()
+    read = read_facts(work.context.config, Source(*item), work.tools)
+    langs = languages_of(read.facts, work.options) if read.facts is not None else ()
+    rendered = render(work, read.source, read.translations, langs) if langs and work.render_while_reading else None
+    return dataclasses.replace(read, source=None, translations={}), rendered
+
+
+def read_facts(config: Config, source: Source, tools: Tools) -> Read:
+    """One article's facts: its front matter and body checked, its catalogs read and checked."""
+    try:
+        article = read_article(config, source)
+        problems = tuple(d for d in check_front_matter(article, config.collection(article.collection), config.languages)
+                         if d.severity == "error")
+        if problems:
+            return Read(None, problems)
+        parsed = prepare(config, article, tools.parser)
+    except PipelineError as error:
+        return Read(None, tuple(error.diagnostics))
+    body_findings = check_article_body(article, parsed.document, tools.reader)
+    if any(d.severity == "error" for d in body_findings):
+        return Read(None, tuple(d for d in body_findings if d.severity == "error"))
+    keys = parsed.keys
+    coverage, findings, translations = [], list(body_findings), {}
+    for lang in target_languages(config, article):
+        path = catalog_path(config, lang, article.id)
+        try:
+            found = read_catalog(config, path)
+        except PipelineError as error:
+            findings.extend(error.diagnostics)
+            coverage.append(Coverage(lang, False, 0, _errors_reason(error.diagnostics)))
+            continue
+        if found is None:
+            coverage.append(Coverage(lang, False, 0))
+            continue
+        usable = translations[lang] = catalogs.translations(found)
+        checked = check_catalog(found, config.relative(path), lang, config.languages, tools.reader)
+        findings.extend(checked)
+        errors = [d for d in checked if d.severity == "error"]
+        coverage.append(Coverage(lang, True, sum(1 for k in keys if k in usable),
+                                 _errors_reason(errors) if errors else None))
+    facts = ArticleFacts(article.id, article.path, article.lang, article.collection, article.date, article.draft,
+                         len(keys), tuple(coverage), tuple(findings))
+    return Read(facts, (), parsed, translations)
+
+
+def _errors_reason(found: Iterable[Diagnostic]) -> str:
+    errors = [d for d in found if d.severity == "error"]
+    return f"{len(errors)} translation error(s), first: {errors[0]} (run `pipeline check`)"
+
+
+def render_article(work: ArticleWork, article_id: str) -> Rendered:
+    """Every published page of one article (and its Markdown exports)."""
+    config, tools = work.context.config, work.tools
+    tools.next_article()
+    parsed = prepare(config, read_article(config, Source(article_id, work.paths[article_id])), tools.parser)
+    langs = work.context.links.published.get(article_id, ())
+    translations = {}
+    for lang in langs:
+        if lang != parsed.article.lang:
+            found = read_catalog(config, catalog_path(config, lang, article_id))
+            translations[lang] = catalogs.translations(found) if found else {}
+    return render(work, parsed, translations, langs)
+
+
+def render(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, Mapping],
+           langs: tuple[str, ...]) -> Rendered:
+    pages = article_pages(work.context, parsed, translations, langs, work.tools)
+    digests = tuple((path, content_digest(data)) for path, data in pages.files.items())
+    if not work.export:
+        return Rendered(pages, digests, None, ())
+    exports, notes = [], []
+    for lang in langs:
+        text, found = export_markdown(parsed.article, parsed.document, parsed.segments, translations.get(lang, {}),
+                                      work.tools.reader)
+        data = text.encode("utf-8")
+        exports.append((f"{lang}/{parsed.article.id}.md", data, content_digest(data)))
+        notes.extend(found)
+    return Rendered(pages, digests, tuple(exports), tuple(notes))
+
+
+def content_digest(data: bytes) -> str:
+    """What a file written to the site is known by: the digest of its bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def copied_file_digest(source: str | Path, stamp) -> str:
+    """What a file copied to the site is known by: its source and that file's stamp."""
+    return f"{source}\0{stamp}"

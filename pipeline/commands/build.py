@@ -1,0 +1,560 @@
+"""`pipeline build`: publish the site.
+
+1. Walk the inputs (content, catalogs, templates): the stamp of every file.
+2. Read every article: front matter and body checked, catalogs read and checked, its facts.
+3. Decide which pages are published (`pages.availability`), and what each link points at.
+4. Render every published article's pages (and Markdown exports).
+5. Render the lists, feeds and sitemap from every article's entries.
+6. Bring the output folders up to date beside the live ones, and swap them all in, or none.
+
+Each step keeps what it made with what that observed, and the engine (`pipeline.engine`) redoes
+only what changed: an article's facts while its file and catalogs keep their stamps; its pages
+while its facts, its languages, what its links point at and the images it showed are the same;
+an index page while the values it shows are. A build after a successful one with the same
+settings compares the walk with that build's and looks only at the articles whose files changed
+(as `pipeline serve`, told by its file watcher, does). Everything kept is in
+`.cache/pipeline/build/`; a build without it gives the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import marshal
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from pipeline.config import Config
+from pipeline.disk.layout import cache_folder, catalog_folder, changed_files, ui_paths
+from pipeline.disk.outputs import check_cache_writable, check_output_folders
+from pipeline.disk.project import articles_among, read_templates, ui_translations
+from pipeline.disk.scan import Stamp, stamp
+from pipeline.engine.pool import Progress, no_progress
+from pipeline.engine.stamps import Inputs, differences, rescanned, walk
+from pipeline.engine.state import Records
+from pipeline.engine.store import Store, code_version
+from pipeline.engine.trees import Folders, OutputTrees, packed_folders, tree_lock, unpacked_folders
+from pipeline.engine.work import done, split
+from pipeline.errors import PipelineError
+from pipeline.model import Diagnostic
+from pipeline.pages import (ArticleFacts, BuildOptions, Entry, HeldBack, Links, PageContext, availability,
+                            index_pages, is_visible, languages_of, published_languages, visible_collections)
+from pipeline.commands.articles import (ArticleWork, Rendered, content_digest, copied_file_digest, read_and_render,
+                                        render_article)
+
+SPECULATE = 20  # pages are rendered while reading when at least one article in this many is read anew
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: str
+    pages: int
+    assets: int
+    held_back: tuple[HeldBack, ...]
+    findings: tuple[Diagnostic, ...]  # translation findings (errors held their page back) and warnings
+    markdown_files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity == "error")
+
+
+# --- what a build keeps -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactsRecord:
+    """An article's facts, with the stamps of its file and catalogs (None when too recent to trust)."""
+
+    inputs: tuple | None
+    facts: ArticleFacts
+
+
+@dataclass(frozen=True)
+class PagesRecord:
+    """An article's rendered pages as digests, with what they depended on."""
+
+    langs: tuple[str, ...]
+    collections: tuple[str, ...]
+    links: tuple[tuple[str, str | None, tuple[str, ...]], ...]  # link target, article id, its languages
+    seen: tuple[tuple[str, Stamp | None], ...]  # image files looked at
+    files: tuple[tuple[str, str], ...]  # site path → digest
+    entries: tuple[Entry, ...]
+    assets: tuple[tuple[str, str], ...]  # site path → source file
+    exports: tuple[tuple[str, str], ...] | None  # Markdown path → digest; None when not exported
+    notes: tuple[Diagnostic, ...]  # what the Markdown export could not place
+
+
+@dataclass
+class State:
+    """What the last builds left for the next one: facts for the current code and configuration
+    (`facts.key`), pages and index pages for the current templates besides (`pages.key`)."""
+
+    facts: Records[FactsRecord]
+    pages: Records[PagesRecord]
+    indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (shown, digest)
+    folders: Folders = dataclasses.field(default_factory=dict)  # output folders as the last build left them
+    generation: str = ""  # new each time the state is saved, by whichever build or session saves it
+
+    @property
+    def keys(self) -> tuple[str, str]:
+        return self.facts.key, self.pages.key
+
+
+def _load_state(store: Store, facts_key: str, pages_key: str) -> State:
+    state = State(Records(store, "facts", facts_key).load(), Records(store, "pages", pages_key).load())
+    found = store.load("site.pickle")
+    if isinstance(found, tuple) and len(found) == 4:
+        indexes_key, indexes, folders, state.generation = found
+        state.folders = unpacked_folders(folders)
+        state.indexes = indexes if indexes_key == pages_key else {}
+    return state
+
+
+def _save_state(store: Store, state: State) -> None:
+    state.facts.save()
+    state.pages.save()
+    state.generation = os.urandom(16).hex()
+    store.save("site.pickle", (state.pages.key, state.indexes, packed_folders(state.folders), state.generation))
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """The last build's settings, input stamps and output folders, and its report: when all are
+    the same again, so is the report, and nothing needs doing. When only some stamps differ, the
+    next build with the same settings looks only at what they belong to, as `pipeline serve` does;
+    `paths` and `published` are what a session would have kept (see `Session`); `generation`,
+    the state's when this was saved: after another writer of the state (`pipeline serve`, which
+    keeps no shortcut), the shortcut describes a state that is gone."""
+
+    settings: str
+    stamps: Mapping[str, Stamp]
+    trees: tuple[tuple[str, Stamp | None], ...]
+    report: BuildReport
+    paths: tuple[dict[str, str], tuple[Diagnostic, ...]] | None = None
+    published: tuple[Links, tuple[str, ...]] | None = None
+    generation: str = ""
+
+
+# --- what changed ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hint:
+    """What is known about a build before it starts: the input stamps, taken again only for the
+    files that changed, and which articles those files belong to."""
+
+    inputs: Inputs
+    articles_added_or_removed: bool
+    only_articles: bool  # only article files and catalogs changed (no image, template or folder)
+    touched: frozenset[str]  # ids of the articles whose article file or catalog changed
+
+
+def _difference(config: Config, before: Mapping[str, Stamp], inputs: Inputs) -> _Hint:
+    """What the files that changed since the walk that took the stamps `before` belong to."""
+    changed, added_or_removed = differences(before, inputs.stamps)
+    touched, others = _owners(config, changed)
+    return _Hint(inputs, added_or_removed, not others, touched)
+
+
+def _owners(config: Config, changed: Iterable[str]) -> tuple[frozenset[str], bool]:
+    """The articles whose article file or catalog is among these files, and whether other files are."""
+    touched, others = set(), False
+    for _, found in changed_files(config, changed):
+        if found.kind in ("article", "catalog"):
+            touched.add(found.article_id)
+        else:
+            others = True
+    return frozenset(touched), others
+
+
+@dataclass
+class Session:
+    """What a long-lived process (`pipeline serve`) keeps from one build to the next, for one
+    configuration: the build state, the stamps of every input and what the last build published.
+    `close()` writes the state to the cache folder, as a build without a session does each time."""
+
+    config: Config | None = None
+    inputs: Inputs | None = None
+    state: State | None = None
+    templates: list | None = None  # the stamps of the template files
+    settled: bool = False  # the state records every article as the inputs are (the last build succeeded)
+    paths: tuple[dict[str, str], tuple[Diagnostic, ...]] | None = None
+    published: tuple[Links, tuple[str, ...]] | None = None  # the last build's links and collections
+    environments: tuple[str, dict] = ("", {})  # the pages key, and the Jinja environments made for it
+    plans: dict[str, tuple] = dataclasses.field(default_factory=dict)  # index page path → (its last plan, digest)
+    in_place: bool = True  # a preview's folders are updated file by file, not swapped
+
+    def hint(self, config: Config, changed: Iterable[str] | None) -> _Hint | None:
+        """The inputs after `changed`, when this session has seen the files before them."""
+        if changed is None or self.inputs is None or config != self.config or self.inputs.links:
+            return None
+        found = rescanned(self.inputs, changed)
+        touched, others = _owners(config, found.files)
+        return _Hint(found.inputs, found.added_or_removed, not (others or found.folders), touched)
+
+    def environments_for(self, pages_key: str) -> dict:
+        """The Jinja environments of the last build, while templates and interface strings are the same."""
+        if self.environments[0] != pages_key:
+            self.environments = (pages_key, {})
+        return self.environments[1]
+
+    def state_for(self, keys: tuple[str, str]) -> State | None:
+        return self.state if self.state is not None and self.state.keys == keys else None
+
+    def keep(self, config: Config, inputs: Inputs, state: State, templates: list) -> None:
+        self.config, self.inputs, self.state, self.templates, self.settled = config, inputs, state, templates, True
+
+    def failed(self, config: Config, inputs: Inputs, state: State, templates: list) -> None:
+        """After a failed build: the next one compares every article with the files again, since
+        what failed to be read was not recorded (its state is as the last build left it)."""
+        self.keep(config, inputs, state, templates)
+        self.settled, self.paths, self.published = False, None, None
+
+    def close(self) -> None:
+        if self.config is not None and self.state is not None:
+            _save_state(_store(self.config), self.state)
+
+
+def _last_build(config: Config, state: State, shortcut: Shortcut | None) -> Session:
+    """A session for one build, holding what the last one (with the same settings) left in the cache
+    folder: `state`, and from `shortcut` the article files and what was published."""
+    if shortcut is None:
+        return Session(config, state=state, in_place=False)
+    return Session(config, state=state, settled=True, paths=shortcut.paths, published=shortcut.published,
+                   in_place=False)
+
+
+# --- the build -------------------------------------------------------------------------------------
+
+
+def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: Path | None = None,
+               strict: bool = False, progress: Progress = no_progress, jobs: int = 1,
+               session: Session | None = None, changed: Iterable[str] | None = None) -> BuildReport:
+    """Publish the site into `out` (and the Markdown export into `markdown_out`), atomically.
+
+    A long-lived process passes the same `session` to every build, and the paths of the files or
+    folders that `changed` since the last one (None: not known); the build then looks only at those."""
+    check_output_folders(config, {"output folder": out, "Markdown export folder": markdown_out})
+    if session is None:  # (a session writes its cache when it closes)
+        check_cache_writable(config)
+    with tree_lock(out):
+        store = _store(config)
+        hint = session.hint(config, changed) if session is not None else None
+        inputs = hint.inputs if hint is not None else _walk(config)
+        templates = session.templates if hint is not None and hint.only_articles and session.templates is not None \
+            else _template_stamps(config, inputs)
+        keys = _keys(config, inputs, store.version, templates)
+        if session is not None:
+            state = session.state_for(keys) or _load_state(store, *keys)
+            try:
+                report = _build(config, state, inputs, keys[1], out, options, markdown_out, strict, progress,
+                                jobs, session, hint)
+            except BaseException:
+                session.failed(config, inputs, state, templates)
+                raise
+            session.keep(config, inputs, state, templates)
+            return report
+        return _build_once(config, store, inputs, keys, out, options, markdown_out, strict, progress, jobs)
+
+
+def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, str], out: Path,
+                options: BuildOptions, markdown_out: Path | None, strict: bool, progress: Progress,
+                jobs: int) -> BuildReport:
+    """A build without a session: from what the last build left, or nothing at all when every
+    input and output is as it left them."""
+    outputs = [p.resolve() for p in [out] + ([markdown_out] if markdown_out is not None else [])]
+    settings = _digest(*keys, options, outputs, strict)
+    shortcut = store.load("shortcut.pickle")
+    if not isinstance(shortcut, Shortcut) or shortcut.settings != settings:
+        shortcut = None
+    elif shortcut.stamps == inputs.stamps and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
+        return shortcut.report
+    state = _load_state(store, *keys)
+    if shortcut is not None and shortcut.generation != state.generation:
+        shortcut = None
+    last = _last_build(config, state, shortcut)
+    hint = _difference(config, shortcut.stamps, inputs) if shortcut is not None and not inputs.links else None
+    report = _build(config, state, inputs, keys[1], out, options, markdown_out, strict, progress, jobs, last, hint)
+    store.forget("shortcut.pickle")  # gone while the state changes: it must never describe another
+    _save_state(store, state)
+    if inputs.trusted(inputs.stamps.values()):
+        store.save("shortcut.pickle", Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs),
+                                               report, last.paths, last.published, state.generation))
+    return report
+
+
+def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path, options: BuildOptions,
+           markdown_out: Path | None, strict: bool, progress: Progress, jobs: int, session: Session,
+           hint: _Hint | None) -> BuildReport:
+    """One build; `session` holds what the last one left (`pipeline serve`'s, or `_last_build`)."""
+    if session.paths is not None and hint is not None and not hint.articles_added_or_removed:
+        paths, problems = session.paths
+    else:
+        sources = articles_among(config, inputs.stamps)
+        paths, problems = sources.paths(), sources.problems
+    if problems:
+        raise PipelineError(problems)
+    same_state = hint is not None and session.settled and session.state is state
+    kept = _kept_facts(config, state, inputs, paths, hint.touched if same_state else None)
+    context = PageContext(config, read_templates(config), ui_translations(config), Links(config.languages, {}, {}), (),
+                          inputs.lookup, inputs.resolve, session.environments_for(pages_key))
+    work = _reading_work(context, kept, paths, options, markdown_out is not None)
+    trees = OutputTrees(state.folders, [out] + ([markdown_out] if markdown_out is not None else []), session.in_place)
+    try:
+        facts, pages, page_problems = _read_articles(config, state, inputs, kept, work, trees, jobs, progress)
+        errors = [d for record in facts.values() for d in record.facts.findings if d.severity == "error"]
+        if errors and strict:
+            raise PipelineError(errors)
+        visible = tuple(record.facts for record in facts.values() if is_visible(record.facts, options))
+        published, held = availability(visible, options)
+        links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
+        context = dataclasses.replace(context, links=links, collections=visible_collections(visible))
+        work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
+        recheck = None  # when only articles and catalogs changed and every page links to what it did, only the
+        if hint is not None and hint.only_articles \
+                and session.published == (links, context.collections):  # articles read anew can show something new
+            recheck = set(kept.redo)
+        page_problems.update(_publish_articles(pages, work, trees, inputs, jobs, progress, recheck))
+        problems = [d for article_id in work.paths for d in page_problems.get(article_id, ())]
+        if problems:
+            raise PipelineError(problems)
+        shown = [pages[article_id] for article_id in work.paths]
+        unchanged = recheck is not None and all(
+            state.pages.values.get(a) is not None and state.pages.values[a].entries == pages[a].entries
+            for a in recheck if a in pages)
+        _publish_indexes(state, context, trees, options, pages_key, shown, session.plans, unchanged)
+        _publish_static(config, inputs, trees)
+        trees.finish()
+    except BaseException:
+        trees.abandon()
+        raise
+    state.facts.values = facts
+    state.pages.values = {article_id: pages[article_id] for article_id in work.paths}
+    session.paths, session.published = (paths, ()), (links, context.collections)
+    findings = [d for record in facts.values() for d in record.facts.findings] + [d for p in shown for d in p.notes]
+    return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(state.indexes),
+                       assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
+                       findings=tuple(findings),
+                       markdown_files=sum(len(p.exports) for p in shown) if markdown_out is not None else 0)
+
+
+def _store(config: Config) -> Store:
+    return Store(cache_folder(config) / "build", code_version())
+
+
+def _walk(config: Config) -> Inputs:
+    """The stamps of every file a build reads: articles and images, catalogs, templates."""
+    return walk([config.content_dir, config.asset_root, config.templates_dir,
+                 *(catalog_folder(config, lang) for lang in config.languages)])
+
+
+def _template_stamps(config: Config, inputs: Inputs) -> list:
+    return inputs.under(config.templates_dir)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _keys(config: Config, inputs: Inputs, version: str, template_stamps: list) -> tuple[str, str]:
+    """What every article's facts depend on (code and configuration), and what every page depends on
+    besides (templates, interface translations, symbolic links)."""
+    facts_key = _digest(version, repr(config))
+    ui = [inputs.lookup(path.resolve()) for path in ui_paths(config)[1].values()]
+    return facts_key, _digest(facts_key, template_stamps, ui, sorted(inputs.links.items()))
+
+
+# --- step 2: read the articles ------------------------------------------------------------------------
+
+
+def _article_inputs(config: Config, inputs: Inputs, article_id: str, path: str) -> tuple:
+    """Stamps of the article file and of its catalog in every language."""
+    return (inputs.lookup(path),) + tuple(inputs.lookup(f"{folder}/{article_id}.po")
+                                          for folder in _catalog_folders(config))
+
+
+def _catalog_folders(config: Config) -> list[str]:
+    return [str(catalog_folder(config, lang).resolve()) for lang in config.languages]
+
+
+def _kept_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str, str],
+                touched: Iterable[str] | None):
+    """The facts of the articles whose files are unchanged, and the ids of the others. `touched`:
+    when the caller knows that the files of no other articles changed since `state` was made, the
+    ids of those whose files may have."""
+    touched = None if touched is None else set(touched)
+    folders = _catalog_folders(config)
+
+    def holds(article_id: str, known: FactsRecord) -> bool:
+        if known.inputs is None:
+            return False
+        if touched is not None and article_id not in touched:
+            return True
+        path = paths[article_id]
+        return known.inputs == (inputs.lookup(path),) + tuple(inputs.lookup(f"{f}/{article_id}.po") for f in folders)
+
+    return split(paths, lambda article_id: article_id, state.facts.values, holds)
+
+
+def _reading_work(context: PageContext, kept, paths: Mapping[str, str], options: BuildOptions,
+                  export: bool) -> ArticleWork:
+    """When many articles are read anew, their pages are rendered while they are read, against the
+    links and collections a complete site would show (checked afterwards); when few are, guessing
+    what the others publish costs more than reading these twice."""
+    if len(kept.redo) * SPECULATE < len(paths):
+        return ArticleWork(context, options, paths, export, render_while_reading=False)
+    published = {article_id: languages_of(record.facts, options) for article_id, record in kept.kept.items()}
+    published = {article_id: langs for article_id, langs in published.items() if langs}
+    published.update((article_id, tuple(sorted(context.config.languages))) for article_id in kept.redo)
+    collections = tuple(sorted({article_id.split("/", 1)[0] for article_id in published}))
+    links = Links(context.config.languages, {article_id.lower(): article_id for article_id in published}, published)
+    return ArticleWork(dataclasses.replace(context, links=links, collections=collections), options, paths, export)
+
+
+def _read_articles(config: Config, state: State, inputs: Inputs, kept, work: ArticleWork, trees: OutputTrees,
+                   jobs: int, progress: Progress) -> tuple[dict[str, FactsRecord], dict[str, PagesRecord], dict]:
+    """Every article's facts, kept or read anew; the pages kept from the last build, or rendered at
+    once for a visible article read anew (against `work.context`); and the problems of those pages."""
+    facts = dict(kept.kept)
+    pages = {article_id: record for article_id, record in state.pages.values.items() if article_id in kept.kept}
+    problems: list[Diagnostic] = []
+    page_problems = {}
+    items = [(article_id, work.paths[article_id]) for article_id in kept.redo]
+    for (article_id, path), (read, rendered) in done(read_and_render, items, work, jobs, "read", progress):
+        problems.extend(read.problems)
+        if read.facts is None:
+            continue
+        stamps = _article_inputs(config, inputs, article_id, path)
+        facts[article_id] = FactsRecord(stamps if inputs.trusted(stamps) else None, read.facts)
+        if rendered is not None:
+            page_problems[article_id] = rendered.pages.problems
+            pages[article_id] = _store_pages(rendered, work.context, trees, inputs)
+    if problems:
+        raise PipelineError(problems)
+    return {article_id: facts[article_id] for article_id in work.paths}, pages, page_problems
+
+
+# --- step 4: the articles' pages ---------------------------------------------------------------------
+
+
+def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: OutputTrees, inputs: Inputs,
+                      jobs: int, progress: Progress, recheck: Iterable[str] | None = None) -> dict[str, tuple]:
+    """Bring every visible article's pages into the new trees, rendering those whose record does not
+    show what they would show now; returns the problems of the pages rendered. With `recheck`, only
+    those articles may show something new (the caller knows that nothing else changed)."""
+
+    def holds(article_id: str, record: PagesRecord) -> bool:
+        if recheck is not None and article_id not in recheck:
+            return _reuse(record, trees, inputs, images_unchanged=True)
+        return _still_valid(article_id, record, work.context, inputs, work.export) and _reuse(record, trees, inputs)
+
+    kept = split(work.paths, lambda article_id: article_id, pages, holds)
+    problems = {}
+    for article_id, rendered in done(render_article, kept.redo, work, jobs, "render", progress):
+        problems[article_id] = rendered.pages.problems
+        pages[article_id] = _store_pages(rendered, work.context, trees, inputs)
+    return problems
+
+
+def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inputs: Inputs, export: bool) -> bool:
+    """The kept pages show what they would show if rendered now."""
+    if export and record.exports is None:
+        return False
+    links = context.links
+    return (record.langs == links.published.get(article_id, ())
+            and record.collections == context.collections
+            and all(links.target(target) == (found, langs) for target, found, langs in record.links)
+            and all(inputs.lookup(path) == state for path, state in record.seen))
+
+
+def _reuse(record: PagesRecord, trees: OutputTrees, inputs: Inputs, images_unchanged: bool = False) -> bool:
+    """Keep an article's pages, images and exports in the new trees, if the live ones hold them
+    (`images_unchanged`: no image file changed since the last build, so the live tree's are current)."""
+    site, export = trees[0], trees[1] if len(trees.opened) > 1 else None
+    if not site.keep_all(record.files):
+        return False
+    if export is not None and not export.keep_all(record.exports):
+        return False
+    for relative, source in record.assets:
+        if images_unchanged and site.keep_live(relative):
+            continue
+        digest = copied_file_digest(source, inputs.lookup(source))
+        if not site.keep(relative, digest):
+            site.put(relative, digest, Path(source))
+    return True
+
+
+def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, inputs: Inputs) -> PagesRecord:
+    """Put an article's new pages, images and exports in the trees; what they showed and depended on."""
+    pages, site = rendered.pages, trees[0]
+    for path, digest in rendered.digests:
+        site.put(path, digest, pages.files[path])
+    for relative, source in pages.assets.items():
+        site.put(relative, copied_file_digest(source, inputs.lookup(str(source))), source)
+    if rendered.exports is not None:
+        for path, data, digest in rendered.exports:
+            trees[1].put(path, digest, data)
+    return PagesRecord(
+        langs=pages.langs, collections=context.collections,
+        links=tuple((target, found, langs) for target, (found, langs) in sorted(pages.links.items())),
+        seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
+        assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
+        exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
+        notes=rendered.notes)
+
+
+# --- step 5: lists, feeds, the sitemap ----------------------------------------------------------------
+
+
+def _publish_indexes(state: State, context: PageContext, trees: OutputTrees, options: BuildOptions,
+                     pages_key: str, shown: list[PagesRecord], previous: dict, unchanged: bool) -> None:
+    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`unchanged`),
+    else each rendered again only when the values it shows changed. `previous` (kept by a session)
+    has the plan each page was last made from, with the page's digest: an equal plan needs no
+    digest of its values."""
+    site = trees[0]
+    if unchanged and all(site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
+        return  # every list, feed and sitemap shows what it showed
+    plans = index_pages(context.config, [e for p in shown for e in p.entries], context.collections, options)
+    indexes = {}
+    for plan in plans:
+        known = state.indexes.get(plan.path)
+        made = previous.get(plan.path)
+        if made is not None and known is not None and made == (plan, known[1]) and site.keep(plan.path, known[1]):
+            indexes[plan.path] = known
+            continue
+        values = _shown(pages_key, plan)
+        if known is None or known[0] != values or not site.keep(plan.path, known[1]):
+            data = context.render(plan)
+            known = (values, content_digest(data))
+            site.put(plan.path, known[1], data)
+        indexes[plan.path] = known
+        previous[plan.path] = (plan, known[1])
+    state.indexes = indexes
+
+
+def _shown(pages_key: str, plan) -> str:
+    """A digest of what an index page shows. Its values go through marshal, twice as fast as repr
+    over the ~30 MB of entries that 10,000 articles' lists show; format 2 writes equal values as
+    equal bytes (no references to objects met before). Entries and dates become plain values."""
+    values = {key: [_plain_entry(e) for e in value] if key == "entries" else
+              value.toordinal() if isinstance(value, dt.date) else value for key, value in plan.context.items()}
+    try:
+        data = marshal.dumps((pages_key, plan.template, plan.lang, values), 2)
+    except ValueError:  # a value marshal cannot write
+        data = repr((pages_key, plan.template, plan.lang, plan.context)).encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _plain_entry(entry: Entry) -> tuple:
+    return tuple(value.toordinal() if isinstance(value, dt.date) else value for value in vars(entry).values())
+
+
+def _publish_static(config: Config, inputs: Inputs, trees: OutputTrees) -> None:
+    """The templates' static files (style sheet, fonts, icon)."""
+    static = str((config.templates_dir / "static").resolve()) + os.sep
+    for path, found in inputs.under(config.templates_dir / "static"):
+        trees[0].put("static/" + path[len(static):].replace(os.sep, "/"), copied_file_digest(path, found), Path(path))

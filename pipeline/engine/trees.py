@@ -1,0 +1,422 @@
+"""Output trees brought up to date by difference: a spare copy of the tree is updated file by file
+(unchanged files hard-linked from the live tree), then swapped in whole with one rename; a preview
+tree is updated in place. Every tree a build writes is marked, so that no build ever replaces a
+folder it did not write."""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.disk.files import exchange, named, remove_quietly
+from pipeline.disk.outputs import mark_output_tree
+from pipeline.disk.scan import Stamp, stamp
+
+Manifest = dict[str, str]  # relative posix path → digest of the file's content
+
+
+@contextmanager
+def tree_lock(out: Path) -> Iterator[None]:
+    """Held for a whole build into `out`: a second build waits, then sees the first one's result."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class TreeUpdate:
+    """Brings a tree that nobody reads to the wanted content, then swaps it with the live one.
+
+    The tree worked on is the spare that the previous build retired (when its content is known
+    for sure), or else a fresh folder. Only files whose digest differs are written; unchanged files
+    the spare lacks are hard-linked from the live tree. Files are never changed in place, so live
+    and spare may share them. A marker file says the spare is being worked on: a build killed
+    midway leaves it, and the next build does not trust that spare."""
+
+    MARKER = ".pipeline-incomplete"
+
+    def __init__(self, out: Path, live: Manifest | None, spare: Manifest | None):
+        self.out = out.resolve()
+        self.spare_path = spare_of(self.out)
+        self.live = live or {}
+        self.swapped = False
+        for stale in self.out.parent.glob(f".{self.out.name}.new-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        if spare is not None and self.spare_path.is_dir() and not (self.spare_path / self.MARKER).exists():
+            self.root, self.have = self.spare_path, dict(spare)
+        else:
+            try:
+                made = tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)
+            except OSError as error:
+                raise named(error, self.out)
+            self.root, self.have = Path(made), {}
+        try:
+            if self.root != self.spare_path:
+                self.root.chmod(0o755)
+            (self.root / self.MARKER).touch()
+            mark_output_tree(self.root)
+        except BaseException as error:
+            self.abandon()
+            raise named(error, self.out) if isinstance(error, OSError) else error
+        self.wanted: Manifest = {}
+        self.folders: set[str] = {str(self.root)}  # folders known to exist
+
+    def put(self, relative: str, digest: str, data: bytes | Path) -> None:
+        """The file `relative` must hold `data` (bytes, or a file to copy), whose digest is given."""
+        if self.keep(relative, digest):
+            return
+        try:
+            target = self._clear(relative)
+            if isinstance(data, Path):
+                if os.path.lexists(target):  # a stray file the manifest did not know: replace, never write through
+                    os.unlink(target)
+                shutil.copyfile(data, target)
+                os.chmod(target, 0o644)
+            else:
+                try:
+                    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                except FileExistsError:  # a stray file the manifest did not know: replace, never write through
+                    os.unlink(target)
+                    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with open(handle, "wb") as stream:
+                    stream.write(data)
+        except OSError as error:
+            raise self._named(error, relative, data)
+        self.wanted[relative] = self.have[relative] = digest
+
+    def _named(self, error: OSError, relative: str, source: bytes | Path | None = None) -> OSError:
+        """An error met while writing `relative`, naming it in the output folder (not in the tree
+        being prepared); an error reading the file to copy keeps that file's name."""
+        if isinstance(source, Path) and error.filename == os.fspath(source) and error.filename2 is None:
+            return error
+        return named(error, f"{self.out}/{relative}")
+
+    def keep(self, relative: str, digest: str) -> bool:
+        """The file must hold what the live tree holds under the same digest; False when it does not."""
+        if self.have.get(relative) == digest:
+            self.wanted[relative] = digest
+            return True
+        if self.live.get(relative) != digest:
+            return False
+        source = f"{self.out}/{relative}"
+        try:
+            target = self._clear(relative)
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                os.unlink(target)
+                os.link(source, target)
+            except OSError:  # another file system, or one without hard links
+                shutil.copyfile(source, target)
+        except OSError as error:
+            raise self._named(error, relative)
+        self.wanted[relative] = self.have[relative] = digest
+        return True
+
+    def keep_all(self, files: Iterable[tuple[str, str]]) -> bool:
+        """`keep` each (relative path, digest); False at the first the live tree does not hold."""
+        have, wanted = self.have, self.wanted
+        for relative, digest in files:
+            if have.get(relative) == digest:
+                wanted[relative] = digest
+            elif not self.keep(relative, digest):
+                return False
+        return True
+
+    def keep_live(self, relative: str) -> bool:
+        """`keep` the file as the live tree holds it; False when the live tree does not."""
+        digest = self.live.get(relative)
+        if digest is not None and self.have.get(relative) == digest:  # `keep`'s first case, without a call
+            self.wanted[relative] = digest
+            return True
+        return digest is not None and self.keep(relative, digest)
+
+    def finish(self) -> tuple[Manifest, Manifest | None]:
+        """Remove what is not wanted and swap the tree in; (live manifest, spare manifest) after."""
+        self.complete()
+        self.swap()
+        return self.settle()
+
+    # `finish` in three steps, so that several trees are swapped in together or not at all:
+    # `complete` each, `swap` each (`unswap` those already swapped when one fails), `settle` each.
+
+    def complete(self) -> None:
+        """Remove the files nobody asked for, then the marker: the tree is complete."""
+        try:
+            self._remove_unwanted()
+        except OSError as error:
+            raise named(error, self.out)
+
+    def swap(self) -> None:
+        """Put the complete tree in the output folder's place, in one step."""
+        try:
+            if os.path.lexists(self.out):
+                exchange(self.root, self.out)
+                self.swapped = True
+            else:
+                os.rename(self.root, self.out)
+                self.swapped = None  # (nothing was there: nothing to keep as the spare)
+        except OSError as error:
+            raise named(error, self.out)
+
+    def unswap(self) -> None:
+        """Undo `swap`: another output folder could not be swapped in, so this one is put back."""
+        if self.swapped:
+            exchange(self.root, self.out)
+        elif self.swapped is None:
+            os.rename(self.out, self.root)
+        self.swapped = False
+
+    def settle(self) -> tuple[Manifest, Manifest | None]:
+        """After `swap`: the old live tree becomes the spare; (live manifest, spare manifest)."""
+        if self.swapped is None:
+            return self.wanted, None
+        if self.root != self.spare_path:  # a fresh folder now holds the old live tree: it becomes the spare
+            try:
+                if self.spare_path.exists():  # renamed first: a half-removed spare must not keep its name
+                    retired = self.out.with_name(f".{self.out.name}.new-retired")
+                    os.rename(self.spare_path, retired)
+                    shutil.rmtree(retired, ignore_errors=True)
+                os.rename(self.root, self.spare_path)
+            except OSError:  # the site is in place; without a spare, the next build starts a fresh tree
+                shutil.rmtree(self.root, ignore_errors=True)
+                return self.wanted, None
+        return self.wanted, self.live if self.live else None
+
+    def abandon(self) -> None:
+        """The build failed: leave the live tree alone, drop a fresh folder; a spare gets its marker
+        back if `complete` took it (the next build must not trust a spare this one changed)."""
+        if self.root != self.spare_path:
+            shutil.rmtree(self.root, ignore_errors=True)
+        else:
+            try:
+                (self.root / self.MARKER).touch()
+            except OSError:
+                pass
+
+    def _clear(self, relative: str) -> str:
+        """The file's path, free to create: an old version removed (never overwritten in place, as
+        the live tree may share it), its folder made."""
+        target = f"{self.root}/{relative}"
+        if relative in self.have:
+            os.unlink(target)
+        else:
+            self._make_folder(target)
+        return target
+
+    def _make_folder(self, target: str) -> None:
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, mode=0o755, exist_ok=True)
+            self.folders.add(folder)
+
+    def _remove_unwanted(self) -> None:
+        """Remove the files nobody asked for, then the marker: the tree is complete."""
+        for relative in sorted(set(self.have) - set(self.wanted), reverse=True):
+            (self.root / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.root, relative)
+        (self.root / self.MARKER).unlink()
+
+
+class InPlaceUpdate(TreeUpdate):
+    """Brings the live tree itself to the wanted content (a preview's: no second copy, no swap).
+    Each file is replaced in one step, so a reader sees a page as it was or as it is, but the tree
+    as a whole changes file by file. Needs the live tree's manifest; the marker file, until the
+    update is done, makes a tree that an update left halfway untrusted."""
+
+    def __init__(self, out: Path, live: Manifest, spare: Manifest | None):
+        # (not TreeUpdate.__init__, which makes a fresh tree or takes the spare)
+        self.out = out.resolve()
+        self.spare_path = spare_of(self.out)
+        self.live = live
+        self.spare = spare
+        self.root, self.have = self.out, dict(live)
+        self.swapped = False
+        try:
+            (self.root / self.MARKER).touch()
+            mark_output_tree(self.root)
+        except OSError as error:
+            raise named(error, self.out)
+        self.wanted = {}
+        self.folders = {str(self.root)}
+
+    def put(self, relative: str, digest: str, data: bytes | Path) -> None:
+        if self.keep(relative, digest):
+            return
+        temporary = None
+        try:
+            target = self._clear(relative)
+            folder, name = os.path.split(target)
+            temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+            if isinstance(data, Path):
+                shutil.copyfile(data, temporary)
+            else:
+                with open(temporary, "wb") as stream:
+                    stream.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)  # the old file may be the spare's too: it is replaced, not written
+        except OSError as error:
+            if temporary is not None:
+                remove_quietly(temporary)
+            raise self._named(error, relative, data)
+        self.wanted[relative] = self.have[relative] = digest
+
+    def keep(self, relative: str, digest: str) -> bool:
+        if self.have.get(relative) == digest:
+            self.wanted[relative] = digest
+            return True
+        return False
+
+    def finish(self) -> tuple[Manifest, Manifest | None]:
+        self.complete()
+        return self.settle()
+
+    def swap(self) -> None:  # the tree is the live one already
+        pass
+
+    def unswap(self) -> None:
+        pass
+
+    def settle(self) -> tuple[Manifest, Manifest | None]:
+        return self.wanted, self.spare
+
+    def abandon(self) -> None:
+        """The build failed: what was written stays, and `finish` records the tree as holding it."""
+        self.wanted = dict(self.have)
+
+    def _clear(self, relative: str) -> str:
+        target = f"{self.root}/{relative}"
+        self._make_folder(target)  # (an old file is replaced by `put`, not removed first)
+        return target
+
+
+def spare_of(out: Path) -> Path:
+    """Where the previous generation of the output folder `out` (resolved) is kept."""
+    return out.with_name(f".{out.name}.spare")
+
+
+def _remove_empty_parents(root: Path, relative: str) -> None:
+    folder = (root / relative).parent
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+# --- what is known of the output folders -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """An output folder as a run left it: its stamp and manifest, and its spare's (the folder as
+    the run before left it; None when there is none)."""
+
+    stamp: Stamp | None
+    manifest: Manifest
+    spare_stamp: Stamp | None = None
+    spare: Manifest | None = None
+
+
+Folders = dict[str, Known]  # output folder (resolved) → what the last run left there
+
+
+class OutputTrees:
+    """The output folders one run brings up to date, together: each opened on what `folders` knows
+    of it, all swapped in or none, and `folders` told what they hold after."""
+
+    def __init__(self, folders: Folders, outputs: Iterable[Path], in_place: bool = False):
+        self.folders = folders
+        self.opened: list[tuple[Path, TreeUpdate]] = []
+        try:
+            for folder in outputs:
+                self.opened.append((folder, self._open(folder, in_place)))
+        except BaseException:
+            self.abandon()
+            raise
+
+    def __getitem__(self, number: int) -> TreeUpdate:
+        return self.opened[number][1]
+
+    def _open(self, folder: Path, in_place: bool) -> TreeUpdate:
+        """Beside the folder, swapped in at the end; or, `in_place` (a preview) when the folder is as
+        the last run left it, the folder itself, file by file."""
+        live, spare = self._manifest(folder), self._manifest(folder, spare=True)
+        if in_place and live is not None:
+            return InPlaceUpdate(folder, live, spare)
+        return TreeUpdate(folder, live, spare)
+
+    def _manifest(self, folder: Path, spare: bool = False) -> Manifest | None:
+        """The manifest of a folder (or of its spare), when it is the one the last run left there."""
+        known = self.folders.get(str(folder.resolve()))
+        if known is None:
+            return None
+        path, recorded, manifest = ((spare_of(folder.resolve()), known.spare_stamp, known.spare) if spare
+                                    else (folder.resolve(), known.stamp, known.manifest))
+        return manifest if recorded is not None and recorded == stamp(path) else None
+
+    def finish(self) -> None:
+        """Swap every folder's new tree in: all of them, or (when one cannot be) none."""
+        for _, tree in self.opened:
+            tree.complete()
+        swapped = []
+        try:
+            for _, tree in self.opened:
+                tree.swap()
+                swapped.append(tree)
+        except BaseException:
+            for tree in reversed(swapped):
+                tree.unswap()
+            raise
+        for folder, tree in self.opened:
+            self._record(folder, tree, *tree.settle())
+
+    def abandon(self) -> None:
+        """The run failed: the live folders stay as they were (a preview's keep what was written
+        into them, recorded as such, or nothing at all is trusted of them)."""
+        for folder, tree in self.opened:
+            tree.abandon()
+            if isinstance(tree, InPlaceUpdate):
+                try:
+                    self._record(folder, tree, *tree.finish())
+                except OSError:
+                    self.folders.pop(str(folder.resolve()), None)
+
+    def _record(self, folder: Path, tree: TreeUpdate, live: Manifest, spare: Manifest | None) -> None:
+        resolved = folder.resolve()
+        self.folders[str(resolved)] = Known(stamp(resolved), live,
+                                            stamp(tree.spare_path) if spare is not None else None, spare)
+
+
+def packed_folders(folders: Folders) -> Folders:
+    """The folders as kept in a store: a spare as its difference from the live manifest (path → the
+    spare's digest, None where it has no file), a fraction of its size."""
+    return {folder: known if known.spare is None else
+            dataclasses.replace(known, spare={path: known.spare.get(path)
+                                              for path, _ in known.manifest.items() ^ known.spare.items()})
+            for folder, known in folders.items()}
+
+
+def unpacked_folders(packed: Folders) -> Folders:
+    """`packed_folders` undone."""
+    folders = {}
+    for folder, known in packed.items():
+        if known.spare is not None:
+            spare = dict(known.manifest)
+            for path, digest in known.spare.items():
+                if digest is None:
+                    spare.pop(path, None)
+                else:
+                    spare[path] = digest
+            known = dataclasses.replace(known, spare=spare)
+        folders[folder] = known
+    return folders

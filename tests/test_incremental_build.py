@@ -211,16 +211,16 @@ def test_builds_that_look_only_at_what_changed_give_clean_builds(site: Project, 
     """A build after a successful one with the same settings looks only at the articles whose files
     changed since (as `pipeline serve` does), from the stamps it left in the cache folder; after
     random saves, failed builds among them, every successful build gives a clean build's bytes."""
-    from pipeline.commands import build as publish
+    from pipeline.commands import build_state as publish
 
     rng, hints = random.Random(seed), []
-    real_difference = publish._difference
+    real_difference = publish.difference
 
     def noted(*args):
         hints.append(real_difference(*args))
         return hints[-1]
 
-    monkeypatch.setattr(publish, "_difference", noted)
+    monkeypatch.setattr(publish, "difference", noted)
     _build(site)
     broken = None
     for step in range(14):
@@ -251,7 +251,7 @@ def test_a_preview_between_two_builds_makes_the_next_one_look_at_everything(site
     shortcut, which describes a state that is gone."""
     import datetime as dt
 
-    from pipeline.commands import build as publish
+    from pipeline.commands import build_state as publish
     from pipeline.disk.project import load_config
     from pipeline.commands.preview import Preview
 
@@ -262,7 +262,7 @@ def test_a_preview_between_two_builds_makes_the_next_one_look_at_everything(site
     preview.rebuild(today=dt.date(2025, 9, 1))
     preview.close()
     hints = []
-    monkeypatch.setattr(publish, "_difference", lambda *args: hints.append(args) or None)
+    monkeypatch.setattr(publish, "difference", lambda *args: hints.append(args) or None)
     site.write("content/news/a1.md", _article(1, " Edited after the preview."))
     _build(site)
     assert not hints

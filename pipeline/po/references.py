@@ -94,31 +94,19 @@ def _msgcat_filepos(s: str) -> list[tuple[str, int | None]]:
             i += 1
         token = s[start:i]
         # "file : 12" / "file :12"
-        j = i
-        while j < n and s[j] in _WS:
-            j += 1
+        j = _skip_blanks(s, i)
         if j < n and s[j] == ":":
-            j += 1
-            while j < n and s[j] in _WS:
-                j += 1
-            k = j
-            while k < n and "0" <= s[k] <= "9":
-                k += 1
-            if k > j and (k == n or s[k] in _WS):
-                out.append((token, int(s[j:k])))
-                i = k
+            number = _number_after(s, j + 1)
+            if number is not None:
+                out.append((token, number[0]))
+                i = number[1]
                 continue
         # "file: 12"
         if token.endswith(":"):
-            j = i
-            while j < n and s[j] in _WS:
-                j += 1
-            k = j
-            while k < n and "0" <= s[k] <= "9":
-                k += 1
-            if k > j and (k == n or s[k] in _WS):
-                out.append((token[:-1], int(s[j:k])))
-                i = k
+            number = _number_after(s, i)
+            if number is not None:
+                out.append((token[:-1], number[0]))
+                i = number[1]
                 continue
         # "file:12"
         k = len(token)
@@ -129,3 +117,18 @@ def _msgcat_filepos(s: str) -> list[tuple[str, int | None]]:
         else:
             out.append((token, None))
     return out
+
+
+def _skip_blanks(s: str, j: int) -> int:
+    while j < len(s) and s[j] in _WS:
+        j += 1
+    return j
+
+
+def _number_after(s: str, j: int) -> tuple[int, int] | None:
+    """A line number standing alone after blanks from s[j] (the number, the index after it), or None."""
+    j = _skip_blanks(s, j)
+    k = j
+    while k < len(s) and "0" <= s[k] <= "9":
+        k += 1
+    return (int(s[j:k]), k) if k > j and (k == len(s) or s[k] in _WS) else None

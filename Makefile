@@ -20,6 +20,10 @@ site: $(STAMP)
 	$(BIN)/pipeline build
 	@echo "open site/index.html, or serve it: $(BIN)/python -m http.server -d site"
 
+## Refresh the catalogs (.pot templates and .po files) from the articles.
+extract: $(STAMP)
+	$(BIN)/pipeline extract
+
 ## Run the test suite (GNU gettext must be installed: .ci/run does it on CI).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.disk.project import load_config
+from pipeline.disk.project import find_project_root, load_config
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
 from pipeline.disk.layout import preview_folder
@@ -32,19 +32,24 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description="Bilingual Khmer–English publishing from Markdown and gettext catalogs.")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml (default: .)")
+    parser.add_argument("--root", type=Path, default=None, help=_ROOT_HELP)
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every file written")
-    # -q and -v also after the command (`pipeline build -q`); SUPPRESS keeps the global value otherwise
+    # --root, -q and -v also after the command (`pipeline build -q`); SUPPRESS keeps the global value otherwise
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=_ROOT_HELP)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="print more: every file written, every note")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add in (_extract_command, _status_command, _build_command, _new_command, _serve_command, _check_command,
-                _import_command):
+    for add in (_extract_command, _status_command, _build_command, _new_command, _move_command, _serve_command,
+                _check_command, _import_command):
         add(commands, common)
     return parser
+
+
+_ROOT_HELP = ("the project folder (default: the nearest folder, this one or one above it, whose pyproject.toml "
+              "has a [tool.pipeline] table, as git finds its repository)")
 
 
 def _extract_command(commands, common: argparse.ArgumentParser) -> None:
@@ -63,8 +68,10 @@ def _status_command(commands, common: argparse.ArgumentParser) -> None:
     status = commands.add_parser(
         "status", parents=[common], help="translation progress per article and language",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A table of every catalog's progress, then the orphan catalogs: those whose article was\n"
+                    "deleted or renamed (`pipeline mv OLD NEW` gives them to the renamed article).",
         epilog="example:\n  pipeline status\n  pipeline status --json > status.json")
-    status.add_argument("--json", action="store_true", help="print one JSON report")
+    status.add_argument("--json", action="store_true", help=_JSON_HELP)
     status.set_defaults(run=_status)
 
 
@@ -88,7 +95,7 @@ def _build_command(commands, common: argparse.ArgumentParser) -> None:
                            help="publish as if today were this date (default: today)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="fail the whole build on any translation error instead of holding pages back")
-    build_cmd.add_argument("--json", action="store_true", help="print one JSON report")
+    build_cmd.add_argument("--json", action="store_true", help=_JSON_HELP)
     build_cmd.add_argument("--jobs", type=int, default=None, metavar="N",
                            help="articles processed in parallel (default: the number of cores)")
     build_cmd.set_defaults(run=_build)
@@ -104,7 +111,28 @@ def _new_command(commands, common: argparse.ArgumentParser) -> None:
                "  pipeline new announcements/holiday-hours --lang km")
     new.add_argument("article", metavar="COLLECTION/SLUG")
     new.add_argument("--lang", help="the language the article is written in (default: the default language)")
+    new.add_argument("--new-collection", action="store_true",
+                     help="start a collection that is neither configured nor a folder under content/ yet "
+                          "(without it, an unknown collection is refused as a likely misspelling)")
     new.set_defaults(run=_new)
+
+
+def _move_command(commands, common: argparse.ArgumentParser) -> None:
+    move = commands.add_parser(
+        "mv", parents=[common], help="rename or move an article, keeping its translations",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Move an article to a new id (slug or collection) with its catalog in every language and\n"
+                    "its template. Its relative links, and other articles' links to it, are rewritten in the\n"
+                    "Markdown and alike in the catalogs, so no translation is lost or turns fuzzy. A refused\n"
+                    "move (OLD missing, NEW taken or not a valid id) changes nothing. When OLD was renamed\n"
+                    "by hand, its orphan catalogs go to NEW. Run `pipeline extract` afterwards.",
+        epilog="examples:\n  pipeline mv news-and-events/article-19 news-and-events/working-group-2025-08\n"
+               "  pipeline mv content/guides/old-guide.md announcements/new-guide.md")
+    move.add_argument("old", metavar="OLD", help="the article: its id (news/foo) or its file (content/news/foo.md)")
+    move.add_argument("new", metavar="NEW", help="its new id or file")
+    move.add_argument("--new-collection", action="store_true",
+                      help="NEW may start a collection that is neither configured nor a folder yet")
+    move.set_defaults(run=_move)
 
 
 def _serve_command(commands, common: argparse.ArgumentParser) -> None:
@@ -127,9 +155,11 @@ def _check_command(commands, common: argparse.ArgumentParser) -> None:
         description="Report every problem: front matter, .po syntax and header, and each translation\n"
                     "compared with its source (links, images, code, markup, numbers, raw HTML) plus\n"
                     "Khmer spelling-structure checks. A translator comment '# noqa: CODE' silences one.\n"
-                    "Exit status: 0 clean (warnings allowed), 1 errors, 2 usage or configuration errors.",
+                    "Exit status: 0 clean (warnings allowed), 1 errors, 2 usage or configuration errors.\n"
+                    "With --json, stdout holds one JSON report whatever happens, errors in pyproject.toml\n"
+                    "included (\"ok\": false, with them as findings, exit status 2).",
         epilog="examples:\n  pipeline check\n  pipeline check --json > findings.json")
-    check.add_argument("--json", action="store_true", help="print one JSON report")
+    check.add_argument("--json", action="store_true", help=_JSON_HELP)
     check.set_defaults(run=_check)
 
 
@@ -147,8 +177,13 @@ def _import_command(commands, common: argparse.ArgumentParser) -> None:
     import_cmd.add_argument("--collection", help="collection of a flat en/ + km/ folder (default: its name); "
                                                  "with a whole site, import only this collection")
     import_cmd.add_argument("--force", action="store_true", help="replace existing articles and catalogs")
-    import_cmd.add_argument("--json", action="store_true", help="print one JSON report")
+    import_cmd.add_argument("--json", action="store_true", help=_JSON_HELP)
     import_cmd.set_defaults(run=_import)
+
+
+_JSON_HELP = ("print one JSON report on stdout, on every outcome: \"ok\" says whether the command succeeded, "
+              "\"findings\" holds the errors and warnings (a broken pyproject.toml's too); the exit status is "
+              "the same as without --json")
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:
@@ -156,7 +191,7 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
     report = import_site(config, args.source, force=args.force, collection=args.collection)
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": True, **report.as_dict(), "findings": []}, ensure_ascii=False, indent=2))
         return EXIT_OK
     for warning in report.warnings:
         _print_diagnostic(warning)
@@ -180,9 +215,28 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 def _new(config: Config, args: argparse.Namespace) -> int:
     from pipeline.commands.new import new_article
 
-    path = new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today())
+    path = new_article(config, args.article.removesuffix(".md"), args.lang, dt.date.today(), args.new_collection)
     if not args.quiet:
         print(f"wrote {config.relative(path)} (draft: remove `draft: true` to publish)")
+    return EXIT_OK
+
+
+def _move(config: Config, args: argparse.Namespace) -> int:
+    from pipeline.commands.move import move_article
+
+    report = move_article(config, args.old, args.new, Path.cwd(), new_collection=args.new_collection)
+    for warning in report.warnings:
+        _print_diagnostic(warning)
+    if args.verbose:
+        for shown in report.written:
+            print(f"wrote {shown}")
+        for shown in report.removed:
+            print(f"removed {shown}")
+    if not args.quiet:
+        for article_id in report.relinked:
+            print(f"{article_id}: its links to {report.old} now point at {report.new}")
+        print(f"mv: {report.old} -> {report.new}, {len(report.written)} file(s) written, "
+              f"{len(report.removed)} removed; run `pipeline extract` next")
     return EXIT_OK
 
 
@@ -233,11 +287,11 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
 def _check(config: Config, args: argparse.Namespace) -> int:
     from pipeline.commands.check import check_project
 
-    findings = check_project(config)
+    findings = check_project(config, progress=_ProgressBar(args), jobs=default_jobs())
     errors = sum(1 for d in findings if d.severity == "error")
     warnings = len(findings) - errors
     if args.json:
-        print(json.dumps({"errors": errors, "warnings": warnings,
+        print(json.dumps({"ok": not errors, "errors": errors, "warnings": warnings,
                           "findings": [_as_json(d) for d in findings]}, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
@@ -286,7 +340,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
                               progress=_ProgressBar(args), jobs=jobs)
     if args.json:
         print(json.dumps({
-            "out": report.out, "pages": report.pages, "assets": report.assets,
+            "ok": not report.errors, "out": report.out, "pages": report.pages, "assets": report.assets,
             "markdown_files": report.markdown_files, "errors": report.errors,
             "held_back": [{"article": h.article_id, "language": h.lang, "reason": h.reason} for h in report.held_back],
             "findings": [_as_json(d) for d in report.findings],
@@ -344,48 +398,94 @@ def _extract(config: Config, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, args: argparse.Namespace) -> int:
-    from pipeline.commands.status import status
+    from pipeline.commands.status import status, table
 
-    rows = status(config)
+    report = status(config)
     if args.json:
-        print(json.dumps({"catalogs": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": True, "catalogs": [r.as_dict() for r in report.rows],
+                          "orphan_catalogs": list(report.orphans), "findings": []}, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{'article':40} {'lang':4} {'done':>6} {'transl':>6} {'fuzzy':>5} {'untr':>5} {'obs':>4} {'words left':>10}")
-    for row in rows:
-        s = row.stats
-        print(f"{row.article:40} {row.lang:4} {s.percent:5.1f}% {s.translated:6} {s.fuzzy:5} "
-              f"{s.untranslated:5} {s.obsolete:4} {row.words_left:10}")
+    for line in table(report.rows):
+        print(line)
+    if report.orphans:
+        print("\norphan catalogs (their article was deleted or renamed):")
+        for shown in report.orphans:
+            print(f"  {shown}")
+        print("  hint: `pipeline mv OLD NEW` gives them to the renamed article, keeping the translations;\n"
+              "        delete them if the article is gone for good")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    root = args.root.resolve()
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader of the output went away (`pipeline check | head -1`)
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:
+        sys.stdout.flush()  # --help, --version: a reader that went away is noticed here, not at exit
+        raise
+    root = args.root.resolve() if args.root is not None else find_project_root(Path.cwd())
+    if root is None:
+        return _failed(args, None, [Diagnostic(
+            os.getcwd(), 0, "usage", "not in a pipeline project: no pyproject.toml with a [tool.pipeline] table "
+                                     "here or in any folder above; go into the project or pass --root DIR")], EXIT_USAGE)
     try:
         config = load_config(root)
     except PipelineError as error:
-        _show(error)
-        return EXIT_USAGE
+        return _failed(args, None, error.diagnostics, EXIT_USAGE)
     except OSError as error:  # pyproject.toml unreadable
-        _print_diagnostic(machine_fault(root, error))
-        return EXIT_ERRORS
+        return _failed(args, None, [machine_fault(root, error)], EXIT_ERRORS)
     run: Callable[[Config, argparse.Namespace], int] = args.run
     try:
         code = run(config, args)
         sys.stdout.flush()  # a reader that went away (`pipeline check | head -1`) is noticed here, not at exit
         return code
-    except BrokenPipeError:
-        _silence_stdout()
-        return EXIT_BROKEN_PIPE
+    except BrokenPipeError:  # (an OSError, but no fault of the machine: `main` ends quietly)
+        raise
     except PipelineError as error:
-        _show(error)
-        return EXIT_USAGE if all(d.code == "usage" for d in error.diagnostics) else EXIT_ERRORS
+        code = EXIT_USAGE if all(d.code == "usage" for d in error.diagnostics) else EXIT_ERRORS
+        return _failed(args, config, error.diagnostics, code)
     except OSError as error:  # a fault of the machine: a full disk, a read-only or immutable folder
-        _print_diagnostic(machine_fault(config.root, error))
-        return EXIT_ERRORS
+        return _failed(args, config, [machine_fault(config.root, error)], EXIT_ERRORS)
     except KeyboardInterrupt:
         print("pipeline: interrupted; files already written are complete, nothing is torn", file=sys.stderr)
         return 130
+
+
+def _failed(args: argparse.Namespace, config: Config | None, findings: Sequence[Diagnostic], code: int) -> int:
+    """Report what stopped a command: as located lines on stderr, or with --json as the command's
+    JSON report on stdout (`_stopped_report`). Returns the exit status `code`."""
+    if getattr(args, "json", False):
+        print(json.dumps(_stopped_report(args, config, findings), ensure_ascii=False, indent=2))
+        sys.stdout.flush()
+    else:
+        for finding in findings:
+            _print_diagnostic(finding)
+    return code
+
+
+def _stopped_report(args: argparse.Namespace, config: Config | None, findings: Sequence[Diagnostic]) -> dict:
+    """The JSON report of a command that stopped on errors before it finished: the keys its report
+    has when it succeeds, with nothing done, `"ok": false` and the errors as findings."""
+    errors = sum(1 for d in findings if d.severity == "error")
+    shown = [_as_json(d) for d in findings]
+    if args.command == "build":
+        out = args.out or (config.site_dir if config is not None else None)  # (unknown without a configuration)
+        out = None if out is None else Path(os.path.abspath(out))
+        out = config.relative(out) if config is not None and out is not None else out and out.as_posix()
+        return {"ok": False, "out": out, "pages": 0, "assets": 0, "markdown_files": 0, "errors": errors,
+                "held_back": [], "findings": shown}
+    if args.command == "check":
+        return {"ok": False, "errors": errors, "warnings": len(findings) - errors, "findings": shown}
+    if args.command == "status":
+        return {"ok": False, "catalogs": [], "orphan_catalogs": [], "findings": shown}
+    return {"ok": False, "articles": [], "assets": 0, "written": [], "warnings": [], "findings": shown}  # import
 
 
 _FAULT_HINTS = {

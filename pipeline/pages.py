@@ -7,12 +7,9 @@ No file I/O except asking about image files through the `lookup` and `resolve` c
 from __future__ import annotations
 
 import datetime as dt
-import os
-import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Mapping
-from urllib.parse import quote, unquote, urlsplit
 
 from pipeline import markdown, render
 from pipeline.config import Config
@@ -24,10 +21,12 @@ from pipeline.sanitize import Sanitizer
 from pipeline.segment import SourceArticle
 from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
-from pipeline.urls import browser_form, is_external
+from pipeline.links import PAGES_FOLDER, AssetCollector, FileState, Links, page_url, url_rewriter
+from pipeline.urls import is_external
 from pipeline.khmer.words import WordBreaker, excerpt, reading_minutes
 
 EXCERPT_CHARS = 180
+PAGE_TEMPLATES = ("article.html", "list.html", "home.html", "root.html", "404.html", "atom.xml", "sitemap.xml")
 
 
 @dataclass(frozen=True)
@@ -44,22 +43,11 @@ class HeldBack:
     reason: str
 
 
-def is_site_local(url: str) -> bool:
-    """A URL that points into this site (not another scheme or host, not a bare `#fragment`)."""
-    seen = browser_form(url)
-    return bool(seen) and not seen.startswith(("#", "//")) and not is_external(seen)
-
-
 def is_visible(article: Article | ArticleFacts, options: BuildOptions) -> bool:
     """Drafts and articles dated in the future wait, unless --drafts."""
     if options.drafts:
         return True
     return not article.draft and (article.date is None or article.date <= options.today)
-
-
-def page_url(lang: str, article_id: str) -> str:
-    """The page's URL path; file names with spaces or Khmer letters are percent-encoded."""
-    return f"/{lang}/{quote(article_id)}/"
 
 
 # --- choosing what is published --------------------------------------------------------------------
@@ -129,160 +117,6 @@ def published_languages(published: set[tuple[str, str]]) -> dict[str, tuple[str,
     for article_id, lang in sorted(published):
         found.setdefault(article_id, []).append(lang)
     return {article_id: tuple(langs) for article_id, langs in found.items()}
-
-
-# --- URLs of links and images ------------------------------------------------------------------------
-
-
-FileState = tuple  # what `lookup` says about a file (size, modification time, inode); None when missing
-
-
-@dataclass
-class AssetCollector:
-    """Resolves image paths of one article's pages, remembers which files the site must copy and
-    every file it looked at (with what it found), so a cached page can be checked later."""
-
-    config: Config
-    lookup: Callable[[Path], FileState | None]
-    resolve: Callable[[Path], Path]
-    assets: dict[str, Path] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
-    seen: dict[str, FileState | None] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.content_root = self.resolve(self.config.content_dir)
-        self.asset_root = self.resolve(self.config.asset_root)
-        self._found: dict[str, _Image | None] = {}  # URL → its image (None: a problem was recorded)
-
-    def url_for(self, article: Article, lang: str, url: str) -> str:
-        if not is_site_local(url):
-            return url
-        if url not in self._found:  # every language's page shows the same images: look each up once
-            self._found[url] = self._image(article, url)
-        image = self._found[url]
-        if image is None:
-            return url
-        real, relative = image.file, image.relative
-        name = f"{image.stem}.{lang}{image.suffix}"
-        variant = f"{image.folder}{os.sep}{name}"
-        if self._exists(variant) and _inside(str(self.resolve(Path(variant))), image.folder):
-            real, relative = Path(variant), f"{image.relative_folder}{name}"
-        self.assets[relative] = real
-        return "/" + quote(relative)
-
-    def _image(self, article: Article, url: str) -> _Image | None:
-        real = self._image_file(article, url)
-        if real is None:
-            return None
-        folder = str(real.parent)
-        root = str(self.asset_root if _inside(str(real), str(self.asset_root)) else self.content_root)
-        relative = str(real)[len(root):].lstrip(os.sep).replace(os.sep, "/")
-        return _Image(real, relative, folder, relative[: relative.rfind("/") + 1], real.stem, real.suffix)
-
-    def _image_file(self, article: Article, url: str) -> Path | None:
-        """The file a site-local image URL names, or None (and a problem) when there is none."""
-        path_part = unquote(urlsplit(url).path)
-        if path_part.startswith("@/"):
-            candidate = self.asset_root / path_part[2:]
-        elif path_part.startswith("/"):
-            self._problem(article, url, f"image path {url!r} is absolute; write it relative to the article "
-                                        "or from the content root as '@/…'")
-            return None
-        else:
-            candidate = (self.config.content_dir / article.id).parent / path_part
-        real = self.resolve(candidate)
-        if not any(_inside(str(real), str(root)) for root in (self.content_root, self.asset_root)):
-            self._problem(article, url, f"image path {url!r} leaves the content folder")
-            return None
-        if not self._exists(real):
-            self._problem(article, url, f"image {url!r} not found (looked for {self.config.relative(candidate)})")
-            return None
-        return real
-
-    def _exists(self, path: Path | str) -> bool:
-        state = self.lookup(path)
-        self.seen[str(path)] = state
-        return state is not None
-
-    def _problem(self, article: Article, url: str, message: str) -> None:
-        line = _line_of(article, url)
-        self.problems.append(Diagnostic(article.path, line, "asset", message,
-                                        hint="check the path; images live under content/assets/"))
-
-
-@dataclass(frozen=True)
-class _Image:
-    """An image file that a page shows, and where the site keeps it and its language variants."""
-
-    file: Path  # resolved
-    relative: str  # its path in the site
-    folder: str  # the folder the file is in
-    relative_folder: str  # that folder in the site, with a trailing "/" ("" at the top)
-    stem: str
-    suffix: str
-
-
-def _inside(path: str, folder: str) -> bool:
-    """Whether a normalised absolute path is the folder or inside it (`PurePath.is_relative_to`)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _line_of(article: Article, needle: str) -> int:
-    at = article.text.find(needle)
-    return article.text.count("\n", 0, at) + 1 if at >= 0 else 1
-
-
-@dataclass(frozen=True)
-class Links:
-    """What links between articles resolve against: the ids and every article's published languages."""
-
-    languages: tuple[str, ...]
-    ids: Mapping[str, str]  # lower-case id → id
-    published: Mapping[str, tuple[str, ...]]  # id → languages it is published in, sorted
-
-    def target(self, target: str) -> tuple[str | None, tuple[str, ...]]:
-        """The article a normalised link target names, and its published languages."""
-        target_id = self.ids.get(target)
-        return target_id, self.published.get(target_id, ()) if target_id else ()
-
-
-def link_target(article_id: str, url: str, languages: tuple[str, ...]) -> str | None:
-    """The lower-case article id a site-local link names if it names one (`../x.md`, `/km/news/x/`),
-    or None for links that cannot point at an article."""
-    if not is_site_local(url):
-        return None
-    path = unquote(urlsplit(url).path)
-    if path.startswith("/"):
-        pieces = [p for p in path.split("/") if p]
-        if pieces and pieces[0] in languages:
-            pieces = pieces[1:]
-        target = "/".join(pieces)
-    else:
-        base = PurePosixPath(article_id).parent
-        target = posixpath.normpath((base / path).as_posix())
-    for suffix in (".md", ".markdown", "/index.html", "/"):
-        if target.endswith(suffix):
-            target = target[: -len(suffix)]
-    return target.lower()
-
-
-def link_for(article_id: str, lang: str, url: str, links: Links) -> str:
-    """A link to another article (relative `.md` path or site path) points at the page in `lang`,
-    or at the page in the linked article's own language when no `lang` page is published."""
-    target = link_target(article_id, url, links.languages)
-    return url if target is None else _link_to(url, lang, links.target(target))
-
-
-def _link_to(url: str, lang: str, found: tuple[str | None, tuple[str, ...]]) -> str:
-    """`link_for` once the article the link names is found (its id and languages, as `Links.target`)."""
-    target_id, langs = found
-    if target_id is None:
-        return url
-    fragment = urlsplit(url).fragment
-    fragment = f"#{fragment}" if fragment else ""
-    if lang in langs:
-        return page_url(lang, target_id) + fragment
-    return page_url(langs[0], target_id) + fragment if langs else url
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -363,6 +197,7 @@ class PageContext:
     lookup: Callable[[Path], FileState | None]
     resolve: Callable[[Path], Path]
     _envs: dict = field(default_factory=dict)
+    case_twin: Callable[[Path], str | None] = lambda path: None  # a file named the same but for letter case
 
     def environments(self) -> dict:
         """One Jinja2 environment per language, made once per process (templates compile once)."""
@@ -405,13 +240,13 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
     the usable translations of each of them other than the article's own."""
     article, config = source.article, context.config
     tools = tools or Tools()
-    assets = AssetCollector(config, context.lookup, context.resolve)
+    assets = AssetCollector(config, context.lookup, context.resolve, context.case_twin)
     envs = context.environments()
     files, entries, links = {}, [], {}
     for lang in langs:
         found = None if lang == article.lang else translations[lang]
         result = translate(article, source.document, source.segments, lang, found,
-                           _url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker,
+                           url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker,
                            tools.sanitizer)
         entry = _entry(result, assets)
         entries.append(entry)
@@ -447,19 +282,6 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
 
 def visible_collections(facts: tuple[ArticleFacts, ...]) -> tuple[str, ...]:
     return tuple(sorted({f.collection for f in facts}))
-
-
-def _url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Links,
-                  followed: dict[str, tuple[str | None, tuple[str, ...]]]):
-    def rewrite(kind: str, url: str) -> str:
-        if kind == "image":
-            return assets.url_for(article, lang, url)
-        target = link_target(article.id, url, links.languages)
-        if target is None:
-            return url
-        found = followed[target] = links.target(target)
-        return _link_to(url, lang, found)
-    return rewrite
 
 
 def _entry(result: Translated, assets: AssetCollector) -> Entry:
@@ -553,7 +375,7 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
         own = [e for e in entries if e.collection == collection]
         pages = max(1, -(-len(own) // config.page_size))
         for number in range(1, pages + 1):
-            url = f"/{lang}/{collection}/" + ("" if number == 1 else f"page/{number}/")
+            url = f"/{lang}/{collection}/" + ("" if number == 1 else f"{PAGES_FOLDER}/{number}/")
             chunk = own[(number - 1) * config.page_size: number * config.page_size]
             page = {**home_page, "title": collection_label(collection), "url": url,
                     "canonical": config.base_url + url,
@@ -563,8 +385,8 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
                 "lang": lang, "site": _site(config), "collections": collections, "page": page,
                 "collection": collection, "entries": chunk, "number": number, "pages": pages,
                 "previous_url": None if number == 1 else (f"/{lang}/{collection}/" if number == 2 else
-                                                          f"/{lang}/{collection}/page/{number - 1}/"),
-                "next_url": None if number == pages else f"/{lang}/{collection}/page/{number + 1}/",
+                                                          f"/{lang}/{collection}/{PAGES_FOLDER}/{number - 1}/"),
+                "next_url": None if number == pages else f"/{lang}/{collection}/{PAGES_FOLDER}/{number + 1}/",
                 "switcher": [(other, page["alternates"][i][1]) for i, other in enumerate(config.languages)
                              if other != lang]}))
     return plans

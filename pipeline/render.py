@@ -4,15 +4,15 @@ and extraction of interface strings from the templates. The one module that impo
 from __future__ import annotations
 
 import io
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jinja2
 import markupsafe
 from jinja2.ext import babel_extract
 
 from pipeline.checks import interface_format_problem
-from pipeline.errors import fail
-from pipeline.model import Templates
+from pipeline.errors import PipelineError, fail
+from pipeline.model import Diagnostic, Templates
 
 
 def environment(templates: Templates, ui: Mapping[str, str],
@@ -56,11 +56,39 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
         raise fail("templates", 0, f"template {error.name!r} not found; copy the project's templates/ "
                    "folder or set templates_dir in [tool.pipeline]", code="template") from None
     except jinja2.TemplateSyntaxError as error:
-        raise fail(error.filename or template, error.lineno or 0, f"template syntax: {error.message}",
-                   code="template") from None
+        raise PipelineError([_syntax_problem(error, template)]) from None
     except jinja2.UndefinedError as error:
-        raise fail(template, _template_line(error), f"template uses an unknown value: {error.message}",
+        raise fail(_shown(env, template), _template_line(error), f"template uses an unknown value: {error.message}",
                    code="template") from None
+
+
+def template_problems(templates: Templates, required: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
+    """The `required` templates that are missing, and the syntax errors of every template, located
+    (`templates/article.html:12`): what stops extracting the interface strings from them, and
+    rendering with them."""
+    env = environment(templates, {}, {})
+    problems = [Diagnostic(templates.folder, 0, "template", f"template {name!r} not found",
+                           hint="copy the project's templates/ folder, or set templates_dir in [tool.pipeline]")
+                for name in required if name not in templates.sources]
+    for name, text in sorted(templates.sources.items()):
+        try:
+            env.parse(text, name, f"{templates.folder}/{name}")
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(_syntax_problem(error, name))
+    return tuple(problems)
+
+
+def _syntax_problem(error: jinja2.TemplateSyntaxError, template: str) -> Diagnostic:
+    return Diagnostic(error.filename or template, error.lineno or 0, "template", f"template syntax: {error.message}",
+                      hint="fix the template; the interface catalogs are left as they are until it parses")
+
+
+def _shown(env: jinja2.Environment, template: str) -> str:
+    """A template's path as the editor sees it (`templates/article.html`)."""
+    try:
+        return env.loader.get_source(env, template)[1] or template  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        return template
 
 
 def _template_line(error: Exception) -> int:
@@ -76,6 +104,9 @@ def _template_line(error: Exception) -> int:
 def ui_messages(templates: Templates) -> Iterator[tuple[str, int, str]]:
     """(template name, line, message) for every `_()`, `gettext()` and `{% trans %}` in the templates."""
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    problems = template_problems(templates)
+    if problems:
+        raise PipelineError(problems)
     for name, text in sorted(templates.sources.items()):
         stream = io.BytesIO(text.encode("utf-8"))
         for line, _function, message, _comments in babel_extract(stream, ("_", "gettext", "ngettext"), [], options):

@@ -290,7 +290,8 @@ def _build_with_placeholders(config: Config, out: Path, exported: Path) -> None:
             publish.build_site(config, out, options, markdown_out=exported)
             return
         except PipelineError as error:
-            missing = [re.search(r"looked for (.+)\)$", d.message) for d in error.diagnostics]
+            missing = [re.search(r"looked for (.+?)\)(?:;|$)", d.message) for d in error.diagnostics
+                       if d.severity == "error"]
             if not all(missing):
                 raise
             for found in missing:

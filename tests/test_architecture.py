@@ -7,7 +7,7 @@ Layers, bottom to top (a module may import its own layer and the ones below):
   stages    values in, values out: content, markdown/, segment, catalog, po/, checks, pages, …
   disk      the project on disk: where files live, one walk, atomic writes, saves, the memory
   engine    stamps, the store of earlier runs, output trees, the worker pool, what to redo
-  commands  build, extract, check, new, status, import, preview
+  commands  build, extract, check, new, status, import, move, preview
   face      server, cli
 Every import counts, wherever it stands in a module (an import inside a function is no way
 around the layers)."""
@@ -118,7 +118,7 @@ def file_system_calls(path: Path) -> list[str]:
                             "exists", "isfile", "isdir", "islink", "realpath", "getmtime", "getsize", "lexists"):
                     found.append(f"line {node.lineno}: os.path.{function.attr}()")
                 elif function.attr in PATH_METHODS and not (isinstance(owner, ast.Name) and owner.id in ("os", "re", "self")):
-                    # (`self.resolve(…)`: a callable the object was given, as `pages.AssetCollector` is)
+                    # (`self.resolve(…)`: a callable the object was given, as `links.AssetCollector` is)
                     found.append(f"line {node.lineno}: .{function.attr}()")
     return found
 

@@ -91,3 +91,23 @@ def test_a_broken_file_shows_the_located_error_and_recovers(browser, served) -> 
     assert re.search(r"content/news-and-events/article-19\.md:\d+: error: invalid YAML", browser.page_source)
     article.write_text(good, encoding="utf-8")
     _wait_for(browser, lambda: "ម៉ៅ សិលា" in browser.page_source)
+
+
+@pytest.mark.parametrize("broken, pattern", [
+    ("locale/km/LC_MESSAGES/news-and-events/article-19.po",
+     r"locale/km/LC_MESSAGES/news-and-events/article-19\.po:\d+: error: "),
+    ("templates/article.html", r"templates/article\.html:\d+: error: template syntax"),
+])
+def test_a_broken_catalog_or_template_shows_on_the_open_page_and_recovers(browser, served, broken: str,
+                                                                          pattern: str) -> None:
+    """The Khmer page the translator has open shows the located error (not a bare 404), and the
+    fixed page once the file is fixed."""
+    root, url = served
+    browser.get(url + PAGE)
+    path = root / broken
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + ('\nmsgid "dangling\n' if broken.endswith(".po") else "\n{% if %}\n"), encoding="utf-8")
+    _wait_for(browser, lambda: "could not be rebuilt" in browser.page_source)
+    assert re.search(pattern, browser.page_source), browser.page_source
+    path.write_text(good, encoding="utf-8")
+    _wait_for(browser, lambda: "ម៉ៅ សិលា" in browser.page_source)

@@ -44,7 +44,8 @@ from pipeline.disk.project import load_config
 from pipeline.disk.project import read_templates
 from pipeline.content import parse_article
 from pipeline.po import format_po, parse_po
-from pipeline.pages import Links, PageContext, Tools, article_pages
+from pipeline.links import Links
+from pipeline.pages import PageContext, Tools, article_pages
 from pipeline.segment import prepare
 from pipeline.urls import url_problem
 

@@ -13,14 +13,14 @@ from typing import Iterable, Mapping
 from pipeline import catalog as catalogs
 from pipeline.checks import check_article_body, check_catalog
 from pipeline.config import Config
-from pipeline.content import check_front_matter
+from pipeline.content import Article, check_front_matter
 from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import Source, read_article, read_catalog
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown
 from pipeline.model import Diagnostic
 from pipeline.pages import (ArticleFacts, ArticlePages, BuildOptions, Coverage, PageContext, Tools, article_pages,
-                            languages_of)
+                            is_visible, languages_of)
 from pipeline.segment import SourceArticle, prepare
 
 
@@ -45,6 +45,8 @@ class Read:
     problems: tuple[Diagnostic, ...] = ()
     source: SourceArticle | None = None
     translations: Mapping[str, Mapping] = dataclasses.field(default_factory=dict)  # lang → usable translations
+    article: Article | None = None  # the article as read, when errors stop it
+    waiting: bool = False  # the errors are of an article not published yet (a draft, or dated in the future)
 
 
 @dataclass(frozen=True)
@@ -64,23 +66,26 @@ def read_and_render(work: ArticleWork, item: tuple[str, str]) -> tuple[Read, Ren
     read = read_facts(work.context.config, Source(*item), work.tools)
     langs = languages_of(read.facts, work.options) if read.facts is not None else ()
     rendered = render(work, read.source, read.translations, langs) if langs and work.render_while_reading else None
-    return dataclasses.replace(read, source=None, translations={}), rendered
+    waiting = read.article is not None and not is_visible(read.article, work.options)
+    return dataclasses.replace(read, source=None, translations={}, article=None, waiting=waiting), rendered
 
 
 def read_facts(config: Config, source: Source, tools: Tools) -> Read:
     """One article's facts: its front matter and body checked, its catalogs read and checked."""
     try:
         article = read_article(config, source)
-        problems = tuple(d for d in check_front_matter(article, config.collection(article.collection), config.languages)
-                         if d.severity == "error")
-        if problems:
-            return Read(None, problems)
-        parsed = prepare(config, article, tools.parser)
     except PipelineError as error:
         return Read(None, tuple(error.diagnostics))
-    body_findings = check_article_body(article, parsed.document, tools.reader)
+    front = check_front_matter(article, config.collection(article.collection), config.languages)
+    if any(d.severity == "error" for d in front):
+        return Read(None, front, article=article)
+    try:
+        parsed = prepare(config, article, tools.parser)
+    except PipelineError as error:
+        return Read(None, front + tuple(error.diagnostics), article=article)
+    body_findings = front + check_article_body(article, parsed.document, tools.reader)
     if any(d.severity == "error" for d in body_findings):
-        return Read(None, tuple(d for d in body_findings if d.severity == "error"))
+        return Read(None, body_findings, article=article)
     keys = parsed.keys
     coverage, findings, translations = [], list(body_findings), {}
     for lang in target_languages(config, article):
@@ -122,6 +127,15 @@ def render_article(work: ArticleWork, article_id: str) -> Rendered:
             found = read_catalog(config, catalog_path(config, lang, article_id))
             translations[lang] = catalogs.translations(found) if found else {}
     return render(work, parsed, translations, langs)
+
+
+def own_language_problems(work: ArticleWork, article_id: str) -> tuple[Diagnostic, ...]:
+    """The problems of an article's page in its own language (its images and links), rendered to be
+    judged and dropped: for an article that is not published yet."""
+    config, tools = work.context.config, work.tools
+    tools.next_article()
+    parsed = prepare(config, read_article(config, Source(article_id, work.paths[article_id])), tools.parser)
+    return article_pages(work.context, parsed, {}, (parsed.article.lang,), tools).problems
 
 
 def render(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, Mapping],

@@ -22,28 +22,33 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from pipeline.commands import build_state
-from pipeline.commands.articles import (ArticleWork, Rendered, content_digest, copied_file_digest, read_and_render,
-                                        render_article)
+from pipeline.commands.articles import (ArticleWork, Rendered, content_digest, copied_file_digest,
+                                        own_language_problems, read_and_render, render_article)
 from pipeline.commands.build_state import (BuildReport, FactsRecord, Hint, PagesRecord, Session, Shortcut, State,
                                            last_build, load_state, save_state)
 from pipeline.config import Config
 from pipeline.disk.layout import catalog_folder, ui_paths
 from pipeline.disk.outputs import check_cache_writable, check_output_folders
-from pipeline.disk.project import articles_among, read_templates, ui_translations
+from pipeline.commands.findings import Found, Rules, interface_catalogs, orphan_findings
+from pipeline.disk.project import articles_among, collection_problems, read_templates
 from pipeline.disk.scan import stamp
 from pipeline.engine.pool import Progress, no_progress
 from pipeline.engine.stamps import Inputs, walk
 from pipeline.engine.store import Store
-from pipeline.engine.trees import OutputTrees, tree_lock
+from pipeline.engine.state import Records
+from pipeline.engine.trees import NoTrees, OutputTrees, tree_lock
 from pipeline.engine.work import done, split
+from pipeline.links import Links
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline.pages import (BuildOptions, Entry, Links, PageContext, availability, index_pages, is_visible,
+from pipeline.pages import (PAGE_TEMPLATES, BuildOptions, Entry, PageContext, availability, index_pages, is_visible,
                             languages_of, published_languages, visible_collections)
+from pipeline.render import template_problems
 
 SPECULATE = 20  # pages are rendered while reading when at least one article in this many is read anew
 
@@ -61,6 +66,7 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
     check_output_folders(config, {"output folder": out, "Markdown export folder": markdown_out})
     if session is None:  # (a session writes its cache when it closes)
         check_cache_writable(config)
+    run = Run(Rules(options, strict), [out] + ([markdown_out] if markdown_out is not None else []), jobs, progress)
     with tree_lock(out):
         store = build_state.store(config)
         hint = session.hint(config, changed) if session is not None else None
@@ -71,23 +77,46 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
         if session is not None:
             state = session.state_for(keys) or load_state(store, *keys)
             try:
-                report = _build(config, state, inputs, keys[1], out, options, markdown_out, strict, progress,
-                                jobs, session, hint)
+                report = _publish(config, state, inputs, keys[1], run, session, hint)
             except BaseException:
                 session.failed(config, inputs, state, templates)
                 raise
             session.keep(config, inputs, state, templates)
             return report
-        return _build_once(config, store, inputs, keys, out, options, markdown_out, strict, progress, jobs)
+        return _build_once(config, store, inputs, keys, run)
 
 
-def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, str], out: Path,
-                options: BuildOptions, markdown_out: Path | None, strict: bool, progress: Progress,
-                jobs: int) -> BuildReport:
+def check_site(config: Config, options: BuildOptions, progress: Progress = no_progress,
+               jobs: int = 1) -> tuple[Diagnostic, ...]:
+    """What a strict build with these options would find, every finding, without writing anything:
+    `pipeline check`."""
+    inputs = _walk(config)
+    keys = _keys(config, inputs, build_state.store(config).version, _template_stamps(config, inputs))
+    state = State(Records(None, "facts", keys[0]), Records(None, "pages", keys[1]))
+    run = Run(Rules(options, strict=True), [], jobs, progress)
+    found = _build(config, state, inputs, keys[1], run, last_build(config, state, None), None, NoTrees()).found
+    return tuple(found.findings)
+
+
+@dataclass(frozen=True)
+class Run:
+    """How one build runs: the rules it judges by, the folders it writes, its workers."""
+
+    rules: Rules
+    outputs: list[Path]  # the site, then the Markdown export if any
+    jobs: int = 1
+    progress: Progress = no_progress
+
+    @property
+    def options(self) -> BuildOptions:
+        return self.rules.options
+
+
+def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, str], run: Run) -> BuildReport:
     """A build without a session: from what the last build left, or nothing at all when every
     input and output is as it left them."""
-    outputs = [p.resolve() for p in [out] + ([markdown_out] if markdown_out is not None else [])]
-    settings = _digest(*keys, options, outputs, strict)
+    outputs = [p.resolve() for p in run.outputs]
+    settings = _digest(*keys, run.rules, outputs)
     shortcut = store.load("shortcut.pickle")
     if not isinstance(shortcut, Shortcut) or shortcut.settings != settings:
         shortcut = None
@@ -98,7 +127,7 @@ def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, s
         shortcut = None
     last = last_build(config, state, shortcut)
     hint = build_state.difference(config, shortcut.stamps, inputs) if shortcut is not None and not inputs.links else None
-    report = _build(config, state, inputs, keys[1], out, options, markdown_out, strict, progress, jobs, last, hint)
+    report = _publish(config, state, inputs, keys[1], run, last, hint)
     store.forget("shortcut.pickle")  # gone while the state changes: it must never describe another
     save_state(store, state)
     if inputs.trusted(inputs.stamps.values()):
@@ -107,59 +136,120 @@ def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, s
     return report
 
 
-def _build(config: Config, state: State, inputs: Inputs, pages_key: str, out: Path, options: BuildOptions,
-           markdown_out: Path | None, strict: bool, progress: Progress, jobs: int, session: Session,
-           hint: Hint | None) -> BuildReport:
-    """One build; `session` holds what the last one left (`pipeline serve`'s, or `_last_build`)."""
+def _publish(config: Config, state: State, inputs: Inputs, pages_key: str, run: Run, session: Session,
+             hint: Hint | None) -> BuildReport:
+    """One build into new trees beside the output folders, swapped in when nothing stops it."""
+    trees = OutputTrees(state.folders, run.outputs, session.in_place)
+    try:
+        built = _build(config, state, inputs, pages_key, run, session, hint, trees)
+        if built.found.failed:
+            raise built.found.error()
+        trees.finish()
+    except BaseException:
+        trees.abandon()
+        raise
+    built.keep(state, session)
+    return built.report
+
+
+@dataclass
+class Built:
+    """One build's outcome: what it found, its report, and what the next build may keep."""
+
+    found: Found
+    report: BuildReport | None = None
+    facts: dict = dataclasses.field(default_factory=dict)
+    pages: dict = dataclasses.field(default_factory=dict)
+    published: tuple = ()
+    paths: tuple = ()
+
+    def keep(self, state: State, session: Session) -> None:
+        state.facts.values = self.facts
+        state.pages.values = self.pages
+        session.paths, session.published = self.paths, self.published
+
+
+def _build(config: Config, state: State, inputs: Inputs, pages_key: str, run: Run, session: Session,
+           hint: Hint | None, trees) -> Built:
+    """Steps 2 to 5 into `trees`; `session` holds what the last build left (`pipeline serve`'s, or
+    `last_build`). Every article is judged even when something stops the build; pages are made
+    only while the templates and interface catalogs can be read."""
+    found = Found(run.rules)
+    paths = _sources(config, session, hint, inputs, found)
+    templates = read_templates(config)
+    found.stop(template_problems(templates, PAGE_TEMPLATES))
+    ui, unreadable, interface_findings = interface_catalogs(config)
+    found.stop(unreadable)
+    found.hold(interface_findings)
+    renderable = not found.failed
+    same_state = hint is not None and session.settled and session.state is state
+    kept = _kept_facts(config, state, inputs, paths, hint.touched if same_state else None)
+    known = frozenset(article_id.lower() for article_id in paths)
+    context = PageContext(config, templates, ui, Links(config.languages, {}, {}, known), (), inputs.lookup,
+                          inputs.resolve, session.environments_for(pages_key), inputs.case_twin)
+    work = _reading_work(context, kept, paths, run.options, len(run.outputs) > 1, renderable)
+    try:
+        reading = _read_articles(config, state, inputs, kept, work, trees, run)
+        found.stop(reading.problems)
+        found.wait(reading.waiting)
+        for record in reading.facts.values():
+            (found.hold if is_visible(record.facts, run.options) else found.wait)(record.facts.findings)
+        return _pages(config, state, inputs, pages_key, run, session, hint, trees, found, reading, work, paths,
+                      kept.redo) if renderable else Built(found)
+    except PipelineError as error:  # a template that fails while rendering stops the pages, not the report
+        found.stop(error.diagnostics)
+        return Built(found)
+
+
+def _sources(config: Config, session: Session, hint: Hint | None, inputs: Inputs, found: Found) -> Mapping[str, str]:
+    """Step 1's articles: id → file (those whose files cannot be articles are found wrong)."""
     if session.paths is not None and hint is not None and not hint.articles_added_or_removed:
         paths, problems = session.paths
     else:
         sources = articles_among(config, inputs.stamps)
         paths, problems = sources.paths(), sources.problems
-    if problems:
-        raise PipelineError(problems)
-    same_state = hint is not None and session.settled and session.state is state
-    kept = _kept_facts(config, state, inputs, paths, hint.touched if same_state else None)
-    context = PageContext(config, read_templates(config), ui_translations(config), Links(config.languages, {}, {}), (),
-                          inputs.lookup, inputs.resolve, session.environments_for(pages_key))
-    work = _reading_work(context, kept, paths, options, markdown_out is not None)
-    trees = OutputTrees(state.folders, [out] + ([markdown_out] if markdown_out is not None else []), session.in_place)
-    try:
-        facts, pages, page_problems = _read_articles(config, state, inputs, kept, work, trees, jobs, progress)
-        errors = [d for record in facts.values() for d in record.facts.findings if d.severity == "error"]
-        if errors and strict:
-            raise PipelineError(errors)
-        visible = tuple(record.facts for record in facts.values() if is_visible(record.facts, options))
-        published, held = availability(visible, options)
-        links = Links(config.languages, {f.id.lower(): f.id for f in visible}, published_languages(published))
-        context = dataclasses.replace(context, links=links, collections=visible_collections(visible))
-        work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
-        recheck = None  # when only articles and catalogs changed and every page links to what it did, only the
-        if hint is not None and hint.only_articles \
-                and session.published == (links, context.collections):  # articles read anew can show something new
-            recheck = set(kept.redo)
-        page_problems.update(_publish_articles(pages, work, trees, inputs, jobs, progress, recheck))
-        problems = [d for article_id in work.paths for d in page_problems.get(article_id, ())]
-        if problems:
-            raise PipelineError(problems)
-        shown = [pages[article_id] for article_id in work.paths]
-        unchanged = recheck is not None and all(
-            state.pages.values.get(a) is not None and state.pages.values[a].entries == pages[a].entries
-            for a in recheck if a in pages)
-        _publish_indexes(state, context, trees, options, pages_key, shown, session.plans, unchanged)
-        _publish_static(config, inputs, trees)
-        trees.finish()
-    except BaseException:
-        trees.abandon()
-        raise
-    state.facts.values = facts
-    state.pages.values = {article_id: pages[article_id] for article_id in work.paths}
-    session.paths, session.published = (paths, ()), (links, context.collections)
-    findings = [d for record in facts.values() for d in record.facts.findings] + [d for p in shown for d in p.notes]
-    return BuildReport(out=config.relative(out), pages=sum(len(p.files) for p in shown) + len(state.indexes),
-                       assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
-                       findings=tuple(findings),
-                       markdown_files=sum(len(p.exports) for p in shown) if markdown_out is not None else 0)
+    found.stop(problems)
+    found.stop(collection_problems(config, paths))
+    return paths
+
+
+def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Run, session: Session,
+           hint: Hint | None, trees, found: Found, reading: Reading, work: ArticleWork, paths: Mapping[str, str],
+           redone: Iterable[str]) -> Built:
+    """Steps 3 to 5: which pages are published, what links point at, every page made or kept."""
+    facts, pages = reading.facts, reading.pages
+    visible = tuple(record.facts for record in facts.values() if is_visible(record.facts, run.options))
+    published, held = availability(visible, run.options)
+    links = dataclasses.replace(work.context.links, ids={f.id.lower(): f.id for f in visible},
+                                published=published_languages(published))
+    context = dataclasses.replace(work.context, links=links, collections=visible_collections(visible))
+    work = dataclasses.replace(work, context=context, paths={f.id: paths[f.id] for f in visible})
+    recheck = None  # when only articles and catalogs changed and every page links to what it did, only the
+    if hint is not None and hint.only_articles \
+            and session.published == (links, context.collections):  # articles read anew can show something new
+        recheck = set(redone)
+    reading.page_problems.update(_publish_articles(pages, work, trees, inputs, run, recheck))
+    found.stop(d for article_id in work.paths for d in reading.page_problems.get(article_id, ()))
+    if run.rules.strict:  # what a normal build does not publish is judged all the same
+        hidden = [article_id for article_id, record in facts.items() if not is_visible(record.facts, run.options)]
+        found.stop(d for problems in _waiting_pages(work, hidden, paths, run) for d in problems)
+        found.stop(orphan_findings(config))
+    shown = [pages[article_id] for article_id in work.paths]
+    found.findings.extend(d for p in shown for d in p.notes)
+    if found.failed:
+        return Built(found)
+    unchanged = recheck is not None and all(
+        state.pages.values.get(a) is not None and state.pages.values[a].entries == pages[a].entries
+        for a in recheck if a in pages)
+    _publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
+    _publish_static(config, inputs, trees)
+    report = BuildReport(out=config.relative(run.outputs[0]) if run.outputs else "",
+                         pages=sum(len(p.files) for p in shown) + len(state.indexes),
+                         assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
+                         findings=tuple(found.findings),
+                         markdown_files=sum(len(p.exports) for p in shown) if len(run.outputs) > 1 else 0)
+    return Built(found, report, facts, {article_id: pages[article_id] for article_id in work.paths},
+                 (links, context.collections), (paths, ()))
 
 
 def _walk(config: Config) -> Inputs:
@@ -217,48 +307,68 @@ def _kept_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str
 
 
 def _reading_work(context: PageContext, kept, paths: Mapping[str, str], options: BuildOptions,
-                  export: bool) -> ArticleWork:
+                  export: bool, renderable: bool = True) -> ArticleWork:
     """When many articles are read anew, their pages are rendered while they are read, against the
     links and collections a complete site would show (checked afterwards); when few are, guessing
     what the others publish costs more than reading these twice."""
-    if len(kept.redo) * SPECULATE < len(paths):
+    if not renderable or len(kept.redo) * SPECULATE < len(paths):
         return ArticleWork(context, options, paths, export, render_while_reading=False)
     published = {article_id: languages_of(record.facts, options) for article_id, record in kept.kept.items()}
     published = {article_id: langs for article_id, langs in published.items() if langs}
     published.update((article_id, tuple(sorted(context.config.languages))) for article_id in kept.redo)
     collections = tuple(sorted({article_id.split("/", 1)[0] for article_id in published}))
-    links = Links(context.config.languages, {article_id.lower(): article_id for article_id in published}, published)
+    links = Links(context.config.languages, {article_id.lower(): article_id for article_id in published}, published,
+                  context.links.known)
     return ArticleWork(dataclasses.replace(context, links=links, collections=collections), options, paths, export)
 
 
-def _read_articles(config: Config, state: State, inputs: Inputs, kept, work: ArticleWork, trees: OutputTrees,
-                   jobs: int, progress: Progress) -> tuple[dict[str, FactsRecord], dict[str, PagesRecord], dict]:
+@dataclass
+class Reading:
     """Every article's facts, kept or read anew; the pages kept from the last build, or rendered at
-    once for a visible article read anew (against `work.context`); and the problems of those pages."""
+    once for a visible article read anew, with their problems; and the errors that kept articles
+    from being read (`waiting`: those of articles not published yet)."""
+
+    facts: dict[str, FactsRecord]
+    pages: dict[str, PagesRecord]
+    page_problems: dict[str, tuple[Diagnostic, ...]]
+    problems: list[Diagnostic]
+    waiting: list[Diagnostic]
+
+
+def _read_articles(config: Config, state: State, inputs: Inputs, kept, work: ArticleWork, trees: OutputTrees,
+                   run: Run) -> Reading:
+    """Read the articles whose facts are not kept (rendering visible ones at once, against
+    `work.context`)."""
     facts = dict(kept.kept)
     pages = {article_id: record for article_id, record in state.pages.values.items() if article_id in kept.kept}
-    problems: list[Diagnostic] = []
-    page_problems = {}
+    reading = Reading(facts, pages, {}, [], [])
     items = [(article_id, work.paths[article_id]) for article_id in kept.redo]
-    for (article_id, path), (read, rendered) in done(read_and_render, items, work, jobs, "read", progress):
-        problems.extend(read.problems)
+    for (article_id, path), (read, rendered) in done(read_and_render, items, work, run.jobs, "read", run.progress):
+        (reading.waiting if read.waiting else reading.problems).extend(read.problems)
         if read.facts is None:
             continue
         stamps = _article_inputs(config, inputs, article_id, path)
         facts[article_id] = FactsRecord(stamps if inputs.trusted(stamps) else None, read.facts)
         if rendered is not None:
-            page_problems[article_id] = rendered.pages.problems
+            reading.page_problems[article_id] = rendered.pages.problems
             pages[article_id] = _store_pages(rendered, work.context, trees, inputs)
-    if problems:
-        raise PipelineError(problems)
-    return {article_id: facts[article_id] for article_id in work.paths}, pages, page_problems
+    reading.facts = {article_id: facts[article_id] for article_id in work.paths if article_id in facts}
+    return reading
+
+
+def _waiting_pages(work: ArticleWork, hidden: list[str], paths: Mapping[str, str], run: Run) -> Iterable[tuple]:
+    """The problems of the pages of articles not published yet, in their own language, rendered
+    to be judged and then dropped (a strict build's and `pipeline check`'s)."""
+    work = dataclasses.replace(work, paths={article_id: paths[article_id] for article_id in hidden})
+    for _, problems in done(own_language_problems, hidden, work, run.jobs, "check", run.progress):
+        yield problems
 
 
 # --- step 4: the articles' pages ---------------------------------------------------------------------
 
 
 def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: OutputTrees, inputs: Inputs,
-                      jobs: int, progress: Progress, recheck: Iterable[str] | None = None) -> dict[str, tuple]:
+                      run: Run, recheck: Iterable[str] | None = None) -> dict[str, tuple]:
     """Bring every visible article's pages into the new trees, rendering those whose record does not
     show what they would show now; returns the problems of the pages rendered. With `recheck`, only
     those articles may show something new (the caller knows that nothing else changed)."""
@@ -270,7 +380,7 @@ def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: O
 
     kept = split(work.paths, lambda article_id: article_id, pages, holds)
     problems = {}
-    for article_id, rendered in done(render_article, kept.redo, work, jobs, "render", progress):
+    for article_id, rendered in done(render_article, kept.redo, work, run.jobs, "render", run.progress):
         problems[article_id] = rendered.pages.problems
         pages[article_id] = _store_pages(rendered, work.context, trees, inputs)
     return problems

@@ -23,7 +23,8 @@ from pipeline.engine.state import Records
 from pipeline.engine.store import Store, code_version
 from pipeline.engine.trees import Folders, packed_folders, unpacked_folders
 from pipeline.model import Diagnostic
-from pipeline.pages import ArticleFacts, Entry, HeldBack, Links
+from pipeline.links import Links
+from pipeline.pages import ArticleFacts, Entry, HeldBack
 
 
 @dataclass(frozen=True)

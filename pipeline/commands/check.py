@@ -1,45 +1,27 @@
 """`pipeline check`: every problem of a project, located: its articles (front matter, body, links
-and images), every catalog's header and each translation compared with its source."""
+and images), its templates, every catalog's header and each translation compared with its source.
+
+It is `pipeline build --strict` without writing anything (`build.check_site`), so the two agree:
+`check` exits 0 exactly when a strict build succeeds, with the same findings at the same lines.
+Drafts and future articles are judged as if published. Catalogs that no article reads are named."""
 
 from __future__ import annotations
 
-from pipeline.checks import check_article_body, check_catalog
+import datetime as dt
+
+from pipeline.commands.build import check_site
 from pipeline.config import Config
-from pipeline.content import check_front_matter
-from pipeline.disk.layout import ui_paths
-from pipeline.disk.project import catalog_files, find_articles, read_article, read_catalog
+from pipeline.engine.pool import Progress, no_progress
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline.segment import prepare
+from pipeline.pages import BuildOptions
 
 
-def check_project(config: Config) -> tuple[Diagnostic, ...]:
+def check_project(config: Config, today: dt.date | None = None, progress: Progress = no_progress,
+                  jobs: int = 1) -> tuple[Diagnostic, ...]:
     """Everything `pipeline check` reports."""
-    sources = find_articles(config)
-    problems: list[Diagnostic] = list(sources.problems)
-    for source in sources.articles:
-        problems.extend(_article_problems(config, source))
-    interface = ui_paths(config)[1]
-    for lang in config.languages:
-        for path in catalog_files(config, lang):
-            try:
-                catalog = read_catalog(config, path)
-            except PipelineError as error:
-                problems.extend(error.diagnostics)
-                continue
-            problems.extend(check_catalog(catalog, config.relative(path), lang, config.languages,
-                                          interface=path == interface.get(lang)))
-    return tuple(problems)
-
-
-def _article_problems(config: Config, source) -> list[Diagnostic]:
+    options = BuildOptions(today=today or dt.date.today(), drafts=False, min_translated=config.min_translated)
     try:
-        article = read_article(config, source)
-    except PipelineError as error:
-        return list(error.diagnostics)
-    problems = list(check_front_matter(article, config.collection(article.collection), config.languages))
-    try:
-        parsed = prepare(config, article)
-    except PipelineError as error:
-        return problems + list(error.diagnostics)
-    return problems + list(check_article_body(article, parsed.document))
+        return check_site(config, options, progress, jobs)
+    except PipelineError as error:  # a template that fails while rendering stops the strict build too
+        return error.diagnostics

@@ -58,8 +58,10 @@ class Preview:
             self.unextracted = set()
             self.unbuilt |= {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
         options = BuildOptions(today=today or dt.date.today(), drafts=True, min_translated=0)
-        build.build_site(self.config, self.out, options, jobs=self.jobs, session=self.building,
-                           changed=self.unbuilt if self.started else None)
+        # strict, as `pipeline check` is: a translation's error shows as the error page, rather than
+        # as a page that is silently missing from the preview
+        build.build_site(self.config, self.out, options, strict=True, jobs=self.jobs, session=self.building,
+                         changed=self.unbuilt if self.started else None)
         self.unbuilt, self.started, self.jobs = set(), True, 1
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.model import Diagnostic
+from pipeline.links import PAGES_FOLDER
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 CATALOGS = "LC_MESSAGES"
@@ -58,7 +59,6 @@ _TAKEN_COLLECTIONS = {
     "static": "the folder of the templates' static files (static/)",
     "assets": "the images' folder (content/assets/ holds images, not articles)",
 }
-PAGES_FOLDER = "page"  # <lang>/<collection>/page/<n>/: the later pages of a collection's list
 
 
 def article_id_problem(article_id: str, languages: Iterable[str]) -> str | None:

@@ -4,14 +4,15 @@ article), its catalogs and its interface strings. Every file a command reads com
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from pipeline import catalog as catalogs
-from pipeline.config import Config, config_from_toml
+from pipeline.config import SPELLING_CUTOFF, Config, closest, config_from_toml
 from pipeline.content import Article, decode_source, parse_article
-from pipeline.disk.layout import article_id_of, catalog_folder, reserved_id_diagnostic, ui_paths
+from pipeline.disk.layout import article_id_of, catalog_folder, reserved_id_diagnostic, template_path
 from pipeline.disk.scan import Stamp, stamp
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Diagnostic, Templates
@@ -99,6 +100,53 @@ def _identified(config: Config, found: list[tuple[str, str, Stamp | None]]) -> S
     return Sources(tuple(articles), tuple(problems))
 
 
+def collection_problems(config: Config, paths: Mapping[str, str]) -> tuple[Diagnostic, ...]:
+    """Where the configured collections and the folders of the content folder disagree, each with
+    the closest name; nothing when pyproject.toml configures no collection (every folder then takes
+    the default settings). `paths`: article id → file, as `Sources.paths()` gives.
+    - a configured collection that no article is in: a warning at its line of pyproject.toml;
+    - a folder holding articles that no configured collection names, at its first article: an
+      error when its name is a configured collection's misspelt (its articles would be published
+      without that collection's settings), else a warning (they take the default settings)."""
+    if not config.collections:
+        return ()
+    firsts: dict[str, str] = {}
+    for article_id in sorted(paths):
+        firsts.setdefault(article_id.split("/", 1)[0], article_id)
+    content = config.relative(config.content_dir)
+    unmatched = [folder for folder in firsts if folder not in config.collections]
+    problems = []
+    for name in config.collections:
+        if name not in firsts:
+            near = closest(name, unmatched, SPELLING_CUTOFF)
+            problems.append(Diagnostic(
+                config.shown, config.line_of("collections", name), "collection",
+                f"the collection {name!r} has no articles (no folder {content}/{name}/ holding any)"
+                + (f"; did you mean `{near}`?" if near else ""), severity="warning",
+                hint=f"rename [tool.pipeline.collections.{name}] or the folder {content}/{near}/" if near else
+                f"remove [tool.pipeline.collections.{name}] if the collection is gone"))
+    for folder in unmatched:
+        problems.append(_unconfigured_folder(config, folder, paths[firsts[folder]], firsts[folder], content))
+    return tuple(problems)
+
+
+def _unconfigured_folder(config: Config, folder: str, path: str, article_id: str, content: str) -> Diagnostic:
+    """The finding at the first article of a folder that no configured collection names."""
+    shown = config.relative(config.content_dir / (article_id + os.path.splitext(path)[1]))
+    near = closest(folder, config.collections, SPELLING_CUTOFF)
+    if near is not None:
+        return Diagnostic(shown, 0, "collection",
+                          f"the folder {content}/{folder}/ is not a configured collection; did you mean `{near}`? "
+                          f"Its articles would be published without the settings of "
+                          f"[tool.pipeline.collections.{near}]",
+                          hint=f"rename the folder or the collection (pyproject.toml:{config.line_of('collections', near)})")
+    listed = ", ".join(f"`{name}`" for name in config.collections)
+    return Diagnostic(shown, 0, "collection",
+                      f"the folder {content}/{folder}/ is not a configured collection ({listed}); its articles "
+                      "take the default settings", severity="warning",
+                      hint=f"add [tool.pipeline.collections.{folder}] to pyproject.toml to configure it")
+
+
 def load_config(root: Path) -> Config:
     """The project's configuration, from `root/pyproject.toml` (a PipelineError when it is missing
     or invalid, listing every problem)."""
@@ -138,21 +186,6 @@ def read_catalog(config: Config, path: Path) -> Catalog | None:
     return parse_po(decode_po(path.read_bytes(), shown), shown)
 
 
-def catalog_files(config: Config, lang: str) -> list[Path]:
-    """Every catalog of one language (the article catalogs and ui.po), in a stable order."""
-    folder = catalog_folder(config, lang)
-    return sorted(folder.rglob("*.po")) if folder.is_dir() else []
-
-
-def ui_translations(config: Config) -> dict[str, dict[str, str]]:
-    """The usable translations of the interface strings, per language (msgid → msgstr)."""
-    result = {}
-    for lang, path in ui_paths(config)[1].items():
-        found = read_catalog(config, path)
-        result[lang] = {msgid: text for (_ctxt, msgid), text in catalogs.translations(found).items()} if found else {}
-    return result
-
-
 TEMPLATE_SUFFIXES = (".html", ".xml")
 
 
@@ -165,3 +198,49 @@ def read_templates(config: Config) -> Templates:
         if path.suffix in TEMPLATE_SUFFIXES and not name.startswith("static/") and path.is_file():
             sources[name] = path.read_text(encoding="utf-8")
     return Templates(config.relative(folder), sources)
+
+
+# --- the project's folder, and catalogs left behind ----------------------------------------------------
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The project folder `start` is in, found as git finds its repository: `start` or the nearest
+    folder above it whose pyproject.toml has a `[tool.pipeline]` table (a pyproject.toml that is not
+    valid TOML counts when its text names that table, so that its error is reported rather than
+    skipped); None when there is none up to the top of the file system."""
+    for folder in (start, *start.parents):
+        try:
+            data = (folder / "pyproject.toml").read_bytes()
+        except OSError:  # none here (or unreadable): look further up
+            continue
+        try:
+            tool = tomllib.loads(data.decode("utf-8")).get("tool")
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            if re.search(rb"^\s*\[\s*tool\s*\.\s*pipeline\b", data, re.MULTILINE):
+                return folder
+            continue
+        if isinstance(tool, dict) and "pipeline" in tool:
+            return folder
+    return None
+
+
+def orphan_catalogs(config: Config) -> tuple[Path, ...]:
+    """The article catalogs and templates whose article no longer exists (it was deleted, or renamed
+    without `pipeline mv`, which takes them along): each `locale/<lang>/LC_MESSAGES/<id>.po` of a
+    configured language and each `locale/templates/<id>.pot` whose <id> is not the id of an article
+    that `find_articles` finds. The interface catalogs (`ui.pot`, `<lang>/LC_MESSAGES/ui.po`) are
+    never orphans; hidden files (an editor's temporary copies) are left out. Absolute paths, sorted.
+    An orphan's translations are kept by `pipeline mv OLD NEW` (OLD: the id the catalog names), or
+    the file can be deleted when the article is gone for good."""
+    ids = {source.id for source in find_articles(config).articles}
+    folders = [(template_path(config, "_").parent, ".pot")]  # locale/templates/
+    folders += [(catalog_folder(config, lang), ".po") for lang in config.languages]
+    orphans = []
+    for folder, suffix in folders:
+        for path in folder.rglob(f"*{suffix}") if folder.is_dir() else ():
+            relative = path.relative_to(folder).as_posix()
+            if relative == "ui.po" or any(part.startswith(".") for part in relative.split("/")):
+                continue
+            if relative[: -len(suffix)] not in ids and path.is_file():
+                orphans.append(path)
+    return tuple(sorted(orphans))

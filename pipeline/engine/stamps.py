@@ -56,6 +56,20 @@ class Inputs:
         """False when a file changed so recently that a change within the same clock tick could hide."""
         return all(trusted(stamp, self.started_ns) for stamp in stamps)
 
+    def case_twin(self, path: Path | str) -> str | None:
+        """A file named as `path` is but for letter case, in the same folder (what a link that works
+        on a case-blind disk and fails on the web server names), or None."""
+        name = str(path)
+        folder, wanted = os.path.dirname(name) + os.sep, os.path.basename(name).casefold()
+        if name.startswith(self.roots):
+            candidates = [p for p in self.stamps if p.startswith(folder) and os.sep not in p[len(folder):]]
+        else:
+            try:
+                candidates = [folder + entry for entry in os.listdir(folder)]
+            except OSError:
+                return None
+        return next((p for p in sorted(candidates) if os.path.basename(p).casefold() == wanted and p != name), None)
+
     def under(self, folder: Path) -> list[tuple[str, Stamp]]:
         """The files under a folder (resolved), with their stamps, in path order."""
         prefix = str(folder.resolve()) + os.sep

@@ -420,3 +420,36 @@ def unpacked_folders(packed: Folders) -> Folders:
             known = dataclasses.replace(known, spare=spare)
         folders[folder] = known
     return folders
+
+
+class NoTrees:
+    """Output trees for a run that writes nothing (`pipeline check`): every page is made and
+    judged, none is kept, nothing on disk is touched."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[Path | None, "_Nowhere"]] = [(None, _Nowhere())]
+
+    def __getitem__(self, number: int) -> "_Nowhere":
+        return self.opened[number][1]
+
+    def finish(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
+
+
+class _Nowhere:
+    """A tree that takes every file and keeps none: no file is ever there to be kept."""
+
+    def put(self, relative: str, digest: str, data: bytes | Path) -> None:
+        pass
+
+    def keep(self, relative: str, digest: str) -> bool:
+        return False
+
+    def keep_all(self, files: Iterable[tuple[str, str]]) -> bool:
+        return False
+
+    def keep_live(self, relative: str) -> bool:
+        return False

@@ -119,14 +119,22 @@ def _assert_agree(check, build, faults) -> None:
     assert check[1] == build[1], (faults, check[1] ^ build[1])
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "after a build"])
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_check_and_a_strict_build_agree_on_every_kind_of_fault(fault: str, tmp_path: Path, capsys) -> None:
+def test_check_and_a_strict_build_agree_on_every_kind_of_fault(fault: str, warm: bool, tmp_path: Path,
+                                                               capsys) -> None:
+    """Cold, and after a clean build left its cache (which check reuses for what still holds)."""
     root = _copy_sample(tmp_path / "site-project")
+    if warm:
+        assert _run(capsys, "--root", str(root), "-q", "build", "--out", str(root / "site"))[0] == 0
+        shutil.rmtree(root / "site")
     FAULTS[fault](root)
     check, build = _judged(root, capsys)
     _assert_agree(check, build, fault)
     assert check[0] == 1 and check[1], f"{fault}: check found nothing\n{check[2]}"
     assert not (root / "site").exists() or build[0] == 0  # a failed strict build publishes nothing
+    if warm:
+        assert _run(capsys, "--root", str(root), "check")[1] == check[1]  # after the failed build too
 
 
 @pytest.mark.parametrize("seed", range(12))

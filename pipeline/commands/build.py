@@ -40,7 +40,6 @@ from pipeline.disk.scan import stamp
 from pipeline.engine.pool import Progress, no_progress
 from pipeline.engine.stamps import Inputs, walk
 from pipeline.engine.store import Store
-from pipeline.engine.state import Records
 from pipeline.engine.trees import NoTrees, OutputTrees, tree_lock
 from pipeline.engine.work import done, split
 from pipeline.links import Links
@@ -91,10 +90,12 @@ def check_site(config: Config, options: BuildOptions, progress: Progress = no_pr
     """What a strict build with these options would find, every finding, without writing anything:
     `pipeline check`."""
     inputs = _walk(config)
-    keys = _keys(config, inputs, build_state.store(config).version, _template_stamps(config, inputs))
-    state = State(Records(None, "facts", keys[0]), Records(None, "pages", keys[1]))
+    store = build_state.store(config)
+    keys = _keys(config, inputs, store.version, _template_stamps(config, inputs))
+    state = load_state(store, *keys)  # read, never saved: facts and pages that still hold are not redone
     run = Run(Rules(options, strict=True), [], jobs, progress)
-    found = _build(config, state, inputs, keys[1], run, last_build(config, state, None), None, NoTrees()).found
+    trees = NoTrees(kept=True)
+    found = _build(config, state, inputs, keys[1], run, last_build(config, state, None), None, trees).found
     return tuple(found.findings)
 
 
@@ -229,7 +230,8 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
             and session.published == (links, context.collections):  # articles read anew can show something new
         recheck = set(redone)
     reading.page_problems.update(_publish_articles(pages, work, trees, inputs, run, recheck))
-    found.stop(d for article_id in work.paths for d in reading.page_problems.get(article_id, ()))
+    found.stop(d for article_id in work.paths for d in reading.page_problems.get(article_id, ())
+               if d.severity == "error")  # (the warnings are the pages' notes, kept with them)
     if run.rules.strict:  # what a normal build does not publish is judged all the same
         hidden = [article_id for article_id, record in facts.items() if not is_visible(record.facts, run.options)]
         found.stop(d for problems in _waiting_pages(work, hidden, paths, run) for d in problems)
@@ -430,7 +432,7 @@ def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, i
         seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
         assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
         exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
-        notes=rendered.notes)
+        notes=tuple(d for d in pages.problems if d.severity != "error") + rendered.notes)
 
 
 # --- step 5: lists, feeds, the sitemap ----------------------------------------------------------------

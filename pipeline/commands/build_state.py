@@ -66,7 +66,7 @@ class PagesRecord:
     entries: tuple[Entry, ...]
     assets: tuple[tuple[str, str], ...]  # site path → source file
     exports: tuple[tuple[str, str], ...] | None  # Markdown path → digest; None when not exported
-    notes: tuple[Diagnostic, ...]  # what the Markdown export could not place
+    notes: tuple[Diagnostic, ...]  # warnings: links to unpublished articles, what the Markdown export could not place
 
 
 @dataclass

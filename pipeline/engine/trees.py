@@ -424,10 +424,11 @@ def unpacked_folders(packed: Folders) -> Folders:
 
 class NoTrees:
     """Output trees for a run that writes nothing (`pipeline check`): every page is made and
-    judged, none is kept, nothing on disk is touched."""
+    judged, nothing on disk is touched. With `kept`, a file a record says the last run made is
+    taken as there (the run judges against what the last build left, and redoes only the rest)."""
 
-    def __init__(self) -> None:
-        self.opened: list[tuple[Path | None, "_Nowhere"]] = [(None, _Nowhere())]
+    def __init__(self, kept: bool = False) -> None:
+        self.opened: list[tuple[Path | None, "_Nowhere"]] = [(None, _Nowhere(kept))]
 
     def __getitem__(self, number: int) -> "_Nowhere":
         return self.opened[number][1]
@@ -440,16 +441,19 @@ class NoTrees:
 
 
 class _Nowhere:
-    """A tree that takes every file and keeps none: no file is ever there to be kept."""
+    """A tree that takes every file and writes none; a file is there to be kept only when `kept`."""
+
+    def __init__(self, kept: bool) -> None:
+        self.kept = kept
 
     def put(self, relative: str, digest: str, data: bytes | Path) -> None:
         pass
 
     def keep(self, relative: str, digest: str) -> bool:
-        return False
+        return self.kept
 
     def keep_all(self, files: Iterable[tuple[str, str]]) -> bool:
-        return False
+        return self.kept
 
     def keep_live(self, relative: str) -> bool:
-        return False
+        return self.kept

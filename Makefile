@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 site: $(STAMP)
 	$(BIN)/pipeline extract
 	$(BIN)/pipeline build
-	@echo "open site/index.html, or serve it: $(BIN)/python -m http.server -d site"
+	@echo "serve it and open http://localhost:8000/: $(BIN)/python -m http.server -d site"
 
 ## Refresh the catalogs (.pot templates and .po files) from the articles.
 extract: $(STAMP)

@@ -256,15 +256,20 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
             gc.collect()
             gc.freeze()  # what the preview keeps lives on: the collector need not walk it at every rebuild
             state.publish(())
-            if not args.quiet:
-                print(f"rebuilt ({len(changed)} file(s) changed)" if changed else "built", flush=True)
         except PipelineError as error:
             state.publish(tuple(str(d) for d in error.diagnostics))
-            _show(error)
+            return _show(error)
         except OSError as error:  # a full disk, a read-only folder: said, and the preview goes on
             fault = machine_fault(config.root, error)
             state.publish((str(fault),))
-            _print_diagnostic(fault)
+            return _print_diagnostic(fault)
+        if not args.quiet:  # (outside the try: a reader that went away ends the preview, see `main`)
+            print(f"rebuilt ({len(changed)} file(s) changed)" if changed else "built", flush=True)
+
+    def saved(changed: set[Path]) -> None:
+        """Rebuild for a batch of changes, unless all are files the preview itself wrote."""
+        if changed := preview.saved(changed):
+            rebuild(changed)
 
     # the port is taken before the first build, so a busy one is told at once; requests wait for the build
     with open_server(out, args.port, state, report=lambda line: print(line, file=sys.stderr, flush=True)) as server:
@@ -275,7 +280,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
         stop = threading.Event()
         try:
             watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
-                   config.root / "pyproject.toml"], rebuild, stop)
+                   config.root / "pyproject.toml"], saved, stop)
         except KeyboardInterrupt:
             pass
         finally:
@@ -393,6 +398,8 @@ def _extract(config: Config, args: argparse.Namespace) -> int:
         for path in report.raced:
             print(f"(that save of {path} landed between the check and the swap: the swap was undone)")
     if not args.quiet:
+        for old, new in report.moved:
+            print(f"moved: {old} → {new} (renamed by hand: its catalogs and translations went with it)")
         print(f"extract: {len(report.written)} file(s) written, {report.unchanged} unchanged")
     return EXIT_OK
 

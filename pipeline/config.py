@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
@@ -64,6 +65,12 @@ class Config:
 
     def collection(self, name: str) -> CollectionConfig:
         return self.collections.get(name, CollectionConfig())
+
+    @property
+    def base_path(self) -> str:
+        """The path of `base_url` without its trailing slash: "" for a site at the root of its host,
+        "/posts-site" for one served under `/posts-site/` (a GitHub Pages project site)."""
+        return urlsplit(self.base_url).path.rstrip("/")
 
     def relative(self, path: Path) -> str:
         """A path as shown to users: relative to the project root when inside it."""

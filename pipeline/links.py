@@ -28,6 +28,15 @@ def page_url(lang: str, article_id: str) -> str:
     return f"/{lang}/{quote(article_id)}/"
 
 
+def in_site(base_path: str, url: str) -> str:
+    """The URL a page links to for a URL of this site: a site path (`/en/news/x/`) gets the site's
+    base path in front (`/posts-site/en/news/x/`, see `Config.base_path`); relative URLs, `#…`,
+    `?…` and URLs of other hosts stay as they are. Absolute URLs are `base_url` + the site path."""
+    seen = browser_form(url)
+    if not base_path or not seen.startswith("/") or seen.startswith("//"):
+        return url
+    return base_path + seen
+
 
 PAGES_FOLDER = "page"  # <lang>/<collection>/page/<n>/: the later pages of a collection's list
 FileState = tuple  # what `lookup` says about a file (size, modification time, inode); None when missing
@@ -224,7 +233,7 @@ def url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Lin
     """The function that gives each link and image URL of `article` its URL on the `lang` page;
     `followed` collects each link target with what it found."""
 
-    def rewrite(kind: str, url: str) -> str:
+    def site_url(kind: str, url: str) -> str:
         if kind == "image":
             return assets.url_for(article, lang, url)
         target = link_target(article.id, url, links.languages)
@@ -234,4 +243,7 @@ def url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Lin
             assets.link_problem(article, url, links.problem(url, target))
         found = followed[target] = links.target(target)
         return _link_to(url, lang, found)
+
+    def rewrite(kind: str, url: str) -> str:
+        return in_site(assets.config.base_path, site_url(kind, url))
     return rewrite

@@ -21,7 +21,7 @@ from pipeline.sanitize import Sanitizer
 from pipeline.segment import SourceArticle
 from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
-from pipeline.links import PAGES_FOLDER, AssetCollector, FileState, Links, page_url, url_rewriter
+from pipeline.links import PAGES_FOLDER, AssetCollector, FileState, Links, in_site, page_url, url_rewriter
 from pipeline.urls import is_external
 from pipeline.khmer.words import WordBreaker, excerpt, reading_minutes
 
@@ -126,8 +126,11 @@ def localise_number(value: int | str, lang: str) -> str:
     return to_khmer_digits(value) if lang == "km" else str(value)
 
 
-def template_filters() -> dict[str, Callable]:
+def template_filters(base_path: str = "") -> dict[str, Callable]:
+    """The filters templates use; `href` makes a site path (`/static/style.css`) the URL a page links
+    to, under the site's base path (`Config.base_path`)."""
     return {
+        "href": lambda url: in_site(base_path, url),
         "localdate": format_date,
         "localnum": localise_number,
         "language_name": lambda lang: language_name(lang, lang),
@@ -203,7 +206,8 @@ class PageContext:
         """One Jinja2 environment per language, made once per process (templates compile once)."""
         if not self._envs:
             self._envs.update({lang: render.environment(self.templates, self.ui.get(lang, {}),
-                                                        template_filters()) for lang in self.config.languages})
+                                                        template_filters(self.config.base_path))
+                               for lang in self.config.languages})
         return self._envs
 
     def render(self, plan: PagePlan) -> bytes:

@@ -335,9 +335,14 @@ def _cannot_listen(port: int, error: OSError) -> PipelineError:
     return fail("pipeline serve", 0, f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}", code="network")
 
 
+QUIET_MS = 150  # a save is over once its files are quiet this long (an editor's save is several events)
+
+
 def watch(paths: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
-    """Call `rebuild(changed paths)` after each burst of saves, until `stop` is set."""
+    """Call `rebuild(changed paths)` once for each save, until `stop` is set: events with less than
+    QUIET_MS between them (a write in two steps, a temporary file renamed over the old one, a save
+    made twice in quick succession) are one batch, and so one call."""
     existing = [str(p) for p in paths if p.exists()]
-    for changes in watchfiles.watch(*existing, stop_event=stop, debounce=150, step=25,
+    for changes in watchfiles.watch(*existing, stop_event=stop, debounce=10 * QUIET_MS, step=QUIET_MS,
                                     watch_filter=lambda change, name: not Path(name).name.startswith(".")):
         rebuild({Path(name) for _, name in changes})

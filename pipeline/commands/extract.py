@@ -34,12 +34,14 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from pipeline import catalog as catalogs
+from pipeline.commands.move import move_article
 from pipeline.commands.placing import Placed, put_in_place
 from pipeline.commands.plans import (UI, PlanWork, Planned, Refusing, collections_of, memory_stamps, plan_article,
                                      plan_ui, read_text, stamp_text)
 from pipeline.config import Config
-from pipeline.disk.layout import cache_folder, catalog_folder, changed_files, language_of_catalog, memory_path
-from pipeline.disk.project import Source, find_articles, read_templates
+from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, changed_files, language_of_catalog, memory_path,
+                                  template_path)
+from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
 from pipeline.disk.scan import Stamp, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
 from pipeline.engine.stamps import same_content, trusted
@@ -48,6 +50,7 @@ from pipeline.engine.work import split
 from pipeline.errors import PipelineError
 from pipeline.disk.memory import Change, Remembered, TranslationMemory, open_memory, remembered
 from pipeline.model import Diagnostic
+from pipeline.segment import prepare
 from pipeline.po import decode_po, parse_po
 
 BATCH = 512  # the memory learns from the plans' results this many at a time
@@ -121,6 +124,7 @@ class ExtractReport:
     unchanged: int
     merged: tuple[str, ...] = ()  # a catalog for each save made during the run and merged into it
     raced: tuple[str, ...] = ()  # those saves that landed between the check and the swap
+    moved: tuple[tuple[str, str], ...] = ()  # (OLD, NEW): articles renamed by hand, their translations kept
 
 
 @dataclass
@@ -250,14 +254,69 @@ def extract(config: Config, progress: Progress = no_progress, jobs: int = 1, ses
     every extraction and the paths that `changed` since the last one (None: not known)."""
     hint = _hint(config, session, changed) if session is not None and changed is not None else None
     try:
-        return _extract(config, progress, jobs, session, hint)
+        return _extract(config, progress, jobs, session, hint, adopt=hint is None)
     except BaseException:
         if session is not None:  # the next extraction walks the articles again
             session.sources = None
         raise
 
 
-def _extract(config: Config, progress: Progress, jobs: int, session: Session | None, hint: _Hint | None) -> ExtractReport:
+RENAMED_SHARE = 0.8  # of a new article's msgids that an orphan catalog must hold to be taken as its own
+
+
+def _adopt_renamed(config: Config, unknown: Iterable[Source]) -> tuple[tuple[str, str], ...]:
+    """Articles renamed by hand (see RENAMED_SHARE): each new article (among those the last
+    extraction did not know, one with no catalog or template yet) whose units are mostly those of
+    exactly one orphan's catalogs, that orphan wanting no other, is given them by `pipeline mv`'s
+    adoption. Not sure, or a move refused: everything stays, and `status` and `check` tell of the
+    orphan. Returns the (OLD, NEW) pairs moved."""
+    new = [s for s in unknown if not template_path(config, s.id).exists()
+           and not any(catalog_path(config, lang, s.id).exists() for lang in config.languages)]
+    orphans = _orphan_units(config, orphan_catalogs(config)) if new else {}
+    if not orphans:
+        return ()
+    chosen: dict[str, list[str]] = {}
+    for source in new:
+        try:
+            units = {(s.msgctxt, s.msgid) for s in prepare(config, read_article(config, source)).segments}
+        except PipelineError:
+            continue  # (extraction says what is wrong with it)
+        close = [old for old, known in orphans.items() if units and len(units & known) >= RENAMED_SHARE * len(units)]
+        if len(close) == 1:
+            chosen.setdefault(close[0], []).append(source.id)
+    moved = []
+    for old, ids in sorted(chosen.items()):
+        try:
+            if len(ids) == 1:
+                moved.append((old, move_article(config, old, ids[0], config.root).new))
+        except PipelineError:
+            continue
+    return tuple(moved)
+
+
+def _orphan_units(config: Config, paths: Iterable[Path]) -> dict[str, set[tuple[str | None, str]]]:
+    """The (msgctxt, msgid) of each orphan article id's catalogs and template."""
+    units: dict[str, set[tuple[str | None, str]]] = {}
+    for path in paths:
+        old = _orphan_id(config, path)
+        shown = config.relative(path)
+        try:
+            catalog = parse_po(decode_po(path.read_bytes(), shown), shown)
+        except (OSError, PipelineError):
+            continue
+        units.setdefault(old, set()).update(m.key for m in catalog.messages if m.msgid)
+    return units
+
+
+def _orphan_id(config: Config, path: Path) -> str:
+    folder = template_path(config, "_").parent if path.suffix == ".pot" \
+        else next(catalog_folder(config, lang) for lang in config.languages if path.is_relative_to(catalog_folder(config, lang)))
+    return path.relative_to(folder).with_suffix("").as_posix()
+
+
+def _extract(config: Config, progress: Progress, jobs: int, session: Session | None, hint: _Hint | None,
+             adopt: bool = False) -> ExtractReport:
+    """One extraction; with `adopt`, articles renamed by hand first take their old catalogs."""
     if hint is not None:
         sources = hint.sources
     else:
@@ -271,6 +330,9 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
+    moved = _adopt_renamed(config, [s for s in sources if s.id not in known]) if adopt else ()
+    if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
+        return replace(_extract(config, progress, jobs, session, hint), moved=moved)
     started_ns = time.time_ns()
     if hint is not None:  # only the articles whose files changed can have changed
         entries = {s.id: known[s.id] for s in sources if s.id not in hint.articles and s.id in known}

@@ -9,8 +9,9 @@ good one."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -35,6 +36,7 @@ class Preview:
     unextracted: set[str] = field(default_factory=set)  # saved since the last extraction
     unbuilt: set[str] = field(default_factory=set)  # saved (or written by extraction) since the last build
     started: bool = False
+    ours: dict[str, tuple[int, ...]] = field(default_factory=dict)  # files extraction wrote → their stamp then
 
     def __post_init__(self) -> None:
         """The preview folder is a cache: one that no build marked (left by an older version) goes."""
@@ -56,13 +58,24 @@ class Preview:
             report = extract.extract(self.config, jobs=self.jobs, session=self.extracting,
                                         changed=self.unextracted if self.started else None)
             self.unextracted = set()
-            self.unbuilt |= {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
+            written = {str(self.config.root / shown) for shown in report.written}  # not yet seen by the watch
+            self.unbuilt |= written
+            self.ours.update({name: _stamp(name) for name in written})
         options = BuildOptions(today=today or dt.date.today(), drafts=True, min_translated=0)
         # strict, as `pipeline check` is: a translation's error shows as the error page, rather than
         # as a page that is silently missing from the preview
-        build.build_site(self.config, self.out, options, strict=True, jobs=self.jobs, session=self.building,
+        build.build_site(_at_host_root(self.config), self.out, options, strict=True, jobs=self.jobs, session=self.building,
                          changed=self.unbuilt if self.started else None)
         self.unbuilt, self.started, self.jobs = set(), True, 1
+
+    def saved(self, changed: Iterable[Path | str]) -> set[str]:
+        """Of the files a watch reports changed, those saved by someone else: a file extraction
+        wrote that still has the stamp it was written with is no change."""
+        names = {str(p) for p in changed}
+        ours = {name for name in names if name in self.ours and self.ours[name] == _stamp(name)}
+        for name in names - ours:
+            self.ours.pop(name, None)
+        return names - ours
 
     def close(self) -> None:
         """Write what the sessions keep in memory to the cache folder."""
@@ -81,3 +94,19 @@ def _is_inside(name: str, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _stamp(name: str) -> tuple[int, ...]:
+    """What tells one version of a file from the next: inode, size, modification and change times."""
+    try:
+        status = os.stat(name)
+    except OSError:
+        return ()
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def _at_host_root(config: Config) -> Config:
+    """The configuration as the preview serves the site: at the root of its port, whatever path
+    `base_url` has (a GitHub Pages project site's `/<repo>/`)."""
+    path = config.base_path
+    return replace(config, base_url=config.base_url[: len(config.base_url) - len(path)]) if path else config

@@ -235,7 +235,7 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     if run.rules.strict:  # what a normal build does not publish is judged all the same
         hidden = [article_id for article_id, record in facts.items() if not is_visible(record.facts, run.options)]
         found.stop(d for problems in _waiting_pages(work, hidden, paths, run) for d in problems)
-        found.stop(orphan_findings(config))
+        found.stop(orphan_findings(config, paths))
     shown = [pages[article_id] for article_id in work.paths]
     found.findings.extend(d for p in shown for d in p.notes)
     if found.failed:

@@ -42,7 +42,7 @@ from pipeline.config import Config
 from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, changed_files, language_of_catalog, memory_path,
                                   template_path)
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
-from pipeline.disk.scan import Stamp, stamp as file_stamp
+from pipeline.disk.scan import Stamp, scan_stamps, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
 from pipeline.engine.stamps import same_content, trusted
 from pipeline.engine.store import Store, code_version
@@ -66,26 +66,12 @@ def _settled(stamp: Stamp | None, now_ns: int) -> Stamp | None:
 
 
 def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
-    """Every catalog of one language (path as shown → stamp text), walked with os.scandir."""
-    found = {}
+    """Every catalog of one language (path as shown → stamp text), in one walk (`disk.scan`)."""
     folder = catalog_folder(config, lang)
-    pending = [(config.relative(folder), str(folder))]
-    while pending:
-        shown, folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((f"{shown}/{entry.name}", entry.path))
-            elif entry.name.endswith(".po"):
-                stamp = file_stamp(entry.path)
-                if stamp is not None:
-                    found[f"{shown}/{entry.name}"] = stamp_text(stamp)
-    return found
+    shown, prefix = config.relative(folder), str(folder) + os.sep
+    found, _ = scan_stamps(folder, skip=lambda name: name.startswith("."))
+    return {f"{shown}/{path[len(prefix):].replace(os.sep, '/')}": stamp_text(stamp)
+            for path, stamp in found.items() if path.endswith(".po")}
 
 
 def _restamped(config: Config, lang: str, remembered: Mapping[str, str], changed: Iterable[str]) -> dict[str, str]:
@@ -264,15 +250,15 @@ def extract(config: Config, progress: Progress = no_progress, jobs: int = 1, ses
 RENAMED_SHARE = 0.8  # of a new article's msgids that an orphan catalog must hold to be taken as its own
 
 
-def _adopt_renamed(config: Config, unknown: Iterable[Source]) -> tuple[tuple[str, str], ...]:
+def _adopt_renamed(config: Config, sources: list[Source], known: Mapping) -> tuple[tuple[str, str], ...]:
     """Articles renamed by hand (see RENAMED_SHARE): each new article (among those the last
     extraction did not know, one with no catalog or template yet) whose units are mostly those of
     exactly one orphan's catalogs, that orphan wanting no other, is given them by `pipeline mv`'s
     adoption. Not sure, or a move refused: everything stays, and `status` and `check` tell of the
     orphan. Returns the (OLD, NEW) pairs moved."""
-    new = [s for s in unknown if not template_path(config, s.id).exists()
+    new = [s for s in sources if s.id not in known and not template_path(config, s.id).exists()
            and not any(catalog_path(config, lang, s.id).exists() for lang in config.languages)]
-    orphans = _orphan_units(config, orphan_catalogs(config)) if new else {}
+    orphans = _orphan_units(config, orphan_catalogs(config, [s.id for s in sources])) if new else {}
     if not orphans:
         return ()
     chosen: dict[str, list[str]] = {}
@@ -330,7 +316,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
-    moved = _adopt_renamed(config, [s for s in sources if s.id not in known]) if adopt else ()
+    moved = _adopt_renamed(config, sources, known) if adopt else ()
     if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
         return replace(_extract(config, progress, jobs, session, hint), moved=moved)
     started_ns = time.time_ns()

@@ -100,11 +100,11 @@ def interface_catalogs(config: Config) -> tuple[dict[str, dict[str, str]], list[
     return usable, unreadable, findings
 
 
-def orphan_findings(config: Config) -> list[Diagnostic]:
+def orphan_findings(config: Config, article_ids: Iterable[str]) -> list[Diagnostic]:
     """The catalogs no article reads, each named, and the problems of each (a strict build and
     `pipeline check` judge every catalog of the project, read or not)."""
     found = []
-    for path in orphan_catalogs(config):
+    for path in orphan_catalogs(config, article_ids):
         shown = config.relative(path)
         found.append(Diagnostic(shown, 0, "orphan", "no article reads this catalog (its article was deleted, or "
                                 "renamed without `pipeline mv`)", "warning",

@@ -42,8 +42,8 @@ class Status:
 def status(config: Config) -> Status:
     """Per article and target language: counts, percent complete, source words left to translate;
     and the orphan catalogs (`disk.project.orphan_catalogs`)."""
-    rows = []
-    for article in load_articles(config):
+    rows, articles = [], load_articles(config)
+    for article in articles:
         for lang in target_languages(config, article):
             path = catalog_path(config, lang, article.id)
             found = read_catalog(config, path)
@@ -53,7 +53,7 @@ def status(config: Config) -> Status:
                                                             for s in units.values()))
             left = sum(count_words(m.msgid) for m in found.messages if not m.obsolete and not m.translated)
             rows.append(StatusRow(article.id, lang, config.relative(path), catalogs.statistics(found), left))
-    return Status(tuple(rows), tuple(config.relative(path) for path in orphan_catalogs(config)))
+    return Status(tuple(rows), tuple(config.relative(path) for path in orphan_catalogs(config, (a.id for a in articles))))
 
 
 # --- the table ---------------------------------------------------------------------------------------

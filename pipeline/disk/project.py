@@ -224,15 +224,16 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def orphan_catalogs(config: Config) -> tuple[Path, ...]:
+def orphan_catalogs(config: Config, article_ids: Iterable[str] | None = None) -> tuple[Path, ...]:
     """The article catalogs and templates whose article no longer exists (it was deleted, or renamed
     without `pipeline mv`, which takes them along): each `locale/<lang>/LC_MESSAGES/<id>.po` of a
     configured language and each `locale/templates/<id>.pot` whose <id> is not the id of an article
     that `find_articles` finds. The interface catalogs (`ui.pot`, `<lang>/LC_MESSAGES/ui.po`) are
     never orphans; hidden files (an editor's temporary copies) are left out. Absolute paths, sorted.
     An orphan's translations are kept by `pipeline mv OLD NEW` (OLD: the id the catalog names), or
-    the file can be deleted when the article is gone for good."""
-    ids = {source.id for source in find_articles(config).articles}
+    the file can be deleted when the article is gone for good. `article_ids`: the project's, when
+    the caller has walked the content folder already."""
+    ids = set(article_ids) if article_ids is not None else {source.id for source in find_articles(config).articles}
     folders = [(template_path(config, "_").parent, ".pot")]  # locale/templates/
     folders += [(catalog_folder(config, lang), ".po") for lang in config.languages]
     orphans = []

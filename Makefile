@@ -24,8 +24,18 @@ site: $(STAMP)
 extract: $(STAMP)
 	$(BIN)/pipeline extract
 
+## The real Astro (and the Node 22 it runs on) that tests/test_generators.py builds the export with:
+## installed once from the committed lock file (npm must exist: .ci/run installs it).
+ASTRO := tests/generators/astro
+ASTRO_STAMP := $(ASTRO)/node_modules/.installed
+
+$(ASTRO_STAMP): $(ASTRO)/package.json $(ASTRO)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the Astro tests (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix $(ASTRO) --no-audit --no-fund --loglevel=error
+	touch $(ASTRO_STAMP)
+
 ## Run the test suite (GNU gettext must be installed: .ci/run does it on CI).
-test: $(STAMP)
+test: $(STAMP) $(ASTRO_STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -15,7 +15,9 @@ strong prior and scores each candidate pair by:
 Besides one-to-one pairs it knows gaps on either side (a unit the translation left out, a
 paragraph the translator added), one source unit translated by two target units (a split
 paragraph) and two source units translated by one (merged paragraphs). Each pair says whether it
-is confident and, when not, why; the caller turns that into `fuzzy` entries with a comment.
+is confident and, when not, why; the caller turns that into `fuzzy` entries with a comment. A pair
+whose anchors contradict each other (`contradiction`: other numbers, other addresses, other names)
+is never confident, however well it scores.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ _EMBED = re.compile(r"!\[\[([^\]\[|#]+)")  # (a name ends at the next `[`: linea
 _CALLOUT = re.compile(r"\[!([A-Za-z-]+)\]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _MARKUP = re.compile(r"[*_~`#>|\[\]()!\\]")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)  # (tried once per run: linear)
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n])[\s*_\[(\"'“‘]*(?=[A-Za-z])")  # what comes before a sentence's first word
+_MOSTLY_KHMER = 0.5  # khmer_ratio from which a text's Latin words stand out as names
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,12 @@ class _Features:
     parts: int = 1
 
 
-def _features(unit: Unit) -> _Features:
+def _features(unit: Unit, languages: tuple[str, ...] = ()) -> _Features:
     text = unit.text
     found = inline_features(text)
     anchors: Counter = Counter()
     anchors.update("n:" + n for n in numbers_in(without_code_spans(text)))
-    anchors.update("u:" + u for u in found.links)
+    anchors.update("u:" + _same_page(u, languages) for u in found.links)
     anchors.update("i:" + u for u in found.images)
     anchors.update("c:" + c.strip("`").strip() for c in found.code)
     anchors.update("f:" + f for f in found.footnotes)
@@ -129,6 +134,7 @@ class _Scorer:
     target: list[_Features]
     ratio: float
     cache: dict = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # a link to /km/x/ and one to /en/x/ name the same page
 
     def pair(self, i: int, j: int) -> float:
         key = (i, j)
@@ -199,11 +205,12 @@ def _length_weight(s: _Features, t: _Features) -> float:
 # --- the alignment -------------------------------------------------------------------------------
 
 
-def align(source: Sequence[Unit], target: Sequence[Unit]) -> tuple[Pair, ...]:
-    """Pair every source unit and every target unit, in document order (list items may reorder)."""
-    fs = [_features(u) for u in source]
-    ft = [_features(u) for u in target]
-    scorer = _Scorer(fs, ft, length_ratio(fs, ft))
+def align(source: Sequence[Unit], target: Sequence[Unit], languages: tuple[str, ...] = ()) -> tuple[Pair, ...]:
+    """Pair every source unit and every target unit, in document order (list items may reorder).
+    `languages`: the site's, whose folders a link may name (`/km/x/` is the page `/en/x/` is)."""
+    fs = [_features(u, languages) for u in source]
+    ft = [_features(u, languages) for u in target]
+    scorer = _Scorer(fs, ft, length_ratio(fs, ft), languages=tuple(languages))
     ops = _dynamic_programming(scorer, len(fs), len(ft))
     ops = _reorder_lists(ops, scorer)
     return tuple(_judge(ops, scorer))
@@ -344,7 +351,7 @@ def _judge(ops: list, scorer: _Scorer) -> list[Pair]:
             continue
         i, j = src[0], tgt[0]
         s, t = scorer.source[i], scorer.target[j]
-        reason = _doubt(s, t, scorer.ratio)
+        reason = _doubt(s, t, scorer.ratio, scorer.languages)
         if not reason:
             if group is not None:
                 if not _beats(scorer, i, j, [a for a, _ in group], [b for _, b in group]):
@@ -355,12 +362,15 @@ def _judge(ops: list, scorer: _Scorer) -> list[Pair]:
     return pairs
 
 
-def _doubt(s: _Features, t: _Features, ratio: float) -> str:
+def _doubt(s: _Features, t: _Features, ratio: float, languages: tuple[str, ...] = ()) -> str:
     """A reason to distrust a one-to-one pair whatever its neighbours, or ""."""
     if s.unit.kind != t.unit.kind:
         return f"import: a {s.unit.kind} paired with a translated {t.unit.kind}"
     if s.unit.kind == "heading" and s.unit.level != t.unit.level:
         return "import: the translated heading has another level"
+    contradicted = contradiction(s.unit.text, t.unit.text, languages)
+    if contradicted:
+        return contradicted
     strong = {k: v for k, v in s.anchors.items() if not k.startswith("n:")}
     strong_t = {k: v for k, v in t.anchors.items() if not k.startswith("n:")}
     if s.anchors and t.anchors and anchor_score(s.anchors, t.anchors) < -0.1:
@@ -371,6 +381,94 @@ def _doubt(s: _Features, t: _Features, ratio: float) -> str:
         longer = "longer" if t.length > s.length * ratio else "shorter"
         return f"import: the translation is much {longer} than the source"
     return ""
+
+
+def contradiction(source: str, target: str, languages: tuple[str, ...] = ()) -> str:
+    """Why a text cannot be a sure translation of `source` whatever the alignment says, or "": an
+    anchor was changed, not merely left out or added. Numbers (compared as numbers: `១៨` is 18) or
+    addresses (link targets, bare URLs, e-mail addresses) of which each side has one the other
+    lacks; or a Latin name on the mostly Khmer side that the other side does not mention (a word
+    of the other side that begins the name, or that the name begins, counts: `Lab`, `Laboratory`).
+    A site path under one of `languages` names the same page under another (`/km/x/`, `/en/x/`)."""
+    numbers_s, numbers_t = _numbers(source), _numbers(target)
+    if _changed(numbers_s, numbers_t):
+        return f"import: numbers differ from the source ({_difference(numbers_s, numbers_t)})"
+    addresses_s, addresses_t = _addresses(source, languages), _addresses(target, languages)
+    if _changed(addresses_s, addresses_t):
+        return f"import: the translation links to other addresses ({_difference(addresses_s, addresses_t)})"
+    for khmer, latin, side in ((target, source, "translation"), (source, target, "source")):
+        if khmer_ratio(khmer) < _MOSTLY_KHMER or khmer_ratio(latin) >= _MOSTLY_KHMER:
+            continue
+        only_khmer = sorted(n for n in _names(khmer) if not _mentioned(n, _words(latin), _initials(latin)))
+        only_latin = sorted(n for n in _names(latin, inside_sentences=True)
+                            if not _mentioned(n, _words(khmer), _initials(khmer)))
+        if only_khmer and only_latin:
+            return (f"import: names differ: the {side} has {', '.join(only_khmer)} where the other side has "
+                    f"{', '.join(only_latin)}")
+    return ""
+
+
+def _changed(a: Counter, b: Counter) -> bool:
+    """Each side has something the other lacks: a value was replaced, not only dropped or added."""
+    return bool(a - b) and bool(b - a)
+
+
+def _mentioned(name: str, words: set[str], initials: str) -> bool:
+    """A name the other side writes too: as a word, the start of a word (`Lab`, `Laboratory`), or
+    spelt out (`UIs`: `User Interfaces`)."""
+    if name in words or any(len(w) >= 3 and (name.startswith(w) or w.startswith(name)) for w in words):
+        return True
+    acronym = name[:-1] if len(name) > 2 and name.endswith("s") else name
+    return len(acronym) >= 2 and acronym in initials
+
+
+def _initials(text: str) -> str:
+    """The first letters of the text's Latin words, lower-cased, one run per run of words."""
+    return " ".join("".join(w[0] for w in run.split()).lower()
+                    for run in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[ -]+[A-Za-z][A-Za-z0-9]*)*", _prose(text)))
+
+
+def _numbers(text: str) -> Counter:
+    return Counter(numbers_in(without_code_spans(text)))
+
+
+def _addresses(text: str, languages: tuple[str, ...] = ()) -> Counter:
+    """Where a text points or writes to: link targets, bare URLs and e-mail addresses."""
+    found = Counter(_same_page(u, languages).removeprefix("mailto:") for u in inline_features(text).links)
+    prose = without_code_spans(_URL_TARGET.sub("]", text))
+    found.update(u.removeprefix("mailto:") for u in _BARE_URL.findall(prose))
+    found.update(_EMAIL.findall(_BARE_URL.sub(" ", prose)))
+    return Counter(dict.fromkeys(found, 1))  # the same address twice is no difference
+
+
+def _prose(text: str) -> str:
+    return _EMAIL.sub(" ", _BARE_URL.sub(" ", without_code_spans(_URL_TARGET.sub("]", text))))
+
+
+def _same_page(url: str, languages: tuple[str, ...]) -> str:
+    """A site path without its language folder (`/km/news/x/` → `/news/x/`); any other URL as it is."""
+    first, _, rest = url.removeprefix("/").partition("/")
+    return "/" + rest if url.startswith("/") and rest and first in languages else url
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _LATIN_WORD.findall(_prose(text))}
+
+
+def _names(text: str, inside_sentences: bool = False) -> set[str]:
+    """Latin words with a capital letter (names, acronyms, product words), lower-cased; with
+    `inside_sentences`, not those that begin a sentence (in English any word may)."""
+    prose = _prose(text)
+    first_words = {found.end() for found in _SENTENCE_START.finditer(prose)} if inside_sentences else set()
+    return {found.group().lower() for found in _LATIN_WORD.finditer(prose)
+            if not found.group().islower() and found.start() not in first_words}
+
+
+def _difference(source: Counter, target: Counter) -> str:
+    missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
+    parts = ([f"source only: {', '.join(missing)}"] if missing else []) + (
+        [f"translation only: {', '.join(extra)}"] if extra else [])
+    return "; ".join(parts)
 
 
 def _same_cell(scorer: _Scorer, i: int, j: int) -> bool:

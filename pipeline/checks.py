@@ -2,9 +2,11 @@
 
 Every finding is a Diagnostic located at the entry's line in the .po file. A translator comment
 `# noqa: CODE` (several codes separated by commas or spaces) silences those codes on that entry,
-except the codes of `ALWAYS_CHECKED`: a URL that may not be published, an image the source does not
-show (its file may not exist, and a missing file would stop the whole build), and a translation
-too long or too deeply nested to publish in reasonable time."""
+except the codes of `ALWAYS_CHECKED`: a URL that may not be published, an image or a linked file
+(an attachment) the source does not show (its file may not exist, and a missing file would stop
+the whole build), a translation
+too long or too deeply nested to publish in reasonable time, and a blank line the source unit does
+not have (a blank line ends a Markdown block: the page would not have the source's blocks)."""
 
 from __future__ import annotations
 
@@ -17,17 +19,19 @@ from pipeline.po import plurals
 from pipeline.locales import plural_forms
 from pipeline.content import Article
 from pipeline.khmer import check_khmer, khmer_ratio, numbers_in
+from pipeline.links import is_site_local, names_a_file
 from pipeline.markdown import MAX_EMPHASIS_NESTING, Document, InlineReader, emphasis_nesting_bound, inline_features
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.sanitize import removed_markup
 from pipeline.segment import MAX_UNIT_CHARS
 from pipeline.urls import url_problem
 
-ALWAYS_CHECKED = frozenset({"unsafe-url", "images", "too-long", "too-deep"})
+ALWAYS_CHECKED = frozenset({"unsafe-url", "images", "attachments", "too-long", "too-deep", "blank-line"})
 MAX_TRANSLATION_CHARS = 4 * MAX_UNIT_CHARS  # Khmer takes more characters than English, not four times as many
 _LATIN = re.compile(r"[A-Za-z]")
 _NOQA = re.compile(r"noqa(?::\s*(?P<codes>[\w,\s-]+))?", re.IGNORECASE)
 _LANG_PREFIX = re.compile(r"^/(?:[a-z]{2,3})(/.*)$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # in text whose line endings are \n: two of them with only spaces between
 
 
 def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = (),
@@ -259,6 +263,11 @@ def check_message(message: Message, path: str, lang: str, languages: tuple[str, 
                       "with more closing markers after them than Markdown can pair in reasonable time",
                       r"write a literal * or _ as \* or \_")
         return
+    if markdown and _has_blank_line(target) and not _has_blank_line(source):
+        yield finding("blank-line", "the translation has a blank line where the source has none: a blank line "
+                      "ends a Markdown block, and this message is one block of the page (a paragraph, a list "
+                      "item, a heading, a cell, a note)",
+                      "remove the blank line; a new paragraph needs one in the source, and so a message of its own")
     if markdown:
         yield from _markdown_findings(source, target, finding, languages, reader or InlineReader())
     yield from _number_findings(source, target, finding)
@@ -284,6 +293,10 @@ def _markdown_findings(source: str, target: str, finding, languages: tuple[str, 
             Counter(map(lambda u: _site_path(u, languages), got.links)):
         yield finding("links", f"link targets differ: source {list(want.links)}, translation {list(got.links)}",
                       "keep every [text](target) of the source with the same target; translate only the text")
+    new_files = [url for url in got.links if url not in want.links and is_site_local(url) and names_a_file(url)]
+    if new_files:
+        yield finding("attachments", f"links to files the source does not link to: {new_files}",
+                      "keep the link targets of the source; a file the English page does not offer is not published")
     if Counter(want.images) != Counter(got.images):
         yield finding("images", f"image sources differ: source {list(want.images)}, translation {list(got.images)}",
                       "keep every ![alt](path) of the source with the same path")
@@ -408,6 +421,14 @@ def _site_path(url: str, languages: tuple[str, ...]) -> str:
     if found and url.split("/")[1] in languages:
         return found.group(1)
     return url
+
+
+def _has_blank_line(text: str) -> bool:
+    """Whether `text` has two line endings (\\n, \\r\\n or \\r, as Markdown reads them) with only
+    spaces and tabs between: a blank line, which ends a Markdown block."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _BLANK_LINE.search(text) is not None
 
 
 def _edges(text: str) -> tuple[str, str]:

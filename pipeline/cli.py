@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from pipeline import __version__
-from pipeline.config import Config
+from pipeline.config import EXPORT_LAYOUTS, Config
 from pipeline.disk.project import find_project_root, load_config
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
@@ -86,7 +86,12 @@ def _build_command(commands, common: argparse.ArgumentParser) -> None:
                "  pipeline build --now 2025-12-01 --markdown export/")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: site/)")
     build_cmd.add_argument("--markdown", type=Path, metavar="DIR",
-                           help="also write each published page as Markdown: DIR/<lang>/<id>.md")
+                           help="also write each published page as Markdown, with the images and files it uses")
+    build_cmd.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
+                           help="how --markdown lays out its files: flat (DIR/<lang>/<collection>/<slug>.md, "
+                                "the default), astro (DIR/src/content/<collection>/<lang>/<slug>.md, images in "
+                                "DIR/src/assets/) or hugo (DIR/content/<collection>/<slug>.<lang>.md, files in "
+                                "DIR/static/)")
     build_cmd.add_argument("--min-translated", type=_percent, metavar="PERCENT",
                            help="publish a translation when at least PERCENT of its units are translated "
                                 "(default: min_translated in pyproject.toml)")
@@ -280,7 +285,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
         stop = threading.Event()
         try:
             watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
-                   config.root / "pyproject.toml"], saved, stop)
+                   *([config.public_dir] if config.public_dir else []), config.root / "pyproject.toml"], saved, stop)
         except KeyboardInterrupt:
             pass
         finally:
@@ -341,8 +346,11 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     )
     out = Path(os.path.abspath(args.out or config.site_dir))
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
+    if args.layout is not None and args.markdown is None:
+        raise PipelineError([Diagnostic("pipeline build", 0, "usage",
+                                        "--layout says how to lay out the Markdown export: give --markdown DIR too")])
     report = publish.build_site(config, out, options, markdown_out=args.markdown, strict=args.strict,
-                              progress=_ProgressBar(args), jobs=jobs)
+                              progress=_ProgressBar(args), jobs=jobs, layout=args.layout or "flat")
     if args.json:
         print(json.dumps({
             "ok": not report.errors, "out": report.out, "pages": report.pages, "assets": report.assets,

@@ -20,11 +20,14 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 KEY_PATH = re.compile(r"^[A-Za-z_][\w-]*(\[(\d+|\*)\])*(\.[A-Za-z_][\w-]*(\[(\d+|\*)\])*)*$")
 DEFAULT_TRANSLATED_KEYS = ("title", "description")
 DEFAULT_REQUIRED_KEYS = ("title", "date")
-TEXT_SETTINGS = ("project", "version", "site_name")
-FOLDER_SETTINGS = ("content_dir", "locale_dir", "site_dir", "templates_dir", "asset_root")
+TEXT_SETTINGS = ("project", "version", "site_name", "author")
+FOLDER_SETTINGS = ("content_dir", "locale_dir", "site_dir", "templates_dir", "asset_root", "public_dir")
 SETTINGS = (*TEXT_SETTINGS, *FOLDER_SETTINGS, "languages", "default_language", "base_url", "min_translated",
-            "page_size", "collections")
+            "page_size", "po_wrap", "collections")
 COLLECTION_SETTINGS = ("translate", "required", "lunar_date")
+EXPORT_LAYOUTS = ("flat", "astro", "hugo")  # how `build --markdown` lays its files out (see `pipeline.export`)
+DEFAULT_PO_WRAP = 79  # msgcat's page width: .po and .pot lines are wrapped to fit 79 columns
+MIN_PO_WRAP = 20  # narrower pages leave no room for a keyword and its quotes
 SPELLING_CUTOFF = 0.75  # two names at least this alike (difflib's ratio, letter case aside) are one name misspelt
 
 Where = tuple  # a place in a TOML document: its key names and list indexes, e.g. ("collections", "news", "translate", 1)
@@ -55,10 +58,13 @@ class Config:
     site_dir: Path = Path("site")
     templates_dir: Path = Path("templates")
     asset_root: Path = Path("content")
+    public_dir: Path | None = None  # files served at the site's root as they are (`/blog/x/photo.jpg`); None: none
     base_url: str = "https://example.org"
     site_name: str = "Pipeline"
+    author: str = ""  # who the feeds name as their author; "" for the site's name
     min_translated: float = 100.0
     page_size: int = 10
+    po_wrap: int | None = DEFAULT_PO_WRAP  # page width of written catalogs; None: no wrapping (msgcat --no-wrap)
     collections: Mapping[str, CollectionConfig] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[Where, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
     shown: str = field(default="pyproject.toml", compare=False, repr=False)
@@ -226,6 +232,8 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
     folders = {key: root / reader.folder(key, default) for key, default in (
         ("content_dir", "content"), ("locale_dir", "locale"), ("site_dir", "site"),
         ("templates_dir", "templates"), ("asset_root", "content"))}
+    if "public_dir" in table:
+        folders["public_dir"] = root / reader.folder("public_dir", "public")
     config = Config(
         root=root,
         project=reader.text("project", "pipeline"),
@@ -235,8 +243,10 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
         **folders,
         base_url=base_url.rstrip("/"),
         site_name=reader.text("site_name", "Pipeline"),
+        author=reader.text("author", ""),
         min_translated=float(min_translated),
         page_size=page_size,
+        po_wrap=_po_wrap(reader),
         collections=MappingProxyType(_collections(reader)),
         lines=MappingProxyType(dict(lines)),
         shown=shown,
@@ -245,6 +255,19 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
         raise PipelineError(sorted((Diagnostic(shown, line_at(lines, p.where), "config", p.message)
                                     for p in reader.problems), key=lambda d: d.line))
     return config
+
+
+def _po_wrap(reader: _Reader) -> int | None:
+    """The page width catalogs are written to: an integer (msgcat's `--width`), or "none" for no
+    wrapping at all (msgcat's `--no-wrap`, Weblate's "Only wrap lines at newlines")."""
+    value = reader.table.get("po_wrap", DEFAULT_PO_WRAP)
+    if value == "none":
+        return None
+    if _is(value, int) and value >= MIN_PO_WRAP:
+        return value
+    reader.add(("po_wrap",), f"[tool.pipeline] po_wrap must be a page width of at least {MIN_PO_WRAP} columns "
+                             f"(such as {DEFAULT_PO_WRAP}) or \"none\" (no wrapping), not {value!r}")
+    return DEFAULT_PO_WRAP
 
 
 def _languages(reader: _Reader) -> tuple[tuple[str, ...], str]:

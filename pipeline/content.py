@@ -21,6 +21,7 @@ from pipeline.config import CollectionConfig
 from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic
 from pipeline.urls import url_problem
+from pipeline.yaml_scalars import double_quoted, scalar_candidates
 
 try:  # libyaml is much faster; its marks carry the same line/column/index
     _BaseLoader = yaml.CSafeLoader
@@ -425,7 +426,7 @@ def _typed_keys(article: Article, languages: tuple[str, ...]) -> Iterator[Diagno
         value = metadata.get(key)
         if value is not None and not isinstance(value, str):
             source = article.field(key)
-            hint = (f"put it in quotes: {key}: {_double_quoted(source.value)}" if source else
+            hint = (f"put it in quotes: {key}: {double_quoted(source.value)}" if source else
                     f"write {key} as one line of text")
             yield problem(key, f"{key} must be text, not {_kind_of(value)}", hint)
     if "draft" in metadata and not _is_boolean(article, "draft"):
@@ -517,26 +518,24 @@ def raise_if_errors(diagnostics: tuple[Diagnostic, ...]) -> None:
         raise PipelineError(errors)
 
 
-_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n:#,\[\]{}]*(?<!\s)$")
+def yaml_scalar(value: str, style: str, written: str) -> str:
+    """`value` written as a YAML scalar in place of `written`, the source text of a scalar of style
+    `style` ("" plain, "'", '"', "|" or ">"): in that style where it reads back as the value, else
+    double quoted (`yaml_scalars.scalar_candidates`). A block scalar (`|`, `>`, with any indicators)
+    keeps its indentation and the line break its source ends with."""
+    candidates = scalar_candidates(value, style, written)
+    return next((c for c in candidates[:-1] if _reads_back(c, value)), candidates[-1])
 
 
-def yaml_scalar(value: str, style: str) -> str:
-    """`value` written as a YAML scalar, in the original style where that is safe."""
-    if style == "'" and "\n" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    if style == "" and _PLAIN_SAFE.match(value) and _reads_back(value):
-        return value
-    return _double_quoted(value)
-
-
-def _double_quoted(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
-
-
-def _reads_back(value: str) -> bool:
+def _reads_back(scalar: str, value: str) -> bool:
+    """Whether `scalar` reads as the text `value` as the value of a key at column 0, and, unless it
+    is a block scalar, inside a flow sequence too (where `,`, `?`, `[`… end a plain scalar)."""
+    if scalar.endswith("\n"):
+        documents = [(f"k: {scalar}", {"k": value})]
+    else:
+        documents = [(f"k: {scalar}\n", {"k": value}), (f"k: [{scalar}]\n", {"k": [value]})]
     try:
-        return yaml.load(f"k: {value}\n", Loader=_Loader) == {"k": value}
+        return all(yaml.load(text, Loader=_Loader) == expected for text, expected in documents)
     except yaml.YAMLError:
         return False
 

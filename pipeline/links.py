@@ -58,54 +58,85 @@ class AssetCollector:
     def __post_init__(self) -> None:
         self.content_root = self.resolve(self.config.content_dir)
         self.asset_root = self.resolve(self.config.asset_root)
+        public = self.config.public_dir
+        self.public_root = self.resolve(public) if public is not None else None
         self._found: dict[str, _Image | None] = {}  # URL → its image (None: a problem was recorded)
 
-    def url_for(self, article: Article, lang: str, url: str) -> str:
-        if not is_site_local(url):
+    def url_for(self, article: Article, lang: str, url: str, kind: str = "image") -> str:
+        """The site URL of the file a site-local image or attachment URL names, in its `lang`
+        variant when there is one (`photo.km.jpg`); the URL itself when it names no file."""
+        placed = self.placed(article, lang, url, kind)
+        if placed is None:
             return url
-        if url not in self._found:  # every language's page shows the same images: look each up once
-            self._found[url] = self._image(article, url)
+        self.assets[placed.relative] = placed.file
+        fragment = urlsplit(url).fragment
+        return "/" + quote(placed.relative) + (f"#{fragment}" if fragment else "")
+
+    def placed(self, article: Article, lang: str, url: str, kind: str = "image") -> Placed | None:
+        """The file a site-local image or attachment URL names as the `lang` page shows it (its
+        language variant when there is one), or None (with a problem recorded) when there is none."""
+        if not is_site_local(url):
+            return None
+        if url not in self._found:  # every language's page shows the same files: look each up once
+            self._found[url] = self._image(article, url, kind)
         image = self._found[url]
         if image is None:
-            return url
+            return None
         real, relative = image.file, image.relative
         name = f"{image.stem}.{lang}{image.suffix}"
         variant = f"{image.folder}{os.sep}{name}"
         if self._exists(variant) and _inside(str(self.resolve(Path(variant))), image.folder):
             real, relative = Path(variant), f"{image.relative_folder}{name}"
-        self.assets[relative] = real
-        return "/" + quote(relative)
+        return Placed(real, relative, image.public)
 
-    def _image(self, article: Article, url: str) -> _Image | None:
-        real = self._image_file(article, url)
-        if real is None:
+    def _image(self, article: Article, url: str, kind: str) -> _Image | None:
+        found = self._image_file(article, url, kind)
+        if found is None:
             return None
+        real, public = found
         folder = str(real.parent)
-        root = str(self.asset_root if _inside(str(real), str(self.asset_root)) else self.content_root)
+        root = str(self.public_root if public else
+                   self.asset_root if _inside(str(real), str(self.asset_root)) else self.content_root)
         relative = str(real)[len(root):].lstrip(os.sep).replace(os.sep, "/")
-        return _Image(real, relative, folder, relative[: relative.rfind("/") + 1], real.stem, real.suffix)
+        return _Image(real, relative, folder, relative[: relative.rfind("/") + 1], real.stem, real.suffix, public)
 
-    def _image_file(self, article: Article, url: str) -> Path | None:
-        """The file a site-local image URL names, or None (and a problem) when there is none."""
+    def _image_file(self, article: Article, url: str, kind: str) -> tuple[Path, bool] | None:
+        """The file a site-local URL names, and whether it is in the public folder; None (and a
+        problem) when there is none."""
+        what = "image" if kind == "image" else "file"
         path_part = unquote(urlsplit(url).path)
+        public = path_part.startswith("/")
         if path_part.startswith("@/"):
             candidate = self.asset_root / path_part[2:]
-        elif path_part.startswith("/"):
-            self._problem(article, url, f"image path {url!r} is absolute; write it relative to the article "
-                                        "or from the content root as '@/…'")
+        elif public and self.config.public_dir is None:
+            self._problem(article, url, f"{what} path {url!r} starts at the site's root, and the project has no "
+                                        "public folder: set `public_dir` in pyproject.toml to the folder that holds "
+                                        "such files (Astro's public/, Hugo's static/), or write the path relative "
+                                        "to the article or from the content root as '@/…'")
             return None
+        elif public:
+            candidate = self.config.public_dir / path_part.lstrip("/")
         else:
             candidate = (self.config.content_dir / article.id).parent / path_part
         real = self.resolve(candidate)
-        if not any(_inside(str(real), str(root)) for root in (self.content_root, self.asset_root)):
-            self._problem(article, url, f"image path {url!r} leaves the content folder")
+        if public and path_part.lstrip("/").split("/", 1)[0] in (*self.config.languages, "static"):
+            self._problem(article, url, f"{what} path {url!r} is where the site's own pages are; link a file "
+                                        "of the public folder by a path outside them, or an asset with '@/…'")
+            return None
+        roots = (self.public_root,) if public else (self.content_root, self.asset_root)
+        if not any(_inside(str(real), str(root)) for root in roots):
+            where = "the public folder" if public else "the content folder"
+            self._problem(article, url, f"{what} path {url!r} leaves {where}")
             return None
         if not self._exists(real):
             twin = self.case_twin(real)
             guess = f"; did you mean {Path(twin).name!r}? (letter case matters on the web server)" if twin else ""
-            self._problem(article, url, f"image {url!r} not found (looked for {self.config.relative(candidate)}){guess}")
+            served = (f"; a path from the site's root names a file of the public folder "
+                      f"({self.config.relative(self.config.public_dir)}/, setting `public_dir`)") if public else ""
+            self._problem(article, url, f"{what} {url!r} not found (looked for {self.config.relative(candidate)})"
+                                        f"{guess}{served}")
             return None
-        return real
+        return real, public
 
     def _exists(self, path: Path | str) -> bool:
         state = self.lookup(path)
@@ -115,7 +146,8 @@ class AssetCollector:
     def _problem(self, article: Article, url: str, message: str) -> None:
         line = _line_of(article, url)
         self.problems.append(Diagnostic(article.path, line, "asset", message,
-                                        hint="check the path; images live under content/assets/"))
+                                        hint="check the path; images and attachments live under content/assets/, "
+                                             "files served as they are under the public folder"))
 
     def link_problem(self, article: Article, url: str, found: tuple[str, str] | None) -> None:
         """Note what `Links.problem` found wrong with a link of the article (nothing when None)."""
@@ -135,6 +167,17 @@ class _Image:
     relative_folder: str  # that folder in the site, with a trailing "/" ("" at the top)
     stem: str
     suffix: str
+    public: bool  # from the public folder: `relative` is its path from the site's root
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A file as one language's page shows it: the file (its language variant when there is one),
+    its path in the site, and whether it comes from the public folder."""
+
+    file: Path
+    relative: str  # its path in the site, not percent-encoded: "assets/news/photo.km.jpg"
+    public: bool
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -209,6 +252,16 @@ def link_target(article_id: str, url: str, languages: tuple[str, ...]) -> str | 
     return target.lower()
 
 
+PAGE_SUFFIXES = ("", ".md", ".markdown", ".html", ".htm")
+
+
+def names_a_file(url: str) -> bool:
+    """Whether a site-local link names a file to copy with the site (`report.pdf`, `/files/a.xlsx`)
+    rather than a page (`../other.md`, `/en/news/x/`, `page.html`)."""
+    name = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    return PurePosixPath(name).suffix.lower() not in PAGE_SUFFIXES
+
+
 def link_for(article_id: str, lang: str, url: str, links: Links) -> str:
     """A link to another article (relative `.md` path or site path) points at the page in `lang`,
     or at the page in the linked article's own language when no `lang` page is published."""
@@ -239,6 +292,8 @@ def url_rewriter(article: Article, lang: str, assets: AssetCollector, links: Lin
         target = link_target(article.id, url, links.languages)
         if target is None:
             return url
+        if names_a_file(url) and links.target(target)[0] is None:
+            return assets.url_for(article, lang, url, "link")  # an attachment: a PDF, a spreadsheet…
         if target not in followed:  # every language's page has the same links: each is judged once
             assets.link_problem(article, url, links.problem(url, target))
         found = followed[target] = links.target(target)

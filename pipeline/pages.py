@@ -21,6 +21,7 @@ from pipeline.sanitize import Sanitizer
 from pipeline.segment import SourceArticle
 from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
+from pipeline.pagedata import data_context, key_label, title_key_of
 from pipeline.links import PAGES_FOLDER, AssetCollector, FileState, Links, in_site, page_url, url_rewriter
 from pipeline.urls import is_external
 from pipeline.khmer.words import WordBreaker, excerpt, reading_minutes
@@ -76,6 +77,7 @@ class ArticleFacts:
     units: int  # distinct translatable units
     coverage: tuple[Coverage, ...]  # one per target language
     findings: tuple[Diagnostic, ...]  # of its catalogs: errors (they block a page) and warnings
+    aliases: tuple = ()  # its old paths, to redirect (`pipeline.aliases.Alias` values)
 
 
 def availability(facts: tuple[ArticleFacts, ...], options: BuildOptions) -> tuple[set[tuple[str, str]], list[HeldBack]]:
@@ -135,6 +137,7 @@ def template_filters(base_path: str = "") -> dict[str, Callable]:
         "localnum": localise_number,
         "language_name": lambda lang: language_name(lang, lang),
         "collection_label": collection_label,
+        "key_label": key_label,
     }
 
 
@@ -159,6 +162,7 @@ class Entry:
     collection: str
     excerpt: str
     excerpt_lang: str
+    updated: dt.date | None = None  # its last change: front matter `updated` or `lastmod`, else `date`
 
 
 def _sort_key(entry: Entry) -> tuple:
@@ -247,15 +251,18 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
     assets = AssetCollector(config, context.lookup, context.resolve, context.case_twin)
     envs = context.environments()
     files, entries, links = {}, [], {}
+    template = article_template(context.templates, article.collection)
     for lang in langs:
         found = None if lang == article.lang else translations[lang]
-        result = translate(article, source.document, source.segments, lang, found,
-                           url_rewriter(article, lang, assets, context.links, links), tools.renderer, tools.breaker,
-                           tools.sanitizer)
+        rewrite = url_rewriter(article, lang, assets, context.links, links)
+        result = translate(article, source.document, source.segments, lang, found, rewrite, tools.renderer,
+                           tools.breaker, tools.sanitizer)
         entry = _entry(result, assets)
         entries.append(entry)
         page = _article_context(config, result, entry, list(langs), context.collections)
-        files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], "article.html", page).encode()
+        page["article"].update(data_context(config, result, rewrite))
+        page["page"]["data"] = page["article"]["data"]
+        files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], template, page).encode()
     return ArticlePages(langs, files, tuple(entries), assets.assets, tuple(assets.problems), links, assets.seen)
 
 
@@ -270,7 +277,7 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
         plans.extend(_list_pages(config, lang, own, collections))
         plans.append(PagePlan(f"{lang}/atom.xml", lang, "atom.xml", {
             "lang": lang, "site": _site(config), "entries": own[:50],
-            "updated": max((e.date for e in own if e.date), default=options.today)}))
+            "updated": max((e.updated for e in own if e.updated), default=options.today)}))
     default = config.default_language
     plans.append(PagePlan("index.html", default, "root.html", {
         "lang": default, "site": _site(config), "languages": config.languages,
@@ -292,22 +299,34 @@ def _entry(result: Translated, assets: AssetCollector) -> Entry:
     article = result.article
     image = article.metadata.get("image")
     image_url = assets.url_for(article, result.lang, image) if isinstance(image, str) and image else None
+    title_key = title_key_of(result)
     return Entry(
         id=article.id, lang=result.lang, url=page_url(result.lang, article.id),
-        title=result.value("title", article.id),
-        title_lang=article.lang if "title" in result.fallback_values else result.lang,
+        title=result.value(title_key, article.id),
+        title_lang=article.lang if title_key in result.fallback_values else result.lang,
         summary=result.value("description"),
         summary_lang=article.lang if "description" in result.fallback_values else result.lang,
         date=article.date, image_url=image_url, collection=article.collection,
         excerpt=excerpt(result.value("description") or result.first_paragraph, EXCERPT_CHARS),
         excerpt_lang=(article.lang if "description" in result.fallback_values else result.lang)
         if result.value("description") else result.lang,
+        updated=_last_change(article.metadata, article.date),
     )
+
+
+def _last_change(metadata: Mapping, date: dt.date | None) -> dt.date | None:
+    """When an article last changed, for feeds and the sitemap: its `updated` or `lastmod` date
+    (a date in the front matter, a time of day dropped), else its `date`."""
+    for key in ("updated", "lastmod"):
+        value = metadata.get(key)
+        if isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+    return date
 
 
 def _site(config: Config) -> dict:
     return {"name": config.site_name, "base_url": config.base_url, "languages": config.languages,
-            "default_language": config.default_language}
+            "default_language": config.default_language, "author": config.author}
 
 
 def _root_page(config: Config) -> dict:
@@ -342,6 +361,19 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
         },
         "switcher": [(other, page_url(other, article.id)) for other in langs if other != lang],
     }
+
+
+# --- which template an article page uses ----------------------------------------------------------
+
+RESERVED_TEMPLATES = frozenset(PAGE_TEMPLATES) | {"base.html"}  # never a collection's article template
+
+
+def article_template(templates: Templates, collection: str) -> str:
+    """The template of a collection's article pages: `<collection>.html` when the project has one
+    (and the name is not one of the site's own templates), `article.html` otherwise."""
+    own = f"{collection}.html"
+    usable = own in templates.sources and own not in RESERVED_TEMPLATES and not own.startswith("_")
+    return own if usable else "article.html"
 
 
 def _absolute(config: Config, url: str | None) -> str | None:
@@ -400,10 +432,14 @@ def _sitemap_pairs(config: Config, entries: list[Entry]) -> list[dict]:
     """One sitemap entry per page, each with every language version of its article (one shared,
     sorted list per article), ordered by article id and language; then the home pages."""
     versions: dict[str, list[tuple[str, str]]] = {}
+    changed: dict[str, dt.date | None] = {}  # page URL → its last change (`lastmod`)
     for entry in sorted(entries, key=lambda e: (e.id, e.lang)):
         versions.setdefault(entry.id, []).append((entry.lang, config.base_url + entry.url))
-    pairs = [{"loc": url, "alternates": alternates} for alternates in versions.values() for _, url in alternates]
+        changed[config.base_url + entry.url] = entry.updated
+    pairs = [{"loc": url, "alternates": alternates, "lastmod": changed[url]}
+             for alternates in versions.values() for _, url in alternates]
     for lang in config.languages:
         homes = [(other, f"{config.base_url}/{other}/") for other in config.languages]
-        pairs.append({"loc": f"{config.base_url}/{lang}/", "alternates": homes})
+        newest = max((e.updated for e in entries if e.lang == lang and e.updated), default=None)
+        pairs.append({"loc": f"{config.base_url}/{lang}/", "alternates": homes, "lastmod": newest})
     return pairs

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from pipeline import catalog as catalogs
 from pipeline import markdown
-from pipeline.align import Pair, Unit, align, is_untranslated, split_lines
+from pipeline.align import Pair, Unit, align, contradiction, is_untranslated, split_lines
 from pipeline.checks import check_message
 from pipeline.config import Config
 from pipeline.content import Article
@@ -67,10 +67,11 @@ def fill_catalog(config: Config, article: Article, translation: Article, lang: s
         note = f"import: {lang} text with no source counterpart ({where}), kept here:\n{text}"
         extras.setdefault((anchor.msgctxt, anchor.msgid) if anchor else None, []).append(note)
 
-    _pair_front_matter(article, translation, source_segments, keys, add, missing, extra)
+    _pair_front_matter(article, translation, source_segments, keys, config.languages, add, missing, extra)
     source_body = [s for s in source_segments if s.address is not None]
     target_body = [s for s in target_segments if s.address is not None]
-    pairs = align([_unit(source_doc, s) for s in source_body], [_unit(target_doc, t) for t in target_body])
+    pairs = align([_unit(source_doc, s) for s in source_body], [_unit(target_doc, t) for t in target_body],
+                  config.languages)
     _pair_body(pairs, source_body, target_body, add, missing, extra)
 
     messages, counts = _fill(pot, candidates, unpaired, extras, config, lang, translation.path)
@@ -89,7 +90,7 @@ def fill_catalog(config: Config, article: Article, translation: Article, lang: s
 
 
 def _pair_front_matter(article: Article, translation: Article, source_segments: tuple[Segment, ...],
-                       keys: tuple[str, ...], add, missing, extra) -> None:
+                       keys: tuple[str, ...], languages: tuple[str, ...], add, missing, extra) -> None:
     """Front-matter values pair by key path: the translated value sits at the same path."""
     fields = {f.key_path: f for f in translation.fields}
     front = [s for s in source_segments if s.key_path is not None]
@@ -100,6 +101,8 @@ def _pair_front_matter(article: Article, translation: Article, source_segments: 
             missing(segment, f"import: the translation has no value at {segment.key_path}")
         elif is_untranslated(segment.msgid, found.value):
             add(segment, _Candidate(found.value, "source", ["import: the translation keeps this value untranslated"]))
+        elif contradiction(segment.msgid, found.value, languages):
+            add(segment, _Candidate(found.value, "fuzzy", [contradiction(segment.msgid, found.value, languages)]))
         elif _list_lengths_differ(segment.key_path, article, translation):
             add(segment, _Candidate(found.value, "fuzzy",
                                     ["import: paired by position in a list of another length"]))

@@ -58,7 +58,8 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
     except jinja2.TemplateSyntaxError as error:
         raise PipelineError([_syntax_problem(error, template)]) from None
     except jinja2.UndefinedError as error:
-        raise fail(_shown(env, template), _template_line(error), f"template uses an unknown value: {error.message}",
+        path, line = _template_place(error)
+        raise fail(path or _shown(env, template), line, f"template uses an unknown value: {error.message}",
                    code="template") from None
 
 
@@ -91,14 +92,18 @@ def _shown(env: jinja2.Environment, template: str) -> str:
         return template
 
 
-def _template_line(error: Exception) -> int:
-    """The template line of an error raised while rendering (Jinja2 marks its frames)."""
-    line, trace = 0, error.__traceback__
+def _template_place(error: Exception) -> tuple[str | None, int]:
+    """The template file and line of an error raised while rendering: Jinja2 rewrites the traceback
+    so that template frames carry the template's file name and line; the innermost one is where
+    the mistake is (in an included or parent template too)."""
+    place: tuple[str | None, int] = (None, 0)
+    trace = error.__traceback__
     while trace is not None:
-        if trace.tb_frame.f_globals.get("__jinja_template__") is not None:
-            line = trace.tb_frame.f_globals["__jinja_template__"].get_corresponding_lineno(trace.tb_lineno)
+        filename = trace.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            place = (filename, trace.tb_lineno)
         trace = trace.tb_next
-    return line
+    return place
 
 
 def ui_messages(templates: Templates) -> Iterator[tuple[str, int, str]]:

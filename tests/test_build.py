@@ -248,7 +248,7 @@ def test_a_cold_build_shows_only_what_is_published(site_project: Project) -> Non
 @pytest.mark.parametrize("path, message", [
     ("@/assets/news/post/missing.JPG", "not found"),
     ("../../../etc/passwd", "leaves the content folder"),
-    ("/etc/passwd", "is absolute"),
+    ("/etc/passwd", "starts at the site's root, and the project has no public folder"),
 ])
 def test_bad_image_paths_are_located_errors_and_keep_the_old_site(site_project: Project, capsys, path, message) -> None:
     assert site_project.run("build", "--now", "2025-09-01") == 0

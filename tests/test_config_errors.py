@@ -24,6 +24,7 @@ TOP = {
     "project": ('"site"', "3", ['"two\\nlines"']),
     "version": ('"1.0"', "1.0", ['"1\\r"']),
     "site_name": ('"News"', '["News"]', ['"News\\u0007"']),
+    "author": ('"Ministry of Posts"', "1", ['"two\\nlines"']),
     "languages": ('["en", "km"]', '"en km"', ['["en", "kh"]', '["en", "english"]', '["en", "km", "en"]', '["en", 3]']),
     "default_language": ('"en"', "1", ['"fr"']),
     "content_dir": ('"content"', "true", ['""']),
@@ -31,9 +32,11 @@ TOP = {
     "site_dir": ('"site"', "1", ['"si\\u0000te"']),
     "templates_dir": ('"templates"', "{}", ['""']),
     "asset_root": ('"content"', "2", ['""']),
+    "public_dir": ('"public"', "[]", ['"  "']),
     "base_url": ('"https://news.example.org"', "80", ['"news.example.org"', '"ftp://news.example.org"']),
     "min_translated": ("100", '"100"', ["120", "-1", "nan", "inf"]),
     "page_size": ("10", "2.5", ["0", "-3"]),
+    "po_wrap": ('"none"', "79.5", ['"None"', "0", "19", "true", '"no-wrap"']),
     "collections": ("{}", '["news"]', ['{ news = 3 }', '{ "news/2025" = {} }', '{ ".hidden" = {} }']),
 }
 COLLECTION = {

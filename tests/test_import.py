@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import REPO, Project
 from pipeline.align import Unit, align
@@ -323,3 +324,95 @@ def test_import_reproduces_the_real_khmer_articles(corpora: Path, tmp_path: Path
         assert found.block_share >= blocks, (name, found.as_dict())
         assert found.facts_share >= facts, (name, found.as_dict())
         assert found.front_share >= front, (name, found.as_dict())
+
+
+# --- anchors that contradict each other ---------------------------------------------------------------
+
+
+def _aligned_middle(source: str, target: str):
+    """The pair of `source` and `target` between two parallel paragraphs (so that order alone
+    would settle it)."""
+    before = (Unit("paragraph", "The ministry opened new centres."), Unit("paragraph", "ក្រសួងបានបើកមជ្ឈមណ្ឌលថ្មី។"))
+    after = (Unit("paragraph", "They serve students and teachers."), Unit("paragraph", "ពួកវាបម្រើសិស្ស និងគ្រូបង្រៀន។"))
+    pairs = align([before[0], Unit("paragraph", source), after[0]], [before[1], Unit("paragraph", target), after[1]])
+    assert [(p.source, p.target) for p in pairs] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    return pairs[1]
+
+
+KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1990, 2030), st.booleans())
+def test_a_changed_number_is_never_certain_and_khmer_digits_count_as_equal(source_count: int, target_count: int,
+                                                                           year: int, khmer: bool) -> None:
+    written = (lambda n: f"{n:,}".translate(KHMER_DIGITS)) if khmer else (lambda n: f"{n:,}")
+    pair = _aligned_middle(f"In {year} the ministry opened {source_count:,} centres in the provinces.",
+                           f"នៅឆ្នាំ{written(year)} ក្រសួងបានបើកមជ្ឈមណ្ឌល {written(target_count)} នៅតាមខេត្ត។")
+    if source_count == target_count:
+        assert pair.confident, pair.reason
+    else:
+        assert not pair.confident and pair.reason.startswith("import: numbers differ from the source")
+
+
+@pytest.mark.parametrize("source, target, contradicts", [
+    ("The centre in Takeo opened on Monday.", "មជ្ឈមណ្ឌលនៅ Kampot បានបើកនៅថ្ងៃច័ន្ទ។", "names differ"),
+    ("Mr Sok Dara from UNICEF spoke.", "លោក Chan Dara មកពី UNICEF បានថ្លែង។", "names differ"),
+    ("Read the [guide](https://moeys.gov.kh/guide) first.", "សូមអាន[មគ្គុទ្ទេសក៍](https://mptc.gov.kh/guide)ជាមុន។",
+     "other addresses"),
+    ("Visit https://moeys.gov.kh for details.", "សូមចូលមើល https://mptc.gov.kh សម្រាប់ព័ត៌មានលម្អិត។", "other addresses"),
+    ("Write to info@moeys.gov.kh for details.", "សូមសរសេរទៅ help@moeys.gov.kh សម្រាប់ព័ត៌មានលម្អិត។", "other addresses"),
+    ("Classes run from 7:30 to 16:30.", "ថ្នាក់រៀនចាប់ពីម៉ោង ៨:០០ ដល់ ១៦:៣០។", "numbers differ"),
+    # the same anchors, or anchors only added or left out, are no contradiction
+    ("The centre in Takeo opened on Monday.", "មជ្ឈមណ្ឌលនៅខេត្តតាកែវបានបើកនៅថ្ងៃច័ន្ទ។", None),
+    ("Mr Sok Dara from UNICEF spoke.", "លោក សុខ ដារា មកពី UNICEF បានថ្លែង។", None),
+    ("The course covered Google Docs and Scratch.", "វគ្គនេះស្ដីពី Google Docs និង Scratch។", None),
+    ("Read the [guide](https://moeys.gov.kh/guide) first.", "សូមអាន[មគ្គុទ្ទេសក៍](https://moeys.gov.kh/guide)ជាមុន។", None),
+    ("Write to info@moeys.gov.kh for details.", "សូមសរសេរទៅ info@moeys.gov.kh សម្រាប់ព័ត៌មានលម្អិត។", None),
+    ("Classes run from 7:30 to 16:30.", "ថ្នាក់រៀនចាប់ពីម៉ោង ៧:៣០ ដល់ ១៦:៣០។", None),
+    ("Build components to make complex UIs.", "បង្កើត components ដើម្បីបង្កើត User Interfaces ដ៏ស្មុគស្មាញ។", None),
+])
+def test_pairs_whose_numbers_names_or_addresses_contradict_are_fuzzy(source: str, target: str,
+                                                                     contradicts: str | None) -> None:
+    pair = _aligned_middle(source, target)
+    if contradicts is None:
+        assert pair.confident, pair.reason
+    else:
+        assert not pair.confident and contradicts in pair.reason
+
+
+def test_an_imported_contradiction_is_a_fuzzy_entry_with_its_reason(project: Project, tmp_path: Path) -> None:
+    site = tmp_path / "old"
+    english = ("---\ntitle: 18 new centres open\ndate: 2025-03-01\n---\n\n"
+               "The ministry opened 18 centres in Takeo.\n\nEach centre has 20 computers.\n\n"
+               "Write to info@moeys.gov.kh to visit.\n")
+    khmer = ("---\ntitle: មជ្ឈមណ្ឌលថ្មី ១៩ បានបើក\ndate: 2025-03-01\n---\n\n"
+             "ក្រសួងបានបើកមជ្ឈមណ្ឌល ១៨ នៅ Kampot។\n\nមជ្ឈមណ្ឌលនីមួយៗមានកុំព្យូទ័រ ២០ គ្រឿង។\n\n"
+             "សូមសរសេរទៅ help@moeys.gov.kh ដើម្បីមកទស្សនា។\n")
+    for lang, text in (("en", english), ("km", khmer)):
+        (site / lang).mkdir(parents=True)
+        (site / lang / "centres.md").write_text(text, encoding="utf-8")
+    report = run_import(project, site, collection="news")
+    found = entries(project, "news/centres")
+    for key, reason in [(("title", "18 new centres open"), "numbers differ"),
+                        ((None, "The ministry opened 18 centres in Takeo."), "names differ"),
+                        ((None, "Write to info@moeys.gov.kh to visit."), "other addresses")]:
+        assert found[key].fuzzy and found[key].msgstr, key
+        assert any(reason in note for note in imported_notes(found[key])), imported_notes(found[key])
+    kept = found[(None, "Each centre has 20 computers.")]
+    assert not kept.fuzzy and kept.msgstr == "មជ្ឈមណ្ឌលនីមួយៗមានកុំព្យូទ័រ ២០ គ្រឿង។"
+    counts = result(report, "news/centres")
+    assert (counts.confident, counts.fuzzy) == (1, 3)
+
+
+@pytest.mark.parametrize("source, target", [
+    ("See [the list](/en/news/list/).", "សូមមើល[បញ្ជី](/km/news/list/)។"),
+    ("See [the list](/news/list/).", "សូមមើល[បញ្ជី](/km/news/list/)។"),
+])
+def test_a_link_to_the_same_page_in_another_language_is_no_contradiction(source: str, target: str) -> None:
+    before = (Unit("paragraph", "The ministry opened new centres."), Unit("paragraph", "ក្រសួងបានបើកមជ្ឈមណ្ឌលថ្មី។"))
+    pairs = align([before[0], Unit("paragraph", source)], [before[1], Unit("paragraph", target)], ("en", "km"))
+    assert pairs[1].confident, pairs[1].reason
+    other = align([before[0], Unit("paragraph", source)],
+                  [before[1], Unit("paragraph", target.replace("list", "other"))], ("en", "km"))
+    assert not other[1].confident and "other addresses" in other[1].reason

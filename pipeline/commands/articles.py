@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from pipeline import catalog as catalogs
+from pipeline.aliases import article_aliases
 from pipeline.checks import check_article_body, check_catalog
 from pipeline.config import Config
 from pipeline.content import Article, check_front_matter
 from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import Source, read_article, read_catalog
 from pipeline.errors import PipelineError
-from pipeline.export import export_markdown
+from pipeline.export import export_markdown, export_path, export_rewriter
+from pipeline.links import AssetCollector
 from pipeline.model import Diagnostic
 from pipeline.pages import (ArticleFacts, ArticlePages, BuildOptions, Coverage, PageContext, Tools, article_pages,
                             is_visible, languages_of)
@@ -31,7 +33,7 @@ class ArticleWork:
     context: PageContext
     options: BuildOptions
     paths: Mapping[str, str]  # article id → file
-    export: bool
+    export: str | None  # the Markdown export's layout (`export.LAYOUTS`); None: no export
     render_while_reading: bool = True  # pages of an article read anew are rendered at once, against `context`
     tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
 
@@ -55,8 +57,9 @@ class Rendered:
 
     pages: ArticlePages
     digests: tuple[tuple[str, str], ...]  # site path → digest
-    exports: tuple[tuple[str, bytes, str], ...] | None  # path, text, digest
+    exports: tuple[tuple[str, bytes | Path, str], ...] | None  # path, text (or a file to copy), digest
     notes: tuple[Diagnostic, ...]  # what the Markdown export could not place
+    layout: str | None = None  # the exports' layout
 
 
 def read_and_render(work: ArticleWork, item: tuple[str, str]) -> tuple[Read, Rendered | None]:
@@ -106,7 +109,7 @@ def read_facts(config: Config, source: Source, tools: Tools) -> Read:
         coverage.append(Coverage(lang, True, sum(1 for k in keys if k in usable),
                                  _errors_reason(errors) if errors else None))
     facts = ArticleFacts(article.id, article.path, article.lang, article.collection, article.date, article.draft,
-                         len(keys), tuple(coverage), tuple(findings))
+                         len(keys), tuple(coverage), tuple(findings), article_aliases(article))
     return Read(facts, (), parsed, translations)
 
 
@@ -142,16 +145,29 @@ def render(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, 
            langs: tuple[str, ...]) -> Rendered:
     pages = article_pages(work.context, parsed, translations, langs, work.tools)
     digests = tuple((path, content_digest(data)) for path, data in pages.files.items())
-    if not work.export:
+    if work.export is None:
         return Rendered(pages, digests, None, ())
-    exports, notes = [], []
+    exports, notes = _exports(work, parsed, translations, langs)
+    return Rendered(pages, digests, exports, notes, work.export)
+
+
+def _exports(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, Mapping],
+             langs: tuple[str, ...]) -> tuple[tuple, tuple[Diagnostic, ...]]:
+    """An article's Markdown in each language it is published in, laid out for `work.export`, and
+    the images and attachments those files use."""
+    context, article, layout = work.context, parsed.article, work.export
+    assets = AssetCollector(context.config, context.lookup, context.resolve, context.case_twin)
+    exports, notes, copies = [], [], {}
     for lang in langs:
-        text, found = export_markdown(parsed.article, parsed.document, parsed.segments, translations.get(lang, {}),
-                                      work.tools.reader)
+        rewrite = export_rewriter(layout, article, lang, assets, context.links, context.config.base_path, copies)
+        text, found = export_markdown(article, parsed.document, parsed.segments, translations.get(lang, {}),
+                                      work.tools.reader, lang, rewrite)
         data = text.encode("utf-8")
-        exports.append((f"{lang}/{parsed.article.id}.md", data, content_digest(data)))
+        exports.append((export_path(layout, lang, article.id), data, content_digest(data)))
         notes.extend(found)
-    return Rendered(pages, digests, tuple(exports), tuple(notes))
+    exports += [(path, source, copied_file_digest(source, context.lookup(source)))
+                for path, source in sorted(copies.items())]
+    return tuple(exports), tuple(notes)
 
 
 def content_digest(data: bytes) -> str:

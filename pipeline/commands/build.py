@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from pipeline.aliases import Redirects, redirects
 from pipeline.commands import build_state
 from pipeline.commands.articles import (ArticleWork, Rendered, content_digest, copied_file_digest,
                                         own_language_problems, read_and_render, render_article)
 from pipeline.commands.build_state import (BuildReport, FactsRecord, Hint, PagesRecord, Session, Shortcut, State,
                                            last_build, load_state, save_state)
 from pipeline.config import Config
-from pipeline.disk.layout import catalog_folder, ui_paths
+from pipeline.disk.layout import catalog_folder, site_path_problem, ui_paths
 from pipeline.disk.outputs import check_cache_writable, check_output_folders
 from pipeline.commands.findings import Found, Rules, interface_catalogs, orphan_findings
 from pipeline.disk.project import articles_among, collection_problems, read_templates
@@ -57,15 +58,18 @@ SPECULATE = 20  # pages are rendered while reading when at least one article in 
 
 def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: Path | None = None,
                strict: bool = False, progress: Progress = no_progress, jobs: int = 1,
-               session: Session | None = None, changed: Iterable[str] | None = None) -> BuildReport:
-    """Publish the site into `out` (and the Markdown export into `markdown_out`), atomically.
+               session: Session | None = None, changed: Iterable[str] | None = None,
+               layout: str = "flat") -> BuildReport:
+    """Publish the site into `out` (and the Markdown export into `markdown_out`, laid out for a site
+    generator: `export.LAYOUTS`), atomically.
 
     A long-lived process passes the same `session` to every build, and the paths of the files or
     folders that `changed` since the last one (None: not known); the build then looks only at those."""
     check_output_folders(config, {"output folder": out, "Markdown export folder": markdown_out})
     if session is None:  # (a session writes its cache when it closes)
         check_cache_writable(config)
-    run = Run(Rules(options, strict), [out] + ([markdown_out] if markdown_out is not None else []), jobs, progress)
+    run = Run(Rules(options, strict), [out] + ([markdown_out] if markdown_out is not None else []), jobs, progress,
+              layout if markdown_out is not None else None)
     with tree_lock(out):
         store = build_state.store(config)
         hint = session.hint(config, changed) if session is not None else None
@@ -107,6 +111,7 @@ class Run:
     outputs: list[Path]  # the site, then the Markdown export if any
     jobs: int = 1
     progress: Progress = no_progress
+    layout: str | None = None  # the Markdown export's layout; None: no export
 
     @property
     def options(self) -> BuildOptions:
@@ -117,7 +122,7 @@ def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, s
     """A build without a session: from what the last build left, or nothing at all when every
     input and output is as it left them."""
     outputs = [p.resolve() for p in run.outputs]
-    settings = _digest(*keys, run.rules, outputs)
+    settings = _digest(*keys, run.rules, outputs, run.layout)
     shortcut = store.load("shortcut.pickle")
     if not isinstance(shortcut, Shortcut) or shortcut.settings != settings:
         shortcut = None
@@ -188,7 +193,7 @@ def _build(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     known = frozenset(article_id.lower() for article_id in paths)
     context = PageContext(config, templates, ui, Links(config.languages, {}, {}, known), (), inputs.lookup,
                           inputs.resolve, session.environments_for(pages_key), inputs.case_twin)
-    work = _reading_work(context, kept, paths, run.options, len(run.outputs) > 1, renderable)
+    work = _reading_work(context, kept, paths, run.options, run.layout, renderable)
     try:
         reading = _read_articles(config, state, inputs, kept, work, trees, run)
         found.stop(reading.problems)
@@ -238,6 +243,8 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
         found.stop(orphan_findings(config, paths))
     shown = [pages[article_id] for article_id in work.paths]
     found.findings.extend(d for p in shown for d in p.notes)
+    redirects = _redirects(config, facts, visible, links, paths, context.collections, run.rules.strict)
+    found.stop(redirects.problems)
     if found.failed:
         return Built(found)
     unchanged = recheck is not None and all(
@@ -245,18 +252,34 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
         for a in recheck if a in pages)
     _publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
     _publish_static(config, inputs, trees)
+    for path, data in redirects.pages:
+        trees[0].put(path, content_digest(data), data)
+    found.stop(_publish_public(config, inputs, trees, {*state.indexes, *(path for path, _ in redirects.pages)}))
+    if found.failed:
+        return Built(found)
     report = BuildReport(out=config.relative(run.outputs[0]) if run.outputs else "",
                          pages=sum(len(p.files) for p in shown) + len(state.indexes),
                          assets=len({a for p in shown for a, _ in p.assets}), held_back=tuple(held),
                          findings=tuple(found.findings),
-                         markdown_files=sum(len(p.exports) for p in shown) if len(run.outputs) > 1 else 0)
+                         markdown_files=sum(1 for p in shown for path, _ in p.exports or () if path.endswith(".md")))
     return Built(found, report, facts, {article_id: pages[article_id] for article_id in work.paths},
                  (links, context.collections), (paths, ()))
 
 
+def _redirects(config: Config, facts: Mapping[str, FactsRecord], visible: tuple, links: Links,
+               paths: Mapping[str, str], collections: tuple[str, ...], strict: bool) -> Redirects:
+    """The redirect pages of the published articles' aliases (`pipeline.aliases`); a strict build
+    checks the others' aliases too."""
+    shown = {f.id for f in visible}
+    hidden = [record.facts for article_id, record in facts.items() if strict and article_id not in shown]
+    return redirects(config, visible, links.published, paths,
+                     lambda path: site_path_problem(path, config.languages, collections), hidden)
+
+
 def _walk(config: Config) -> Inputs:
     """The stamps of every file a build reads: articles and images, catalogs, templates."""
-    return walk([config.content_dir, config.asset_root, config.templates_dir,
+    return walk([config.content_dir, config.asset_root, *([config.public_dir] if config.public_dir else []),
+                 config.templates_dir,
                  *(catalog_folder(config, lang) for lang in config.languages)])
 
 
@@ -309,7 +332,7 @@ def _kept_facts(config: Config, state: State, inputs: Inputs, paths: Mapping[str
 
 
 def _reading_work(context: PageContext, kept, paths: Mapping[str, str], options: BuildOptions,
-                  export: bool, renderable: bool = True) -> ArticleWork:
+                  export: str | None, renderable: bool = True) -> ArticleWork:
     """When many articles are read anew, their pages are rendered while they are read, against the
     links and collections a complete site would show (checked afterwards); when few are, guessing
     what the others publish costs more than reading these twice."""
@@ -376,6 +399,8 @@ def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: O
     those articles may show something new (the caller knows that nothing else changed)."""
 
     def holds(article_id: str, record: PagesRecord) -> bool:
+        if work.export is not None and record.layout != work.export:
+            return False
         if recheck is not None and article_id not in recheck:
             return _reuse(record, trees, inputs, images_unchanged=True)
         return _still_valid(article_id, record, work.context, inputs, work.export) and _reuse(record, trees, inputs)
@@ -388,9 +413,10 @@ def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: O
     return problems
 
 
-def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inputs: Inputs, export: bool) -> bool:
-    """The kept pages show what they would show if rendered now."""
-    if export and record.exports is None:
+def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inputs: Inputs,
+                 export: str | None) -> bool:
+    """The kept pages show what they would show if rendered now (and are exported in `export`'s layout)."""
+    if export is not None and record.layout != export:
         return False
     links = context.links
     return (record.langs == links.published.get(article_id, ())
@@ -432,6 +458,7 @@ def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, i
         seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
         assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
         exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
+        layout=rendered.layout,
         notes=tuple(d for d in pages.problems if d.severity != "error") + rendered.notes)
 
 
@@ -480,6 +507,26 @@ def _shown(pages_key: str, plan) -> str:
 
 def _plain_entry(entry: Entry) -> tuple:
     return tuple(value.toordinal() if isinstance(value, dt.date) else value for value in vars(entry).values())
+
+
+def _publish_public(config: Config, inputs: Inputs, trees: OutputTrees, taken: set[str]) -> list[Diagnostic]:
+    """The public folder's files, at the same paths in the site (as Astro's `public/` and Hugo's
+    `static/` are); a file that would take the place of one of the site's own (a language's folder,
+    `static/`, or a page at `taken`: lists, feeds, redirects) is an error."""
+    if config.public_dir is None:
+        return []
+    problems = []
+    public = str(config.public_dir.resolve()) + os.sep
+    own_folders = {*config.languages, "static"}
+    for path, found in inputs.under(config.public_dir):
+        relative = path[len(public):].replace(os.sep, "/")
+        if relative.split("/", 1)[0] in own_folders or relative in taken:
+            problems.append(Diagnostic(config.relative(Path(path)), 0, "public",
+                                       f"{relative!r} in the public folder would replace the site's own page or folder",
+                                       hint="move it to another folder of the public folder"))
+            continue
+        trees[0].put(relative, copied_file_digest(path, found), Path(path))
+    return problems
 
 
 def _publish_static(config: Config, inputs: Inputs, trees: OutputTrees) -> None:

@@ -67,6 +67,7 @@ class PagesRecord:
     assets: tuple[tuple[str, str], ...]  # site path → source file
     exports: tuple[tuple[str, str], ...] | None  # Markdown path → digest; None when not exported
     notes: tuple[Diagnostic, ...]  # warnings: links to unpublished articles, what the Markdown export could not place
+    layout: str | None = None  # the layout of `exports`
 
 
 @dataclass

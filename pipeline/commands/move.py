@@ -237,7 +237,7 @@ def _carried_catalogs(config: Config, old: str, after: Article, old_catalogs: di
     for path, data in old_catalogs.items():
         carried = _carried(_read_po(config, path, data), retarget, reader, renamed)
         astray += sum(1 for m in carried.messages if m.translated and m.key not in units)
-        written, destination = format_po(carried).encode("utf-8"), places[path]
+        written, destination = format_po(carried, width=config.po_wrap).encode("utf-8"), places[path]
         present = destination.read_bytes() if destination.is_file() else None
         if present is not None and present != written and _loses_work(_read_po(config, destination, present), carried):
             refused.append(Diagnostic(config.relative(destination), 0, "usage",
@@ -334,7 +334,7 @@ def _relinking(config: Config, sources: dict[str, Source], old: str,
         for path in _catalog_paths(config, article_id):
             if path.is_file():
                 data = path.read_bytes()
-                rewritten = format_po(_carried(_read_po(config, path, data), retarget, reader)).encode("utf-8")
+                rewritten = format_po(_carried(_read_po(config, path, data), retarget, reader), width=config.po_wrap).encode("utf-8")
                 if rewritten != data:
                     catalogs.append(_Change(path, rewritten, data))
         articles.append(_Change(Path(source.path), _encoded(text, raw), raw))

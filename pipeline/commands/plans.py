@@ -127,10 +127,10 @@ def plan_article(work: PlanWork, source: Source) -> Planned:
         catalogs_planned = []
         for lang, found in existing.items():
             merged = catalogs.merged_catalog(pot, found.catalog, lang, work.memories[lang], work.info)
-            catalogs_planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written), merged,
+            catalogs_planned.append(_Output(found.path, found.data, format_po(merged, wrapped, found.written, config.po_wrap), merged,
                                             found.catalog if _known(work, found.shown, found.stamp) else None,
                                             found.stamp))
-        planned = [_Output(template_path(config, article.id), None, format_po(pot, wrapped)), *catalogs_planned]
+        planned = [_Output(template_path(config, article.id), None, format_po(pot, wrapped, width=config.po_wrap)), *catalogs_planned]
     except PipelineError as error:
         return Planned(source.id, problems=tuple(error.diagnostics), seen=tuple(seen))
     except MemoryNeeded:
@@ -267,8 +267,10 @@ def collections_of(config: Config, sources: Iterable[Source]) -> list[str]:
 
 
 def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterable[str] | None = None) -> Catalog:
-    """ui.pot: every string of the templates, plus the site name and collection labels."""
+    """ui.pot: every string of the templates, plus the site name, collection labels and the labels
+    of the configured translated front-matter keys (`pagedata.data_labels`)."""
     from pipeline.pages import collection_label
+    from pipeline.pagedata import data_labels
     from pipeline.render import ui_messages
 
     if collections is None:
@@ -279,7 +281,8 @@ def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterabl
     for name, line, text in ui_messages(templates):
         entries.setdefault(text, []).append(f"{templates.folder}/{name}:{line}")
     for text, comment in [(config.site_name, "site name (pyproject.toml: site_name)")] + [
-            (collection_label(c), f"collection name: {c}") for c in collections]:
+            (collection_label(c), f"collection name: {c}") for c in collections] + [
+            (label, "label of a front-matter key in the article pages") for label in data_labels(config)]:
         entries.setdefault(text, [])
         comments.setdefault(text, comment)
     messages = tuple(
@@ -294,7 +297,7 @@ def plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
     ui_pot = ui_template(config, info, collections)
     pot_path, po_paths = ui_paths(config)
     work = PlanWork(config, info, staging, memories, frozenset(), 0, memory_stamps(memories))
-    planned = [_Output(pot_path, None, format_po(ui_pot))]
+    planned = [_Output(pot_path, None, format_po(ui_pot, width=config.po_wrap))]
     problems = []
     for lang, path in po_paths.items():
         shown = config.relative(path)
@@ -304,7 +307,7 @@ def plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
             problems.extend(error.diagnostics)
             continue
         merged = catalogs.merged_catalog(ui_pot, old, lang, memories[lang], info)
-        planned.append(_Output(path, found, format_po(merged), merged, old if _known(work, shown, stamp) else None,
+        planned.append(_Output(path, found, format_po(merged, width=config.po_wrap), merged, old if _known(work, shown, stamp) else None,
                                stamp))
     if problems:
         raise PipelineError(problems)

@@ -80,6 +80,29 @@ def article_id_problem(article_id: str, languages: Iterable[str]) -> str | None:
     return None
 
 
+_TAKEN_FILES = {"index.html": "the site's home page", "404.html": "the site's 404.html page",
+                "sitemap.xml": "the site's sitemap.xml"}
+
+
+def site_path_problem(relative: str, languages: Iterable[str], collections: Iterable[str]) -> str | None:
+    """Which page or folder the build makes lies at `relative`, a file path of the site
+    (`en/news/index.html`), or None: the pages at the top, the static and image folders, and in each
+    language its home page, its feed and the list pages of each collection. Compared in lower case."""
+    parts = relative.lower().split("/")  # (a file the build makes is no folder either: index.html/… is taken)
+    if parts[0] in _TAKEN_FILES:
+        return _TAKEN_FILES[parts[0]]
+    if parts[0] in ("static", "assets"):
+        return _TAKEN_COLLECTIONS[parts[0]]
+    if parts[0] not in (lang.lower() for lang in languages) or len(parts) < 2:
+        return None
+    rest = parts[1:]
+    if rest[0] in ("index.html", "atom.xml"):
+        return f"the {'home page' if rest[0] == 'index.html' else 'feed'} of /{parts[0]}/"
+    if rest[0] in (c.lower() for c in collections) and (rest[1:] == ["index.html"] or rest[1:2] == [PAGES_FOLDER]):
+        return f"the list of the collection {rest[0]!r} (/{parts[0]}/{rest[0]}/)"
+    return None
+
+
 def reserved_id_diagnostic(shown: str, article_id: str, languages: Iterable[str]) -> Diagnostic | None:
     """The located error for an article file whose id `article_id_problem` refuses."""
     problem = article_id_problem(article_id, languages)

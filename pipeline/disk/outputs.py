@@ -40,13 +40,15 @@ def is_output_tree(folder: Path) -> bool:
 def check_output_folders(config: Config, outputs: Mapping[str, Path | None]) -> None:
     """Refuse, before anything is touched, output folders (what each is → its path) that a build
     must not replace whole: the project folder or a folder holding it; a source folder (content,
-    catalogs, templates, the asset root), a folder inside one or holding one; a file; one output
+    catalogs, templates, the asset root, the public folder), a folder inside one or holding one; a file; one output
     inside another; a folder holding anything but what a build wrote (see `files.is_output_tree`).
     Paths are compared as they resolve (through symbolic links) and in lower case (a file system
     may ignore case)."""
     sources = {"the project folder": config.root, "the content folder": config.content_dir,
                "the catalog folder": config.locale_dir, "the templates folder": config.templates_dir,
                "the asset root": config.asset_root}
+    if config.public_dir is not None:
+        sources["the public folder"] = config.public_dir
     given = [(what, path) for what, path in outputs.items() if path is not None]
     problems = []
     for number, (what, path) in enumerate(given):

@@ -47,6 +47,12 @@ class Document:
         """The raw HTML blocks of the body (not translated: they hold no slot)."""
         return tuple(token["raw"] for token in _flatten(list(self.tokens)) if token["type"] == "block_html")
 
+    @property
+    def verbatim_blocks(self) -> tuple[str, ...]:
+        """The code and raw HTML blocks of the body, in order: text that is never Markdown."""
+        return tuple(token["raw"] for token in _flatten(list(self.tokens))
+                     if token["type"] in ("block_code", "block_html"))
+
 
 class Parser:
     """Parses many Markdown bodies with one mistune parser (making one costs about as much as

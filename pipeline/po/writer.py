@@ -20,6 +20,10 @@ churn. What `msgcat` does, and we therefore do as well:
   breaking (`pipeline.po.linebreak`) over the *escaped* text, with a greedy fill to 79 columns,
   no break inside an escape sequence nor inside a format directive of the entry's first format
   language (`pipeline.po.directives`).
+
+`width` is msgcat's `--width` (the page width, 79 by default); `None` is msgcat's `--no-wrap`:
+strings are broken only after each `\\n` (what Weblate's "Only wrap lines at newlines" and Translate
+Toolkit's `width=65535` write), and `#:` lines are still filled to 79 columns.
 """
 
 from __future__ import annotations
@@ -66,14 +70,17 @@ class WrittenEntry:
 Written = Mapping[tuple, WrittenEntry]  # (msgctxt, msgid, obsolete) → the entry as written
 
 
-def format_po(catalog: Catalog, shared: dict | None = None, written: Written | None = None) -> str:
+def format_po(catalog: Catalog, shared: dict | None = None, written: Written | None = None,
+              width: int | None = PAGE_WIDTH) -> str:
     """The PO text GNU msgcat 0.21 writes for `catalog` (header first, obsolete entries last,
-    obsolete entries without translation dropped), keeping flags msgcat does not know.
+    obsolete entries without translation dropped), keeping flags msgcat does not know; `width`:
+    its page width, None for no wrapping (`msgcat --no-wrap`).
 
     Two shortcuts: catalogs with the same msgids (a template and its translations) can share the
     work of wrapping them (pass each the same dict as `shared`), and an entry equal to one of a
     file this function wrote (`written`: `written_entries` of that file) is written again as it
-    stood there."""
+    stood there (`written` must come from a file written with the same `width`)."""
+    page = _INFINITE if width is None else width
     out: list[str] = []
     flag_sets: dict[tuple[tuple[str, ...], bool], _Flags] = {}  # a catalog repeats a few sets of flags
     for m in _entries_in_order(catalog):
@@ -86,9 +93,9 @@ def format_po(catalog: Catalog, shared: dict | None = None, written: Written | N
         if before is not None and before.message == m:
             out.append(before.text)
             if shared is not None:
-                _share_wrapped(shared, m, flags, before.text)
+                _share_wrapped(shared, m, flags, before.text, page)
         else:
-            _write_message(out, m, flags, shared)
+            _write_message(out, m, flags, shared, page)
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -117,8 +124,8 @@ def _first_msgstr(m: Message) -> str:
     return m.msgstr
 
 
-def _write_message(out: list[str], m: Message, flags: _Flags, shared: dict | None) -> None:
-    """Append the lines of one entry (`flags`: what msgcat makes of its flags)."""
+def _write_message(out: list[str], m: Message, flags: _Flags, shared: dict | None, page: int) -> None:
+    """Append the lines of one entry (`flags`: what msgcat makes of its flags; `page`: the page width)."""
     obsolete = m.obsolete
     first_msgstr = _first_msgstr(m)
     for comment in m.translator_comments:
@@ -128,8 +135,9 @@ def _write_message(out: list[str], m: Message, flags: _Flags, shared: dict | Non
         for line in comment.split("\n"):  # (msgcat would write an inner newline as is)
             out.append(f"#. {line}" if line else "#.")
     if m.references:
-        out.extend(_reference_lines(m.references))
-    printed, language, wrap = flags.printed, flags.language, flags.wrap
+        out.extend(_reference_lines(m.references, PAGE_WIDTH if page == _INFINITE else page))
+    printed, language = flags.printed, flags.language
+    wrap = page if flags.wrap else _INFINITE  # the page width of its strings (a `no-wrap` flag: none)
     if printed and printed[0] == "fuzzy" and not first_msgstr:
         printed = printed[1:]
     if printed:
@@ -220,8 +228,8 @@ def _normalized_flags(flags: tuple[str, ...], obsolete: bool = False) -> _Flags:
     return _Flags(tuple(out + extra), language, wrap is not False)
 
 
-def _reference_lines(references: Iterable[str]) -> list[str]:
-    """The `#:` lines msgcat writes for these references."""
+def _reference_lines(references: Iterable[str], page: int = PAGE_WIDTH) -> list[str]:
+    """The `#:` lines msgcat writes for these references on a page `page` columns wide."""
     if isinstance(references, tuple) and len(references) == 1 and _PLAIN_REFERENCE_RE.fullmatch(references[0]):
         return ["#: " + references[0]]
     parts = []
@@ -245,7 +253,7 @@ def _reference_lines(references: Iterable[str]) -> list[str]:
             name = name[2:]
         item = name if number is None else f"{name}:{number}"
         size = len(item.encode("utf-8")) + 1 if not item.isascii() else len(item) + 1
-        if column > 2 and column + size > PAGE_WIDTH:
+        if column > 2 and column + size > page:
             lines.append(current)
             current = "#:"
             column = 2
@@ -258,9 +266,10 @@ def _reference_lines(references: Iterable[str]) -> list[str]:
 # --- wrapping shared between catalogs ------------------------------------------------------
 
 
-def _wrap_shared(out: list[str], shared: dict | None, prefix: str, name: str, value: str, wrap: bool,
+def _wrap_shared(out: list[str], shared: dict | None, prefix: str, name: str, value: str, wrap: int,
                  format_language: str | None) -> None:
-    """`_wrap`, with the lines kept in `shared` for the next catalog that has the same entry."""
+    """`_wrap` (`wrap`: the page width), with the lines kept in `shared` for the next catalog that
+    has the same entry."""
     if shared is None:
         return _wrap(out, prefix, name, value, wrap, format_language)
     key = (prefix, name, value, wrap, format_language)
@@ -271,9 +280,9 @@ def _wrap_shared(out: list[str], shared: dict | None, prefix: str, name: str, va
     out.extend(lines)
 
 
-def _share_wrapped(shared: dict, m: Message, flags: _Flags, text: str) -> None:
+def _share_wrapped(shared: dict, m: Message, flags: _Flags, text: str, page: int) -> None:
     """Give `shared` the msgctxt and msgid lines of an entry's text, as `_wrap_shared` keeps them."""
-    language, wrap = flags.language, flags.wrap
+    language, wrap = flags.language, page if flags.wrap else _INFINITE
     prefix = "#~ " if m.obsolete else ""
     for name, value in (("msgctxt", m.msgctxt), ("msgid", m.msgid)):
         key = (prefix, name, value, wrap, language)
@@ -299,13 +308,14 @@ def _keyword_lines(text: str, head: str, keyword: str) -> list[str] | None:
 # --- strings --------------------------------------------------------------------------------
 
 
-def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: bool,
+def _wrap(out: list[str], prefix: str, name: str, value: str, wrap: int,
           format_language: str | None) -> None:
-    """Append the lines msgcat writes for `name "value"` (gettext write-po.c `wrap`)."""
+    """Append the lines msgcat writes for `name "value"` on a page `wrap` columns wide (gettext
+    write-po.c `wrap`)."""
     if not value:
         out.append(f'{prefix}{name} ""')
         return
-    width = (PAGE_WIDTH if wrap else _INFINITE) - 2 - len(prefix)
+    width = wrap - 2 - len(prefix)
     if value.isascii() and value.isprintable():  # fast path: no \n, nothing wide or invisible
         escaped = value.translate(_ESCAPE_TABLE) if ('"' in value or "\\" in value) else value
         if len(name) + 1 + len(escaped) <= width:

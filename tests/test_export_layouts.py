@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from conftest import REPO, Project
 from pipeline.markdown import rewrite_destinations
-from test_build import translate_all
+from test_build import OTHER, translate_all
 
 # --- destinations, against an independent CommonMark reader -------------------------------------------
 
@@ -136,14 +136,6 @@ Download the [timetable](@/assets/news/post/timetable.pdf) or the [poster](/file
 ![A photo](@/assets/news/post/photo.JPG)
 
 ![Banner](/blog/post/image-4.jpg)
-"""
-
-OTHER = """
----
-title: Other news
-date: 2025-08-01
----
-Other body.
 """
 
 HOW = """

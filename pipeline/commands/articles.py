@@ -33,7 +33,7 @@ class ArticleWork:
     context: PageContext
     options: BuildOptions
     paths: Mapping[str, str]  # article id → file
-    export: str | None  # the Markdown export's layout (`export.LAYOUTS`); None: no export
+    export: str | None  # the Markdown export's layout (`config.EXPORT_LAYOUTS`); None: no export
     render_while_reading: bool = True  # pages of an article read anew are rendered at once, against `context`
     tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
 

@@ -61,7 +61,7 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
                session: Session | None = None, changed: Iterable[str] | None = None,
                layout: str = "flat") -> BuildReport:
     """Publish the site into `out` (and the Markdown export into `markdown_out`, laid out for a site
-    generator: `export.LAYOUTS`), atomically.
+    generator: `config.EXPORT_LAYOUTS`), atomically.
 
     A long-lived process passes the same `session` to every build, and the paths of the files or
     folders that `changed` since the last one (None: not known); the build then looks only at those."""
@@ -400,10 +400,10 @@ def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: O
 
     def holds(article_id: str, record: PagesRecord) -> bool:
         if work.export is not None and record.layout != work.export:
-            return False
+            return False  # not exported, or in another layout
         if recheck is not None and article_id not in recheck:
             return _reuse(record, trees, inputs, images_unchanged=True)
-        return _still_valid(article_id, record, work.context, inputs, work.export) and _reuse(record, trees, inputs)
+        return _still_valid(article_id, record, work.context, inputs) and _reuse(record, trees, inputs)
 
     kept = split(work.paths, lambda article_id: article_id, pages, holds)
     problems = {}
@@ -413,11 +413,8 @@ def _publish_articles(pages: dict[str, PagesRecord], work: ArticleWork, trees: O
     return problems
 
 
-def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inputs: Inputs,
-                 export: str | None) -> bool:
-    """The kept pages show what they would show if rendered now (and are exported in `export`'s layout)."""
-    if export is not None and record.layout != export:
-        return False
+def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inputs: Inputs) -> bool:
+    """The kept pages show what they would show if rendered now."""
     links = context.links
     return (record.langs == links.published.get(article_id, ())
             and record.collections == context.collections

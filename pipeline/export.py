@@ -20,6 +20,7 @@ Layouts (`pipeline build --markdown DIR --layout …`, `config.EXPORT_LAYOUTS`):
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
 from urllib.parse import quote, unquote, urlsplit
@@ -130,10 +131,17 @@ def export_path(layout: str, lang: str, article_id: str) -> str:
     return f"{lang}/{article_id}.md"
 
 
+_KEPT_IN_SLUGS = {"astro": "-_", "hugo": "-_.+~"}  # punctuation each generator keeps in a page's path
+
+
 def generator_page_url(layout: str, lang: str, article_id: str) -> str:
-    """The URL a generator gives an article's page: its path, lower-cased as Astro's and Hugo's
-    slugs are, spaces as hyphens."""
-    path = "/".join(piece.strip().replace(" ", "-") for piece in article_id.lower().split("/"))
+    """The URL a generator gives an article's page, `/<lang>/<collection>/<slug>/`, each part as
+    its slug rule makes it: lower case, each space a hyphen, letters, marks and digits kept, and of
+    the punctuation only what it keeps (Astro's ids are github-slugger slugs; Hugo's paths keep `.`)."""
+    keep = _KEPT_IN_SLUGS.get(layout, "-_.")
+    path = "/".join("".join("-" if char == " " else char for char in piece.lower()
+                            if char == " " or char in keep or unicodedata.category(char)[0] in "LMN")
+                    for piece in article_id.split("/"))
     return f"/{lang}/{quote(path)}/"
 
 

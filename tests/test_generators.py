@@ -31,6 +31,7 @@ from generators import (STANDINS, PageFacts, astro_build, broken_fragments, brok
 from import_fidelity import SETS
 from pipeline.cli import main
 from pipeline.content import parse_article
+from pipeline.export import generator_page_url
 
 GENERATOR_BUILDS = {"astro": astro_build, "hugo": hugo_build}
 LANGUAGES = ("en", "km")
@@ -144,7 +145,14 @@ The office opens every weekday.
 
 ## Weekend hours
 
-On Saturdays it opens in the morning. See [the opening](2025/opening.md).
+On Saturdays it opens in the morning. See [the opening](2025/opening.md) and
+[the report for version 2.5](<Weekly Report v2.5.md>).
+""",
+    "news/Weekly Report v2.5.md": """---
+title: Weekly report
+date: 2025-03-03
+---
+An id with capitals, spaces and a dot: each generator makes its own path of it.
 """,
 }
 EDGE_FILES = {"public/blog/opening/cover.jpg": "standin.jpg", "content/assets/news/chart.png": "standin.png",
@@ -204,8 +212,9 @@ def published(built: Built) -> list[tuple[str, str]]:
 
 
 def generated_page(built: Built, facts: dict[str, PageFacts], lang: str, article_id: str) -> PageFacts:
-    page = facts.get(f"/{lang}/{article_id}/")
-    assert page is not None, f"{built.generator} made no page /{lang}/{article_id}/"
+    url = unquote(generator_page_url(built.generator, lang, article_id))
+    page = facts.get(url)
+    assert page is not None, f"{built.generator} made no page {url} for {article_id}"
     return page
 
 

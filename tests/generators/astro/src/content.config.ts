@@ -16,12 +16,8 @@ export const collectionNames: string[] = readdirSync(contentRoot, { withFileType
 
 function collectionOf(name: string) {
   return defineCollection({
-    // The id is the file's path as written (`<lang>/<slug>`), never re-slugified.
-    loader: glob({
-      pattern: '**/*.md',
-      base: `./src/content/${name}`,
-      generateId: ({ entry }) => entry.replace(/\.md$/, ''),
-    }),
+    // Astro's own ids, as a ministry site has them: `<lang>/<slug>`, each part a github-slugger slug.
+    loader: glob({ pattern: '**/*.md', base: `./src/content/${name}` }),
     schema: ({ image }) =>
       z
         .object({

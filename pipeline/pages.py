@@ -243,12 +243,14 @@ class Tools:
 
 
 def article_pages(context: PageContext, source: SourceArticle, translations: Mapping[str, Mapping[Key, str]],
-                  langs: tuple[str, ...], tools: Tools | None = None) -> ArticlePages:
+                  langs: tuple[str, ...], tools: Tools | None = None,
+                  assets: AssetCollector | None = None) -> ArticlePages:
     """The pages of one article in `langs`, the languages it is published in; `translations` has
-    the usable translations of each of them other than the article's own."""
+    the usable translations of each of them other than the article's own. `assets`: the article's
+    collector, when the caller resolves the same files again (the Markdown export)."""
     article, config = source.article, context.config
     tools = tools or Tools()
-    assets = AssetCollector(config, context.lookup, context.resolve, context.case_twin)
+    assets = assets or asset_collector(context)
     envs = context.environments()
     files, entries, links = {}, [], {}
     template = article_template(context.templates, article.collection)
@@ -264,6 +266,11 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
         page["page"]["data"] = page["article"]["data"]
         files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], template, page).encode()
     return ArticlePages(langs, files, tuple(entries), assets.assets, tuple(assets.problems), links, assets.seen)
+
+
+def asset_collector(context: PageContext) -> AssetCollector:
+    """A collector of one article's images and files, looking them up as `context` does."""
+    return AssetCollector(context.config, context.lookup, context.resolve, context.case_twin)
 
 
 def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ...],

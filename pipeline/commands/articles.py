@@ -22,7 +22,7 @@ from pipeline.export import export_markdown, export_path, export_rewriter
 from pipeline.links import AssetCollector
 from pipeline.model import Diagnostic
 from pipeline.pages import (ArticleFacts, ArticlePages, BuildOptions, Coverage, PageContext, Tools, article_pages,
-                            is_visible, languages_of)
+                            asset_collector, is_visible, languages_of)
 from pipeline.segment import SourceArticle, prepare
 
 
@@ -143,20 +143,20 @@ def own_language_problems(work: ArticleWork, article_id: str) -> tuple[Diagnosti
 
 def render(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, Mapping],
            langs: tuple[str, ...]) -> Rendered:
-    pages = article_pages(work.context, parsed, translations, langs, work.tools)
+    assets = asset_collector(work.context)  # the export resolves the files the pages did: each is looked up once
+    pages = article_pages(work.context, parsed, translations, langs, work.tools, assets)
     digests = tuple((path, content_digest(data)) for path, data in pages.files.items())
     if work.export is None:
         return Rendered(pages, digests, None, ())
-    exports, notes = _exports(work, parsed, translations, langs)
+    exports, notes = _exports(work, parsed, translations, langs, assets)
     return Rendered(pages, digests, exports, notes, work.export)
 
 
 def _exports(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str, Mapping],
-             langs: tuple[str, ...]) -> tuple[tuple, tuple[Diagnostic, ...]]:
+             langs: tuple[str, ...], assets: AssetCollector) -> tuple[tuple, tuple[Diagnostic, ...]]:
     """An article's Markdown in each language it is published in, laid out for `work.export`, and
     the images and attachments those files use."""
     context, article, layout = work.context, parsed.article, work.export
-    assets = AssetCollector(context.config, context.lookup, context.resolve, context.case_twin)
     exports, notes, copies = [], [], {}
     for lang in langs:
         rewrite = export_rewriter(layout, article, lang, assets, context.links, context.config.base_path, copies)

@@ -114,7 +114,11 @@ class _Merging:
         info = catalogs.CatalogInfo(project=self.config.project, version=self.config.version, created=catalogs.creation_time(os.environ))
         merged = catalogs.merged_catalog(self.template, parse_po(decode_po(data, self.shown), self.shown),
                                 self.language, self.memory, info)
-        return parse_po(format_po(merged, width=self.config.po_wrap), self.shown)
+        return parse_po(self.text(merged), self.shown)
+
+    def text(self, catalog: Catalog) -> str:
+        """A catalog as this project writes it (`po_wrap`)."""
+        return format_po(catalog, width=self.config.po_wrap)
 
 
 def _merge_saves(merging: _Merging, item: Staged, result: Replaced, planned: Catalog) -> Placed:
@@ -133,12 +137,12 @@ def _merge_saves(merging: _Merging, item: Staged, result: Replaced, planned: Cat
             raise _unmerged(merging, [Diagnostic(merging.shown, 0, "catalog-open", "a program keeps the catalog "
                                                  "open for writing: extraction left it as it is",
                                                  hint="close it in your editor and run `pipeline extract` again")],
-                            format_po(ours, width=merging.config.po_wrap).encode() if carried else None, result.overwritten)
+                            merging.text(ours).encode() if carried else None, result.overwritten)
         if saves > MERGES:
             raise _unmerged(merging, [Diagnostic(merging.shown, 0, "saved-meanwhile",
                                                  f"the catalog was saved {saves} times while extraction merged it",
                                                  hint="run `pipeline extract` again")],
-                            format_po(ours, width=merging.config.po_wrap).encode() if carried else None, result.overwritten)
+                            merging.text(ours).encode() if carried else None, result.overwritten)
         try:
             theirs = merging.brought(result.found) if result.found is not None else None
             if result.overwritten is not None:  # saved over ours in the instant it stood there: the latest save
@@ -148,7 +152,7 @@ def _merge_saves(merging: _Merging, item: Staged, result: Replaced, planned: Cat
                 rereads += 1
                 result = replace_unchanged(temporary, merging.target, expected)
                 continue  # it was being written: look again
-            raise _unmerged(merging, error.diagnostics, format_po(ours, width=merging.config.po_wrap).encode() if carried else None,
+            raise _unmerged(merging, error.diagnostics, merging.text(ours).encode() if carried else None,
                             result.overwritten)
         merged = ours if theirs is None else catalogs.merge_saved(base, theirs, ours)
         if result.overwritten is not None:
@@ -156,7 +160,7 @@ def _merge_saves(merging: _Merging, item: Staged, result: Replaced, planned: Cat
         saves += (theirs is not None) + (result.overwritten is not None)
         raced += result.undone + (result.overwritten is not None)
         carried = carried or result.overwritten is not None
-        text = format_po(merged, width=merging.config.po_wrap)
+        text = merging.text(merged)
         if theirs is not None and catalogs.content_equal(result.found.decode("utf-8", "replace"), text):
             return Placed(merging.shown, result.stamp, merged, saves, raced, written=False)  # the save holds it all
         base, ours = theirs if theirs is not None else ours, parse_po(text, merging.shown)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from pipeline import markdown
+from pipeline.markdown import html_of, inline_features
 
 BODY = """# Title with *emphasis*
 
@@ -121,3 +124,33 @@ def test_one_parser_for_many_bodies_parses_each_as_a_fresh_one(corpora, name) ->
     parser = markdown.Parser()
     for example in examples + examples[:50]:
         assert parser.parse(example["markdown"]) == markdown.parse(example["markdown"]), example["example"]
+
+
+# --- emphasis next to Khmer combining marks ------------------------------------------------------------
+
+# Khmer letters, a vowel sign (ា), a sign (ះ), a diacritic (៍), the coeng (្), a zero-width space,
+# Latin, digits, punctuation of both scripts, spaces, and every emphasis marker.
+_FLANKING_PIECES = ("ក", "ា", "ះ", "៍", "្", "\u200b", "a", "1", " ", ".", "។", "(", ")", "*", "**", "_", "__")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_FLANKING_PIECES), min_size=2, max_size=14).map("".join))
+def test_emphasis_opens_and_closes_as_commonmark_says_next_to_khmer_marks(text):
+    """A Khmer word ends in a vowel sign or a diacritic more often than not: those are combining
+    marks, which CommonMark counts as neither whitespace nor punctuation. Where `*` and `_` open
+    and close emphasis, our pages agree with markdown-it-py, an independent CommonMark reader."""
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is a test dependency")
+    text = text.strip()
+    assume(text)
+    assert html_of(text) == markdown_it.MarkdownIt("commonmark").render(text)
+
+
+@pytest.mark.parametrize("khmer, words", [
+    ("ផ្ដល់នូវ**មូលដ្ឋានគ្រឹះ**ពីបច្ចេកវិទ្យា", "មូលដ្ឋានគ្រឹះ"),
+    ("ក្រសួង**ប្រៃសណីយ៍**និងទូរគមនាគមន៍", "ប្រៃសណីយ៍"),
+    ("សិស្ស*ថ្នាក់ទី១០*ទាំងអស់", "ថ្នាក់ទី១០"),
+])
+def test_khmer_bold_and_italic_without_spaces_are_read_and_published(khmer, words):
+    html = html_of(khmer)
+    assert f">{words}</" in html and "*" not in html
+    assert inline_features(khmer).strong + inline_features(khmer).emphasis == 1

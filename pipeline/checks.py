@@ -18,7 +18,9 @@ from typing import Iterable
 from pipeline.po import plurals
 from pipeline.locales import plural_forms
 from pipeline.content import Article
-from pipeline.khmer import check_khmer, khmer_ratio, numbers_in
+from pipeline.glossary import Glossary, uses
+from pipeline.khmer import check_khmer, khmer_ratio
+from pipeline.khmer.number_match import compare_numbers
 from pipeline.links import is_site_local, names_a_file
 from pipeline.markdown import MAX_EMPHASIS_NESTING, Document, InlineReader, emphasis_nesting_bound, inline_features
 from pipeline.model import Catalog, Diagnostic, Message
@@ -29,15 +31,20 @@ from pipeline.urls import url_problem
 ALWAYS_CHECKED = frozenset({"unsafe-url", "images", "attachments", "too-long", "too-deep", "blank-line"})
 MAX_TRANSLATION_CHARS = 4 * MAX_UNIT_CHARS  # Khmer takes more characters than English, not four times as many
 _LATIN = re.compile(r"[A-Za-z]")
+# The msgids by which GNOME, KDE and gettext ask translators for their own names and addresses:
+# the translation lists people, it does not translate the msgid, so it is not compared with it.
+TRANSLATOR_CREDITS = frozenset({"translator-credits", "translator_credits", "Your names", "Your emails"})
 _NOQA = re.compile(r"noqa(?::\s*(?P<codes>[\w,\s-]+))?", re.IGNORECASE)
 _LANG_PREFIX = re.compile(r"^/(?:[a-z]{2,3})(/.*)$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # in text whose line endings are \n: two of them with only spaces between
 
 
 def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = (),
-                  reader: InlineReader | None = None, interface: bool = False) -> tuple[Diagnostic, ...]:
+                  reader: InlineReader | None = None, interface: bool = False,
+                  glossary: Glossary | None = None) -> tuple[Diagnostic, ...]:
     """Every finding for one catalog in language `lang` (header language and each entry); pass a
-    `reader` when checking many catalogs. The `interface` catalog's strings are format strings."""
+    `reader` when checking many catalogs. The `interface` catalog's strings are format strings.
+    A Khmer catalog's translations are also held against the project's `glossary`."""
     findings = list(check_header(catalog, path, lang))
     reader = reader or InlineReader()
     for message in catalog.messages:
@@ -47,6 +54,8 @@ def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[st
         found = check_message(message, path, lang, tuple(languages), reader)
         if interface:
             found = itertools.chain(found, _format_findings(message, path))
+        if glossary is not None and lang == "km":
+            found = itertools.chain(found, glossary_findings(message, path, glossary))
         for finding in found:
             if finding.code in ALWAYS_CHECKED or (finding.code not in silenced and "*" not in silenced):
                 findings.append(finding)
@@ -268,16 +277,18 @@ def check_message(message: Message, path: str, lang: str, languages: tuple[str, 
                       "ends a Markdown block, and this message is one block of the page (a paragraph, a list "
                       "item, a heading, a cell, a note)",
                       "remove the blank line; a new paragraph needs one in the source, and so a message of its own")
+    credits = source in TRANSLATOR_CREDITS  # the translators' names: not a translation of its msgid
     if markdown:
-        yield from _markdown_findings(source, target, finding, languages, reader or InlineReader())
-    yield from _number_findings(source, target, finding)
-    if lang == "km" and _LATIN.search(target) and khmer_ratio(target) == 0:
-        yield finding("latin-only", "the translation has no Khmer text",
-                      "translate the text, or leave msgstr empty to show the source until it is done",
-                      severity="warning")
-    if _edges(source) != _edges(target):
-        yield finding("whitespace", "leading or trailing whitespace differs from the source",
-                      "keep the same spaces and line breaks at the start and end", severity="warning")
+        found = _markdown_findings(source, target, finding, languages, reader or InlineReader())
+        yield from (f for f in found if not credits or f.code in ALWAYS_CHECKED or f.code == "raw-html")
+    if not credits:
+        yield from _number_findings(source, target, finding)
+        if lang == "km":
+            yield from _latin_only_findings(message, finding)
+    if _line_break_edges(source) != _line_break_edges(target):
+        yield finding("whitespace", "the translation does not begin and end with a line break where the source does",
+                      "begin and end with a line break exactly where the source does (GNU msgfmt --check refuses "
+                      "the catalog otherwise); spaces at the start or end do not matter", severity="warning")
     if lang == "km":
         for problem in check_khmer(target):
             yield finding(problem.code, f"{problem.message} (at “{problem.excerpt}”)", problem.hint,
@@ -398,6 +409,18 @@ def interface_format_problem(msgid: str, msgstr: str) -> str | None:
     return None
 
 
+def glossary_findings(message: Message, path: str, glossary: Glossary) -> Iterable[Diagnostic]:
+    """A warning for each glossary term the source uses whose Khmer the translation has none of."""
+    for use in uses(glossary, message.msgid, message.msgstr):
+        if not use.followed:
+            term = use.term
+            expected = " or ".join(f"“{khmer}”" for khmer in term.khmer)
+            yield Diagnostic(path, message.line, "glossary", f"the source says “{term.english}”, and the "
+                             f"translation has none of its glossary Khmer: {expected}", severity="warning",
+                             hint=f"write {expected} as {glossary.shown} has it (line {term.line}), or add "
+                                  "`# noqa: glossary` where another word is right", msgid=message.msgid)
+
+
 def _format_findings(message: Message, path: str) -> Iterable[Diagnostic]:
     problem = interface_format_problem(message.msgid, message.msgstr)
     if problem:
@@ -407,12 +430,16 @@ def _format_findings(message: Message, path: str) -> Iterable[Diagnostic]:
 
 
 def _number_findings(source: str, target: str, finding) -> Iterable[Diagnostic]:
-    want, got = Counter(numbers_in(source)), Counter(numbers_in(target))
-    if want != got:
-        missing, extra = sorted((want - got).elements()), sorted((got - want).elements())
+    """Numbers compared as numbers (`four` = ៤, `៤ ០០០` = 4,000, `2 p.m.` = ម៉ោង២ រសៀល): a figure in
+    digits must be answered on the other side; a number word only answers one (see number_match)."""
+    compared = compare_numbers(source, target)
+    if not compared.agree:
+        missing = [m.shown() for m in compared.missing]
+        extra = [m.shown() for m in compared.extra]
         parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"extra {', '.join(extra)}"] if extra else [])
         yield finding("numbers", f"numbers differ from the source ({'; '.join(parts)})",
-                      "keep the same numbers; Khmer digits count as equal (១២០ = 120)", severity="warning")
+                      "keep the same numbers; digits and words count as equal (១២០ = 120, បី = three)",
+                      severity="warning")
 
 
 def _site_path(url: str, languages: tuple[str, ...]) -> str:
@@ -431,12 +458,54 @@ def _has_blank_line(text: str) -> bool:
     return _BLANK_LINE.search(text) is not None
 
 
-def _edges(text: str) -> tuple[str, str]:
-    stripped = text.strip()
-    if not stripped:
-        return (text, "")
-    start = text.index(stripped[0])
-    return (text[:start], text[start + len(stripped):])
+def _line_break_edges(text: str) -> tuple[bool, bool]:
+    """Whether `text` begins and ends with a line break: what GNU `msgfmt --check` holds msgid and
+    msgstr to agree on. Spaces, tabs and no-break spaces at the edges change nothing on a page (HTML
+    collapses them; a front-matter value is shown as text), so they are not compared."""
+    return (text.startswith("\n"), text.endswith("\n"))
+
+
+# What is not running text in a unit: code spans, images (Markdown and wikilink), link and autolink
+# targets, HTML tags, bare addresses, and printf/Python/brace format directives.
+_NOT_PROSE = re.compile(r"`+[^`]*`+|!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]|\]\([^)]*\)|<[^>]*>|https?://\S+"
+                        r"|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^}]*\}")
+_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")  # (a hyphenated name is one word)
+_SENTENCE_END = re.compile(r"[.!?:;…][\s)\]\"'”’*_~]*$")
+_LEAST_SENTENCE_WORDS = 4
+
+
+def _visible_words(text: str) -> list[str]:
+    """The Latin words of `text` a reader sees as text: markup, targets, code and formats left out."""
+    return _WORD.findall(_NOT_PROSE.sub(" ", text))
+
+
+def _latin_only_findings(message: Message, finding) -> Iterable[Diagnostic]:
+    """A translation in Latin letters with no Khmer: reported when it is not the source kept as it
+    is (a transliteration, a paste), or when the source it keeps is running text (`_kept_prose`)."""
+    target = message.msgstr
+    if not _LATIN.search(target) or khmer_ratio(target) > 0:
+        return
+    kept = _visible_words(target) == _visible_words(message.msgid)
+    if not kept or _kept_prose(message):
+        yield finding("latin-only", "the translation has no Khmer text" + (": it keeps the source's sentences"
+                                                                          if kept else ""),
+                      "translate the text, or leave msgstr empty to show the source until it is done",
+                      severity="warning")
+
+
+def _kept_prose(message: Message) -> bool:
+    """Whether a translation that keeps its source as it is keeps running text in the source
+    language. A heading may stay in English (a site may keep its headings, and their anchors, in
+    the source language), and so may what does not read as sentences."""
+    return "heading" not in message.extracted_comments and _reads_as_sentences(message.msgstr)
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """Whether Latin text is running text (some words ending with a full stop, !, ?, : or ;), which
+    a translation must not keep in the source language; a name, a product, a heading-like label,
+    a link to an English resource, code or a format may stay as it is."""
+    visible = _NOT_PROSE.sub(" ", text).strip()
+    return len(_WORD.findall(visible)) >= _LEAST_SENTENCE_WORDS and _SENTENCE_END.search(visible) is not None
 
 
 def _silenced(message: Message) -> set[str]:

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="print more: every file written, every note")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in (_extract_command, _status_command, _build_command, _new_command, _move_command, _serve_command,
-                _check_command, _import_command):
+                _check_command, _import_command, _glossary_command):
         add(commands, common)
     return parser
 
@@ -186,6 +186,54 @@ def _import_command(commands, common: argparse.ArgumentParser) -> None:
     import_cmd.set_defaults(run=_import)
 
 
+def _glossary_command(commands, common: argparse.ArgumentParser) -> None:
+    glossary = commands.add_parser(
+        "glossary", parents=[common], help="list the glossary's terms and their use; TBX export and import",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="list (the default): each term of glossary.csv, how many translated units use it and how\n"
+                    "many follow it, and where the others are (-v: every place). export FILE.tbx / import\n"
+                    "FILE.tbx: the glossary as TBX for Weblate, and a TBX file merged into glossary.csv (no row\n"
+                    "dropped). suggest: candidate terms mined from the Khmer catalogs, best first.",
+        epilog="examples:\n  pipeline glossary\n  pipeline glossary export glossary.tbx\n"
+               "  pipeline glossary import weblate-glossary.tbx\n  pipeline glossary suggest --limit 10")
+    glossary.add_argument("action", nargs="?", default="list", choices=("list", "export", "import", "suggest"))
+    glossary.add_argument("file", nargs="?", type=Path, metavar="FILE.tbx", help="the TBX file (export, import)")
+    glossary.add_argument("--limit", type=int, default=30, metavar="N", help="suggest: how many (default 30)")
+    glossary.add_argument("--json", action="store_true", help=_JSON_HELP)
+    glossary.set_defaults(run=_glossary)
+
+
+def _glossary(config: Config, args: argparse.Namespace) -> int:
+    from pipeline.commands import glossary as terms
+
+    if (args.file is None) == (args.action in ("export", "import")):
+        raise PipelineError([Diagnostic("pipeline glossary", 0, "usage", f"`{args.action}` takes " + (
+            f"a TBX file: pipeline glossary {args.action} FILE.tbx" if args.file is None else "no file"))])
+    findings: tuple[Diagnostic, ...] = ()
+    if args.action == "list":
+        listing = terms.glossary_listing(config)
+        report = {"glossary": listing.glossary, "terms": [use.as_dict() for use in listing.terms]}
+        lines, findings = terms.listing_lines(listing, args.verbose), listing.findings
+    elif args.action == "suggest":
+        found = terms.suggestions(config, max(args.limit, 0))
+        report, lines = {"suggestions": [terms.suggestion_dict(s) for s in found]}, terms.suggestion_lines(found)
+    elif args.action == "export":
+        report = {"written": str(args.file), "terms": terms.export_tbx(config, args.file)}
+        lines = [f"glossary: {report['terms']} term(s) written to {args.file}"]
+    else:
+        done = terms.import_tbx(config, args.file)
+        report, lines = done.as_dict(), [done.summary]
+    if args.json:
+        print(json.dumps({"ok": True, **report, "findings": [_as_json(d) for d in findings]}, ensure_ascii=False,
+                         indent=2))
+        return EXIT_OK
+    for finding in findings:
+        _print_diagnostic(finding)
+    for line in lines if not args.quiet or args.action in ("list", "suggest") else ():
+        print(line)
+    return EXIT_OK
+
+
 _JSON_HELP = ("print one JSON report on stdout, on every outcome: \"ok\" says whether the command succeeded, "
               "\"findings\" holds the errors and warnings (a broken pyproject.toml's too); the exit status is "
               "the same as without --json")
@@ -285,7 +333,8 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
         stop = threading.Event()
         try:
             watch([config.content_dir, config.locale_dir, config.templates_dir, config.asset_root,
-                   *([config.public_dir] if config.public_dir else []), config.root / "pyproject.toml"], saved, stop)
+                   *([config.public_dir] if config.public_dir else []), config.root / "pyproject.toml",
+                   config.glossary], saved, stop)
         except KeyboardInterrupt:
             pass
         finally:

@@ -22,8 +22,8 @@ DEFAULT_TRANSLATED_KEYS = ("title", "description")
 DEFAULT_REQUIRED_KEYS = ("title", "date")
 TEXT_SETTINGS = ("project", "version", "site_name", "author")
 FOLDER_SETTINGS = ("content_dir", "locale_dir", "site_dir", "templates_dir", "asset_root", "public_dir")
-SETTINGS = (*TEXT_SETTINGS, *FOLDER_SETTINGS, "languages", "default_language", "base_url", "min_translated",
-            "page_size", "po_wrap", "collections")
+SETTINGS = (*TEXT_SETTINGS, *FOLDER_SETTINGS, "languages", "default_language", "home_language", "base_url",
+            "min_translated", "page_size", "po_wrap", "collections", "glossary")
 COLLECTION_SETTINGS = ("translate", "required", "lunar_date")
 EXPORT_LAYOUTS = ("flat", "astro", "hugo")  # how `build --markdown` lays its files out (see `pipeline.export`)
 DEFAULT_PO_WRAP = 79  # msgcat's page width: .po and .pot lines are wrapped to fit 79 columns
@@ -52,13 +52,15 @@ class Config:
     project: str = "pipeline"
     version: str = "0.1"
     languages: tuple[str, ...] = ("en", "km")
-    default_language: str = "en"
+    default_language: str = "en"  # the language the articles are written in (and the templates' strings)
+    home_language: str = ""  # the language the root and 404 pages put first and x-default names; "" = default_language
     content_dir: Path = Path("content")
     locale_dir: Path = Path("locale")
     site_dir: Path = Path("site")
     templates_dir: Path = Path("templates")
     asset_root: Path = Path("content")
     public_dir: Path | None = None  # files served at the site's root as they are (`/blog/x/photo.jpg`); None: none
+    glossary: Path = Path("glossary.csv")  # the terminology `check` holds Khmer translations to; missing: none
     base_url: str = "https://example.org"
     site_name: str = "Pipeline"
     author: str = ""  # who the feeds name as their author; "" for the site's name
@@ -68,6 +70,10 @@ class Config:
     collections: Mapping[str, CollectionConfig] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[Where, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
     shown: str = field(default="pyproject.toml", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.home_language:
+            object.__setattr__(self, "home_language", self.default_language)
 
     def collection(self, name: str) -> CollectionConfig:
         return self.collections.get(name, CollectionConfig())
@@ -240,6 +246,7 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
         version=reader.text("version", "0.1"),
         languages=languages,
         default_language=default_language,
+        home_language=_home_language(reader, languages, default_language),
         **folders,
         base_url=base_url.rstrip("/"),
         site_name=reader.text("site_name", "Pipeline"),
@@ -247,6 +254,7 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
         min_translated=float(min_translated),
         page_size=page_size,
         po_wrap=_po_wrap(reader),
+        glossary=root / _glossary_file(reader),
         collections=MappingProxyType(_collections(reader)),
         lines=MappingProxyType(dict(lines)),
         shown=shown,
@@ -255,6 +263,16 @@ def config_from_table(root: Path, table: Mapping[str, Any], shown: str = "pyproj
         raise PipelineError(sorted((Diagnostic(shown, line_at(lines, p.where), "config", p.message)
                                     for p in reader.problems), key=lambda d: d.line))
     return config
+
+
+def _glossary_file(reader: _Reader) -> str:
+    """The glossary's CSV file, relative to the project folder (a missing file: no glossary)."""
+    value = reader.get("glossary", str, "glossary.csv")
+    if not value.strip() or _control(value) or value.endswith(("/", "\\")):
+        reader.add(("glossary",), f"[tool.pipeline] glossary must name a CSV file (such as 'glossary.csv'), "
+                                  f"not {value!r}")
+        return "glossary.csv"
+    return value
 
 
 def _po_wrap(reader: _Reader) -> int | None:
@@ -288,6 +306,22 @@ def _languages(reader: _Reader) -> tuple[tuple[str, ...], str]:
         reader.add(where, f"[tool.pipeline] default_language {default_language!r} is not in languages "
                           f"{languages!r}{did_you_mean(default_language, [str(x) for x in languages])}")
     return tuple(languages), default_language
+
+
+def _home_language(reader: _Reader, languages: tuple, default_language: str) -> str:
+    """The language the root and 404 pages put first and `x-default` names: one of the languages,
+    the default language unless set."""
+    home = reader.get("home_language", str, default_language)
+    codes = [str(lang) for lang in languages]
+    languages_valid = all(isinstance(lang, str) and LANGUAGE_CODE.match(lang) and lang != "kh" for lang in languages)
+    if languages_valid and "home_language" in reader.table and _is(reader.table["home_language"], str) \
+            and home not in codes:
+        hint = "; 'kh' is the country code: did you mean `km`?" if home == "kh" and "km" in codes \
+            else did_you_mean(home, codes)
+        reader.add(("home_language",), f"[tool.pipeline] home_language {home!r} is not in languages "
+                                       f"{list(languages)!r}{hint}")
+        return default_language
+    return home
 
 
 def _collections(reader: _Reader) -> dict[str, CollectionConfig]:

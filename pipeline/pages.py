@@ -18,7 +18,7 @@ from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic, Templates
 from pipeline.sanitize import Sanitizer
-from pipeline.segment import SourceArticle
+from pipeline.segment import SourceArticle, is_translatable
 from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
 from pipeline.pagedata import data_context, key_label, title_key_of
@@ -209,8 +209,10 @@ class PageContext:
     def environments(self) -> dict:
         """One Jinja2 environment per language, made once per process (templates compile once)."""
         if not self._envs:
-            self._envs.update({lang: render.environment(self.templates, self.ui.get(lang, {}),
-                                                        template_filters(self.config.base_path))
+            every_ui = {lang: self.ui.get(lang, {}) for lang in self.config.languages}
+            self._envs.update({lang: render.environment(self.templates, every_ui[lang],
+                                                        template_filters(self.config.base_path), lang,
+                                                        self.config.default_language, every_ui)
                                for lang in self.config.languages})
         return self._envs
 
@@ -285,14 +287,13 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
         plans.append(PagePlan(f"{lang}/atom.xml", lang, "atom.xml", {
             "lang": lang, "site": _site(config), "entries": own[:50],
             "updated": max((e.updated for e in own if e.updated), default=options.today)}))
-    default = config.default_language
-    plans.append(PagePlan("index.html", default, "root.html", {
-        "lang": default, "site": _site(config), "languages": config.languages,
-        "collections": collections, "page": _root_page(config)}))
+    home, default = config.home_language, config.default_language
+    bilingual = {"lang": home, "site": _site(config), "languages": home_first(config), "bilingual": True,
+                 "collections": collections}
+    plans.append(PagePlan("index.html", home, "root.html", {**bilingual, "page": _root_page(config)}))
     not_found = {**_root_page(config), "canonical": None, "alternates": []}
-    plans.append(PagePlan("404.html", default, "404.html", {
-        "lang": default, "site": _site(config), "languages": config.languages,
-        "collections": collections, "page": not_found}))
+    del not_found["x_default"]
+    plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
     plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
         "site": _site(config), "pairs": _sitemap_pairs(config, entries)}))
     return plans
@@ -310,15 +311,24 @@ def _entry(result: Translated, assets: AssetCollector) -> Entry:
     return Entry(
         id=article.id, lang=result.lang, url=page_url(result.lang, article.id),
         title=result.value(title_key, article.id),
-        title_lang=article.lang if title_key in result.fallback_values else result.lang,
+        title_lang=_value_lang(result, title_key, article.id),
         summary=result.value("description"),
-        summary_lang=article.lang if "description" in result.fallback_values else result.lang,
+        summary_lang=_value_lang(result, "description"),
         date=article.date, image_url=image_url, collection=article.collection,
         excerpt=excerpt(result.value("description") or result.first_paragraph, EXCERPT_CHARS),
-        excerpt_lang=(article.lang if "description" in result.fallback_values else result.lang)
-        if result.value("description") else result.lang,
+        excerpt_lang=_value_lang(result, "description") if result.value("description")
+        else result.first_paragraph_lang or result.lang,
         updated=_last_change(article.metadata, article.date),
     )
+
+
+def _value_lang(result: Translated, key: str, default: str = "") -> str:
+    """The language a front-matter value is shown in: the page's when the catalog translates it,
+    the article's own when it fell back, or when the key is not translated at all and its text
+    has words (a number or a date is the page's)."""
+    if key in result.values and key not in result.fallback_values:
+        return result.lang
+    return result.article.lang if is_translatable(result.value(key, default)) else result.lang
 
 
 def _last_change(metadata: Mapping, date: dt.date | None) -> dt.date | None:
@@ -333,12 +343,21 @@ def _last_change(metadata: Mapping, date: dt.date | None) -> dt.date | None:
 
 def _site(config: Config) -> dict:
     return {"name": config.site_name, "base_url": config.base_url, "languages": config.languages,
-            "default_language": config.default_language, "author": config.author}
+            "default_language": config.default_language, "home_language": config.home_language,
+            "author": config.author}
+
+
+def home_first(config: Config) -> tuple[str, ...]:
+    """The languages in the order the root and 404 pages show them: the home language first."""
+    return (config.home_language, *(lang for lang in config.languages if lang != config.home_language))
 
 
 def _root_page(config: Config) -> dict:
+    """The root page: the choice of language, itself the page for readers of no listed language
+    (x-default); its alternates are the language homes."""
     return {"title": config.site_name, "description": "", "url": "/", "canonical": config.base_url + "/",
-            "alternates": [(lang, f"/{lang}/") for lang in config.languages], "og_locale": "", "og_image": None}
+            "alternates": [(lang, f"/{lang}/") for lang in config.languages], "x_default": "/",
+            "og_locale": "", "og_image": None}
 
 
 def _article_context(config: Config, result: Translated, entry: Entry, langs: list[str],
@@ -351,9 +370,11 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
         "collections": collections,
         "page": {
             "title": entry.title, "description": entry.summary, "url": entry.url,
+            "title_lang": entry.title_lang, "description_lang": entry.summary_lang,
             "canonical": config.base_url + entry.url,
             "alternates": alternates,
-            "x_default": page_url(article.lang, article.id),
+            "x_default": page_url(config.home_language if config.home_language in langs else article.lang,
+                                  article.id),
             "og_locale": og_locale(lang),
             "og_image": _absolute(config, entry.image_url),
         },
@@ -409,7 +430,7 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
     home_page = {"title": config.site_name, "description": "", "url": f"/{lang}/",
                  "canonical": f"{config.base_url}/{lang}/",
                  "alternates": [(other, f"/{other}/") for other in config.languages],
-                 "x_default": f"/{config.default_language}/", "og_locale": og_locale(lang), "og_image": None}
+                 "x_default": f"/{config.home_language}/", "og_locale": og_locale(lang), "og_image": None}
     plans.append(PagePlan(f"{lang}/index.html", lang, "home.html", {
         "lang": lang, "site": _site(config), "collections": collections, "page": home_page,
         "entries": entries[: config.page_size],
@@ -423,7 +444,7 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
             page = {**home_page, "title": collection_label(collection), "url": url,
                     "canonical": config.base_url + url,
                     "alternates": [(other, url.replace(f"/{lang}/", f"/{other}/", 1)) for other in config.languages],
-                    "x_default": url.replace(f"/{lang}/", f"/{config.default_language}/", 1)}
+                    "x_default": url.replace(f"/{lang}/", f"/{config.home_language}/", 1)}
             plans.append(PagePlan(url.lstrip("/") + "index.html", lang, "list.html", {
                 "lang": lang, "site": _site(config), "collections": collections, "page": page,
                 "collection": collection, "entries": chunk, "number": number, "pages": pages,

@@ -15,11 +15,56 @@ from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic, Templates
 
 
+class UiText(markupsafe.Markup):
+    """An interface string as `_()` gives it to a template: escaped text (safe to insert), and
+    `lang`, its language: the page's when the `ui` catalog has a usable translation, the
+    templates' own (the language of the msgids) when it falls back to the msgid. Mark the element
+    that shows it with `{{ text|lang_attr }}`."""
+
+    lang: str = ""
+
+    @classmethod
+    def of(cls, text: str, lang: str) -> "UiText":
+        value = cls(text)
+        value.lang = lang
+        return value
+
+
+def interface_gettext(ui: Mapping[str, str], lang: str, msgid_lang: str) -> Callable[..., UiText]:
+    """`gettext(message, **variables)` over one language's interface catalog: the translation
+    when usable, else the msgid (in `msgid_lang`), escaped, then formatted with the escaped
+    `%(name)s` values as Jinja2's new-style gettext does."""
+
+    def gettext(message: str, **variables: Any) -> UiText:
+        translated = ui.get(message)
+        usable = bool(translated) and interface_format_problem(message, translated) is None
+        shown = markupsafe.escape(translated if usable else message) % variables
+        return UiText.of(shown, (lang if usable else msgid_lang) or lang)
+
+    return gettext
+
+
+@jinja2.pass_context
+def lang_attr(context: Any, value: Any) -> markupsafe.Markup:
+    """` lang="en"` for an element showing `value` when its language (`value.lang`: an interface
+    string or a front-matter `Text`) is not the page's (`lang` in the context); else nothing. The
+    `lang` attribute is the language of the element's text and of its attributes' text
+    (aria-label, title, content), so an element marked for an attribute restates the page's
+    language on its children."""
+    shown, page = getattr(value, "lang", ""), context.get("lang")
+    if not shown or not page or shown == page:
+        return markupsafe.Markup("")
+    return markupsafe.Markup(' lang="%s"') % shown
+
+
 def environment(templates: Templates, ui: Mapping[str, str],
-                filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
+                filters: Mapping[str, Callable[..., Any]], lang: str = "", msgid_lang: str = "",
+                every_ui: Mapping[str, Mapping[str, str]] | None = None) -> jinja2.Environment:
     """An environment over the templates given, whose `_()` / `{% trans %}` look strings up in `ui`
-    (msgid → msgstr). Interface translations are text, escaped here: Jinja2 marks what gettext
-    returns as safe."""
+    (msgid → msgstr) and give `UiText`: in `lang` when translated, in `msgid_lang` (the language
+    the templates are written in) when they fall back. `every_ui`: each language's catalog, for
+    pages that speak several (the global `gettext_in[lang]`: set it as `gettext` around an
+    include, and the include's `_()` speaks that language)."""
 
     def source(name: str):
         text = templates.sources.get(name)
@@ -35,16 +80,17 @@ def environment(templates: Templates, ui: Mapping[str, str],
         lstrip_blocks=True,
     )
 
-    def gettext(message: str) -> str:
-        translated = ui.get(message)
-        usable = translated and interface_format_problem(message, translated) is None
-        return str(markupsafe.escape(translated if usable else message))
+    gettext = interface_gettext(ui, lang, msgid_lang)
 
-    def ngettext(singular: str, plural: str, n: int) -> str:
-        return gettext(singular) if n == 1 else gettext(plural)
+    def ngettext(singular: str, plural: str, num: int, **variables: Any) -> UiText:
+        return gettext(singular if num == 1 else plural, **{"num": num, **variables})
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, ngettext=ngettext)  # ours keep the language Jinja2's wrappers drop
+    env.globals["gettext_in"] = {other: interface_gettext(texts, other, msgid_lang)
+                                 for other, texts in (every_ui or {}).items()}
     env.filters.update(filters)
+    env.filters["lang_attr"] = lang_attr
     return env
 
 

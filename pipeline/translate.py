@@ -34,6 +34,7 @@ class Translated:
     fallback_values: frozenset[str] = frozenset()  # front-matter key paths shown in the source language
     body_words: int = 0  # words of the body as published in this language
     first_paragraph: str = ""  # inline Markdown of the first body paragraph, for excerpts
+    first_paragraph_lang: str = ""  # its language: `lang`, or the source's when it fell back
 
     @property
     def percent(self) -> float:
@@ -86,4 +87,5 @@ def translate(article: Article, document: Document, segments: tuple[Segment, ...
         fallback_values=frozenset(fallback_values),
         body_words=sum(count_words(text, breaker) for text in body_texts.values()),
         first_paragraph=next((body_texts[s.address] for s in body_units if s.kind == "paragraph"), ""),
+        first_paragraph_lang=next((fallback.get(s.address, lang) for s in body_units if s.kind == "paragraph"), lang),
     )

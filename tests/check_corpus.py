@@ -28,6 +28,10 @@ if __package__ in (None, ""):  # run as a script: tests/ holds the helper module
 from import_fidelity import SETS, _config, _replace_site_schemes, corpora_dir  # noqa: E402
 
 from pipeline.checks import check_catalog  # noqa: E402
+from pipeline.khmer import KHMER_DIGITS, to_khmer_digits  # noqa: E402
+from pipeline.khmer.number_match import compare_numbers, number_mentions  # noqa: E402
+from pipeline.khmer.number_words import ARTICLE, DIGITS, ENGLISH, KHMER, TENS, UNIT  # noqa: E402
+from pipeline.khmer.words import WordBreaker  # noqa: E402
 from pipeline.commands.importer import import_site  # noqa: E402
 from pipeline.markdown import InlineReader  # noqa: E402
 from pipeline.model import Catalog, Diagnostic, Message  # noqa: E402
@@ -116,14 +120,105 @@ def counts(findings: list[Finding]) -> dict[str, dict[str, int]]:
     return {name: dict(sorted(codes.items())) for name, codes in table.items()}
 
 
+# --- mutations: is a changed number caught? --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutation:
+    unit: Unit
+    written: str  # the translation's number as written
+    mutated: str  # what replaced it
+    msgstr: str  # the mutated translation
+    caught: bool
+
+
+@dataclass(frozen=True)
+class Mutations:
+    units: int  # real units whose numbers agree and whose translation states a number of the source
+    mutations: tuple[Mutation, ...]
+    skipped_words: int  # words not changed: they answer only an English `a`/`an`, or the translation says
+    # their value more often than the source (a change leaves every number of the source answered)
+
+    @property
+    def caught(self) -> int:
+        return sum(m.caught for m in self.mutations)
+
+
+_SIMPLE_KHMER = {w.value: w_text for w_text, w in KHMER.items() if w.part in (UNIT, TENS) and not w.ordinal}
+_SIMPLE_ENGLISH = {w.value: w_text for w_text, w in ENGLISH.items()
+                   if w.part in (UNIT, TENS) and not w.ordinal and w_text != "muy"}
+
+
+def mutate_numbers(units: list[Unit], lang: str = "km") -> Mutations:
+    """For every unit whose numbers agree, change each number of the translation that answers a
+    number of the source, one at a time, to a value the source does not state (digits stay in their
+    script: ២០២៥ → ២០២៦; a word becomes another word: បី → បួន), and check the changed entry.
+
+    Number words are soft (see pipeline.khmer.number_match), so two kinds of words are not changed:
+    one that answers only an English `a`/`an` (`API មួយ`), and one whose value the translation says
+    more often than the source (ពីរ three times for two `two`s: after a change the source's numbers
+    are all still answered, and no check that counts could tell)."""
+    reader, breaker = InlineReader(), WordBreaker()
+    mutations: list[Mutation] = []
+    counted, skipped = 0, 0
+    for unit in units:
+        message = unit.message
+        compared = compare_numbers(message.msgid, message.msgstr, breaker)
+        if not compared.agree:
+            continue
+        stated = {m.value for m in number_mentions(message.msgid, breaker)}
+        said = Counter(m.value for m in number_mentions(message.msgid, breaker) if m.strength != ARTICLE)
+        said_again = Counter(m.value for m in number_mentions(message.msgstr, breaker) if m.strength != ARTICLE)
+        sites = [(s, t) for s, t in compared.pairs if t.strength != ARTICLE]
+        for source, number in sites:
+            surplus = said_again[number.value] > said[number.value]
+            if number.strength != DIGITS and (source.strength == ARTICLE or surplus):
+                skipped += 1
+        sites = [(s, t) for s, t in sites if t.strength == DIGITS or (
+            s.strength != ARTICLE and said_again[t.value] <= said[t.value])]
+        counted += bool(sites)
+        for _source, number in sites:
+            written = number.written
+            replacement = _changed_number(written, stated, number.strength == DIGITS)
+            msgstr = message.msgstr[:number.start] + replacement + message.msgstr[number.end:]
+            changed = dataclasses.replace(message, msgstr=msgstr)
+            caught = any(f.code == "numbers" for f in check_unit(changed, lang, reader))
+            mutations.append(Mutation(unit, written, replacement, msgstr, caught))
+    return Mutations(counted, tuple(mutations), skipped)
+
+
+def _changed_number(written: str, stated: set[str], in_digits: bool) -> str:
+    """`written` with its number changed to one that `stated` (the source's values) lacks."""
+    if in_digits:  # change the first run of digits, in its own script
+        start = next(i for i, ch in enumerate(written) if ch.isdigit())
+        end = start
+        while end < len(written) and written[end].isdigit() and written[end] in "0123456789" + KHMER_DIGITS:
+            end += 1
+        khmer = written[start] in KHMER_DIGITS
+        value = int(written[start:end].translate(str.maketrans(KHMER_DIGITS, "0123456789")))
+        for step in range(1, 100):
+            new = str(value + step)
+            candidate = written[:start] + (to_khmer_digits(new) if khmer else new) + written[end:]
+            if not {m.value for m in number_mentions(candidate)} & stated:
+                return candidate
+        return candidate
+    words = _SIMPLE_ENGLISH if written.isascii() else _SIMPLE_KHMER
+    return next(text for value, text in sorted(words.items(), key=lambda item: (item[0] < 2, item[0]))
+                if str(value) not in stated and text != written)  # មួយ last: it is also "a"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=None)
     parser.add_argument("--set", action="append", choices=tuple(SETS))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="append", default=[], metavar="CODE")
+    parser.add_argument("--mutate", action="store_true",
+                        help="change each number of the translations whose numbers agree; count those caught")
     args = parser.parse_args(argv)
     units, findings = measure(args.corpora, tuple(args.set or SETS))
+    if args.mutate:
+        return _print_mutations(mutate_numbers(units), args.json)
     if args.json:
         print(json.dumps({"units": len(units), "counts": counts(findings),
                           "findings": [dataclasses.asdict(f) for f in findings
@@ -138,6 +233,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n--- {finding.set} {finding.catalog}:{finding.line} {finding.code}"
                   f"{' (fuzzy)' if finding.fuzzy else ''}: {finding.message}")
             print(f"EN: {finding.msgid}\nKM: {finding.msgstr}")
+    return 0
+
+
+def _print_mutations(found: Mutations, as_json: bool) -> int:
+    missed = [m for m in found.mutations if not m.caught]
+    if as_json:
+        print(json.dumps({"units": found.units, "mutations": len(found.mutations), "caught": found.caught,
+                          "skipped_words": found.skipped_words,
+                          "missed": [{"catalog": m.unit.catalog, "line": m.unit.message.line, "written": m.written,
+                                      "mutated": m.mutated} for m in missed]}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{found.units} units whose numbers agree state numbers of the source; {len(found.mutations)} numbers "
+          f"changed one at a time, {found.caught} caught; {found.skipped_words} words not changed (they answer only "
+          "an English a/an, or the translation says their value more often than the source)")
+    for m in missed:
+        print(f"\n--- missed {m.unit.set} {m.unit.catalog}:{m.unit.message.line}: {m.written} → {m.mutated}")
+        print(f"EN: {m.unit.message.msgid}\nKM: {m.msgstr}")
     return 0
 
 

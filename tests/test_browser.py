@@ -170,3 +170,32 @@ def test_pages_fit_a_phone_and_a_desktop_screen(browser, site_url: str, tmp_path
         # the switcher names Khmer in Khmer, drawn with the Khmer font even on English pages
         fonts = _platform_fonts(browser, ".switcher a")
         assert max(fonts, key=lambda f: f["glyphCount"])["familyName"] == FONT, fonts
+
+
+# Each language's part of a bilingual page: its language as the browser computes it (`:lang()`),
+# the font and size of its heading, and its box.
+BILINGUAL_PARTS = """
+return Array.from(document.querySelectorAll('main .greeting')).map(part => {
+  const heading = part.querySelector('h1'), style = getComputedStyle(heading), box = part.getBoundingClientRect();
+  return {lang: part.lang, isKm: part.matches(':lang(km)'), isEn: part.matches(':lang(en)'),
+          headingKm: heading.matches(':lang(km)'), family: style.fontFamily, weight: style.fontWeight,
+          size: parseFloat(style.fontSize), width: box.width, text: heading.textContent};
+});
+"""
+
+
+@pytest.mark.parametrize("page", ["", "404.html"])
+def test_the_root_and_404_pages_give_both_languages_equal_weight(browser, site_url: str, tmp_path: Path,
+                                                                 page: str) -> None:
+    _open(browser, site_url + page)
+    parts = browser.execute_script(BILINGUAL_PARTS)
+    assert [p["lang"] for p in parts] == ["en", "km"], parts
+    english, khmer = parts
+    assert english["isEn"] and not english["isKm"] and khmer["isKm"] and khmer["headingKm"], parts
+    assert khmer["family"].replace('"', "").startswith(FONT), khmer
+    assert not english["family"].replace('"', "").startswith(FONT), english
+    assert english["weight"] == khmer["weight"] and abs(english["width"] - khmer["width"]) < 1, parts
+    assert 0.9 <= khmer["size"] / english["size"] <= 1.25, parts  # Khmer a little larger, as in body text
+    fonts = _platform_fonts(browser, "main .greeting:lang(km) h1")
+    assert max(fonts, key=lambda f: f["glyphCount"])["familyName"] == FONT, fonts
+    _screenshot(browser, tmp_path / f"{page.replace('.html', '') or 'root'}.png")

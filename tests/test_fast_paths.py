@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipeline import khmer, markdown, segment, similar
 from pipeline.khmer import words
 from pipeline.khmer.encoding import _ANY_KHMER, _every_finding, _plainly_well_formed
-from pipeline.khmer.numbers import _NOT_PROSE, _NUMBER, _canonical_numbers
+from pipeline.khmer.numbers import _NOT_PROSE, _NUMBER, canonical_digit_numbers
 from pipeline.markdown.document import _image_only_alts
 from pipeline.markdown.html import _PageRenderer
 from pipeline.markdown.inline import _FootnoteKeys
@@ -104,7 +104,7 @@ TEXT = st.lists(st.sampled_from(
 def test_khmer_ratio_and_numbers_count_as_the_plain_definitions(text: str) -> None:
     assert khmer.khmer_ratio(text) == reference_khmer_ratio(text)
     latin = khmer.to_latin_digits(text)
-    expected = [n for m in _NUMBER.finditer(latin) for n in _canonical_numbers(m.group(0))]
+    expected = [n for m in _NUMBER.finditer(latin) for n in canonical_digit_numbers(m.group(0))]
     assert khmer.numbers_in(text) == tuple(expected)
 
 

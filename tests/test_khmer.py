@@ -27,6 +27,7 @@ from pipeline.khmer import (
     to_khmer_digits,
     to_latin_digits,
 )
+from pipeline.khmer.encoding import ONE_LETTER_WORDS
 
 
 def _corpora() -> Path:
@@ -323,6 +324,17 @@ def test_zwsp_leaving_a_lone_consonant_is_a_warning() -> None:
     assert check_khmer("ខ្ញុំ" + ZWSP + "ទៅ" + ZWSP + "ផ្សារ") == ()
 
 
+@pytest.mark.parametrize("consonant", [chr(c) for c in range(0x1780, 0x17A3)])
+@pytest.mark.parametrize("between", [("មិន", "ជា"), ("", "បណ្ដាញ"), ("ក្រសួង", "")])
+def test_zwsp_beside_a_one_letter_word_separates_words(consonant: str, between: tuple[str, str]) -> None:
+    """ក neck, គ mute, ត to join, ស white are words by themselves: ZWSPs around one, as in gedit's
+    មិន​ត​ជា​បណ្ដាញ ("not connected to a network"), stand between words; around any other lone
+    consonant they cut a word (មិ​ន​បាន)."""
+    before, after = between
+    text = before + (ZWSP if before else "") + consonant + (ZWSP if after else "") + after
+    assert ("km-zwsp-in-word" in codes(text)) == (consonant not in ONE_LETTER_WORDS)
+
+
 @pytest.mark.parametrize(
     ("char", "code", "severity", "fix"),
     [
@@ -438,7 +450,9 @@ def test_digits_round_trip() -> None:
 
 @pytest.mark.parametrize(
     ("english", "khmer"),
-    [("1,800", "១៨០០"), ("120", "១២០"), ("1,000,000 riels", "១.០០០.០០០ រៀល"), ("2.5 km", "២.៥ គ.ម")],
+    [("1,800", "១៨០០"), ("120", "១២០"), ("1,000,000 riels", "១.០០០.០០០ រៀល"), ("2.5 km", "២.៥ គ.ម"),
+     ("4,000", "៤ ០០០"), ("4,000", "៤\u00a0០០០"), ("4,000", "៤\u2009០០០"), ("4,000", "៤\u202f០០០"), ("9", "០៩"),
+     ("2.5", "២.៥០")],
 )
 def test_numbers_compare_across_scripts(english: str, khmer: str) -> None:
     assert numbers_in(english) == numbers_in(khmer)
@@ -448,7 +462,9 @@ def test_numbers_compare_across_scripts(english: str, khmer: str) -> None:
 def test_numbers_in() -> None:
     assert numbers_in("ថ្ងៃទី១៣ ខែសីហា ឆ្នាំ២០២៥") == ("13", "2025")
     assert numbers_in("1,800 and ១២០") == ("1800", "120")
-    assert numbers_in("2025-08-13") == ("2025", "08", "13")
+    assert numbers_in("2025-08-13") == ("2025", "8", "13")  # values: no leading zeros
+    assert numbers_in("2024–2025") == numbers_in("២០២៤-២០២៥") == ("2024", "2025")  # a range: the dash is no minus
+    assert numbers_in("in 2019 100 schools") == ("2019", "100")  # a space groups only after 1 to 3 digits
     assert numbers_in("1,5") == ("1", "5")  # not a thousands group: two numbers
     assert numbers_in("1.234,5") == ("1234.5",)
     assert numbers_in("no numbers") == ()

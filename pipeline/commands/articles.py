@@ -19,6 +19,7 @@ from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import Source, read_article, read_catalog
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown, export_path, export_rewriter
+from pipeline.glossary import Glossary
 from pipeline.links import AssetCollector
 from pipeline.model import Diagnostic
 from pipeline.pages import (ArticleFacts, ArticlePages, BuildOptions, Coverage, PageContext, Tools, article_pages,
@@ -36,6 +37,7 @@ class ArticleWork:
     export: str | None  # the Markdown export's layout (`config.EXPORT_LAYOUTS`); None: no export
     render_while_reading: bool = True  # pages of an article read anew are rendered at once, against `context`
     tools: Tools = dataclasses.field(default_factory=Tools)  # each worker process uses its own copy
+    glossary: Glossary | None = None  # the terms Khmer translations are checked against
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,16 @@ def read_and_render(work: ArticleWork, item: tuple[str, str]) -> tuple[Read, Ren
     """One article's facts (or the errors that stop the build) and, when it is visible, its pages in
     the languages its own facts publish it in, links resolved as `work.context` has them."""
     work.tools.next_article()
-    read = read_facts(work.context.config, Source(*item), work.tools)
+    read = read_facts(work.context.config, Source(*item), work.tools, work.glossary)
     langs = languages_of(read.facts, work.options) if read.facts is not None else ()
     rendered = render(work, read.source, read.translations, langs) if langs and work.render_while_reading else None
     waiting = read.article is not None and not is_visible(read.article, work.options)
     return dataclasses.replace(read, source=None, translations={}, article=None, waiting=waiting), rendered
 
 
-def read_facts(config: Config, source: Source, tools: Tools) -> Read:
-    """One article's facts: its front matter and body checked, its catalogs read and checked."""
+def read_facts(config: Config, source: Source, tools: Tools, glossary: Glossary | None = None) -> Read:
+    """One article's facts: its front matter and body checked, its catalogs read and checked (the
+    Khmer ones against the `glossary` too)."""
     try:
         article = read_article(config, source)
     except PipelineError as error:
@@ -103,7 +106,8 @@ def read_facts(config: Config, source: Source, tools: Tools) -> Read:
             coverage.append(Coverage(lang, False, 0))
             continue
         usable = translations[lang] = catalogs.translations(found)
-        checked = check_catalog(found, config.relative(path), lang, config.languages, tools.reader)
+        checked = check_catalog(found, config.relative(path), lang, config.languages, tools.reader,
+                                glossary=glossary if article.lang == "en" else None)
         findings.extend(checked)
         errors = [d for d in checked if d.severity == "error"]
         coverage.append(Coverage(lang, True, sum(1 for k in keys if k in usable),

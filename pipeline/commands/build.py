@@ -36,6 +36,8 @@ from pipeline.config import Config
 from pipeline.disk.layout import catalog_folder, site_path_problem, ui_paths
 from pipeline.disk.outputs import check_cache_writable, check_output_folders
 from pipeline.commands.findings import Found, Rules, interface_catalogs, orphan_findings
+from pipeline.commands.glossary import load_glossary
+from pipeline.glossary import Glossary
 from pipeline.disk.project import articles_among, collection_problems, read_templates
 from pipeline.disk.scan import stamp
 from pipeline.engine.pool import Progress, no_progress
@@ -69,14 +71,14 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
     if session is None:  # (a session writes its cache when it closes)
         check_cache_writable(config)
     run = Run(Rules(options, strict), [out] + ([markdown_out] if markdown_out is not None else []), jobs, progress,
-              layout if markdown_out is not None else None)
+              layout if markdown_out is not None else None, load_glossary(config))
     with tree_lock(out):
         store = build_state.store(config)
         hint = session.hint(config, changed) if session is not None else None
         inputs = hint.inputs if hint is not None else _walk(config)
         templates = session.templates if hint is not None and hint.only_articles and session.templates is not None \
             else _template_stamps(config, inputs)
-        keys = _keys(config, inputs, store.version, templates)
+        keys = _keys(config, inputs, store.version, templates, run.glossary)
         if session is not None:
             state = session.state_for(keys) or load_state(store, *keys)
             try:
@@ -95,9 +97,9 @@ def check_site(config: Config, options: BuildOptions, progress: Progress = no_pr
     `pipeline check`."""
     inputs = _walk(config)
     store = build_state.store(config)
-    keys = _keys(config, inputs, store.version, _template_stamps(config, inputs))
+    run = Run(Rules(options, strict=True), [], jobs, progress, glossary=load_glossary(config))
+    keys = _keys(config, inputs, store.version, _template_stamps(config, inputs), run.glossary)
     state = load_state(store, *keys)  # read, never saved: facts and pages that still hold are not redone
-    run = Run(Rules(options, strict=True), [], jobs, progress)
     trees = NoTrees(kept=True)
     found = _build(config, state, inputs, keys[1], run, last_build(config, state, None), None, trees).found
     return tuple(found.findings)
@@ -112,6 +114,7 @@ class Run:
     jobs: int = 1
     progress: Progress = no_progress
     layout: str | None = None  # the Markdown export's layout; None: no export
+    glossary: Glossary | None = None  # the terms Khmer translations are checked against (`pipeline.glossary`)
 
     @property
     def options(self) -> BuildOptions:
@@ -193,7 +196,8 @@ def _build(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     known = frozenset(article_id.lower() for article_id in paths)
     context = PageContext(config, templates, ui, Links(config.languages, {}, {}, known), (), inputs.lookup,
                           inputs.resolve, session.environments_for(pages_key), inputs.case_twin)
-    work = _reading_work(context, kept, paths, run.options, run.layout, renderable)
+    work = dataclasses.replace(_reading_work(context, kept, paths, run.options, run.layout, renderable),
+                               glossary=run.glossary)
     try:
         reading = _read_articles(config, state, inputs, kept, work, trees, run)
         found.stop(reading.problems)
@@ -291,10 +295,11 @@ def _digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _keys(config: Config, inputs: Inputs, version: str, template_stamps: list) -> tuple[str, str]:
-    """What every article's facts depend on (code and configuration), and what every page depends on
-    besides (templates, interface translations, symbolic links)."""
-    facts_key = _digest(version, repr(config))
+def _keys(config: Config, inputs: Inputs, version: str, template_stamps: list,
+          glossary: Glossary | None = None) -> tuple[str, str]:
+    """What every article's facts depend on (code, configuration and the glossary's terms), and what
+    every page depends on besides (templates, interface translations, symbolic links)."""
+    facts_key = _digest(version, repr(config), repr(glossary.terms) if glossary is not None else None)
     ui = [inputs.lookup(path.resolve()) for path in ui_paths(config)[1].values()]
     return facts_key, _digest(facts_key, template_stamps, ui, sorted(inputs.links.items()))
 

@@ -1,8 +1,12 @@
 """Khmer text: its digits and numbers, how much of a text is Khmer, and the encoding checks.
 
-The package holds four modules, each usable alone:
+The package holds these modules, each usable alone:
 
-* `numbers`: Khmer and Latin digits, the numbers a text holds, and the share of Khmer letters;
+* `numbers`: Khmer and Latin digits, the numbers a text writes in digits, and the share of Khmer
+  letters;
+* `number_words` and `number_match`: numbers written as words in English and Khmer, and whether a
+  translation states the numbers of its source in any of the ways they are written (`number_match`
+  reads Khmer words at the word boundaries of `words`);
 * `script` and `encoding`: the kind of each character, clusters, and the typing mistakes
   `check_khmer` reports;
 * `words`: words, counts, excerpts and reading time, by ICU's dictionary (the one module that

@@ -330,13 +330,19 @@ def _subscript_findings(cluster: Cluster, marks: list[Mark]) -> list[KhmerFindin
 # --- zero-width spaces between clusters -----------------------------------------------------------
 
 
+# Consonants that are words by themselves: ក neck, គ mute, ត to join or go on (មិន​ត​ជា​បណ្ដាញ,
+# "not connected to a network"), ស white. A translator's ZWSP beside one separates two words.
+ONE_LETTER_WORDS = frozenset("\u1780\u1782\u178f\u179f")
+
+
 def _lone_consonant_zwsp(text: str) -> list[KhmerFinding]:
-    """A ZWSP that leaves one bare consonant standing alone is almost surely inside a word (ច​ន្ទ)."""
+    """A ZWSP that leaves one bare consonant standing alone is almost surely inside a word (ច​ន្ទ),
+    unless that consonant is a word of its own."""
     out: list[KhmerFinding] = []
     runs = khmer_runs(text)
     for idx, run in enumerate(runs):
         s, e = run.start, run.stop
-        if e - s != 1 or not is_consonant(text[s]):
+        if e - s != 1 or not is_consonant(text[s]) or text[s] in ONE_LETTER_WORDS:
             continue
         before = idx > 0 and runs[idx - 1].stop == s - 1 and text[s - 1] == ZWSP
         after = idx + 1 < len(runs) and runs[idx + 1].start == e + 1 and text[e] == ZWSP
@@ -517,3 +523,30 @@ def _every_finding(text: str) -> tuple[KhmerFinding, ...]:
 def khmer_errors(text: str) -> tuple[KhmerFinding, ...]:
     """Only the error-level findings of `check_khmer(text)`."""
     return tuple(f for f in check_khmer(text) if f.severity == "error")
+
+
+# --- comparing Khmer -----------------------------------------------------------------------------------
+
+_LEFT_OUT = {ord(ch): fix or None for ch, fix in {**DISCOURAGED, **DEPRECATED}.items()}
+_LEFT_OUT.update({ord(ch): None for ch in (ZWSP, "\u200c", "\u200d", "\u2060", "\ufeff")})
+_SPACES = re.compile(r"\s+")
+
+
+def comparable_khmer(text: str) -> str:
+    """Khmer as `pipeline check` would have it typed, for comparing two spellings of a term: every
+    cluster in the standard order with its mechanical mistakes repaired (split vowels, coeng RO last,
+    doubled marks), deprecated letters replaced, and zero-width characters and spaces left out (a
+    translator may or may not break a name with a space); Latin letters in lower case; and the
+    spellings Khmer writers use alike made one (subscript ្ដ and ្ត, as in សម្ដេច and សម្តេច; ឲ្យ and ឱ្យ)."""
+    text = _SPACES.sub("", text.translate(_LEFT_OUT))
+    pieces, at = [], 0
+    while at < len(text):
+        if kind_of(text[at]) == BASE:
+            cluster = scan_cluster(text, at)
+            pieces.append(canonical(cluster))
+            at = cluster.end
+        else:
+            pieces.append(text[at])
+            at += 1
+    text = "".join(pieces).casefold()
+    return text.replace("\u17d2\u178a", "\u17d2\u178f").replace("\u17b2", "\u17b1")  # ្ដ/្ត, ឲ/ឱ: one word

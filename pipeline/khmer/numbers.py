@@ -28,9 +28,11 @@ def to_latin_digits(text: str) -> str:
 
 # --- numbers -----------------------------------------------------------------------------------
 
-# A run of digits with `,` / `.` between digit groups. Khmer digits are mapped to Latin first.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*", re.ASCII)
-_ANY_DIGITS_NUMBER = re.compile(r"[0-9០-៩]+(?:[.,][0-9០-៩]+)*")  # _NUMBER before the digits are mapped
+# A run of digits with `,` / `.` between digit groups, or a space (no-break, thin) before a group of
+# three. Khmer digits are mapped to Latin first.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u2009\u202f]\d{3}(?!\d))*", re.ASCII)
+_ANY_DIGITS_NUMBER = re.compile(  # _NUMBER before the digits are mapped
+    r"[0-9០-៩]+(?:[.,][0-9០-៩]+|[ \u00a0\u2009\u202f][0-9០-៩]{3}(?![0-9០-៩]))*")
 
 
 def _canonical_numbers(token: str) -> list[str]:
@@ -67,20 +69,42 @@ def _canonical_numbers(token: str) -> list[str]:
     return groups
 
 
+_GROUP_SPACES = re.compile("[ \u00a0\u2009\u202f]")  # a space, no-break space, thin spaces
+
+
+def canonical_digit_numbers(latin: str) -> list[str]:
+    """The numbers one run of Latin digits writes, as values: `4 000` (any space, no-break or thin
+    space between groups of three) is 4000, `09` is 9, `2.50` is 2.5; `,` and `.` as in
+    `_canonical_numbers`. Spaces that do not group thousands (`2019 100`) separate numbers."""
+    chunks = _GROUP_SPACES.split(latin)
+    if len(chunks) > 1 and not (chunks[0].isdigit() and len(chunks[0]) <= 3
+                                and all(c.isdigit() for c in chunks[1:-1])):
+        return [n for chunk in chunks for n in canonical_digit_numbers(chunk)]
+    return [_as_value(n) for n in _canonical_numbers("".join(chunks))]
+
+
+def _as_value(number: str) -> str:
+    whole, _point, fraction = number.partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
 def normalise_digits_for_compare(text: str) -> str:
     """Khmer digits → Latin, and thousands separators dropped: `1,800` and `១៨០០` both → `1800`."""
     latin = to_latin_digits(text)
-    return _NUMBER.sub(lambda m: " ".join(_canonical_numbers(m.group(0))), latin)
+    return _NUMBER.sub(lambda m: " ".join(canonical_digit_numbers(m.group(0))), latin)
 
 
 def numbers_in(text: str) -> tuple[str, ...]:
-    """The numbers written in `text`, canonical (Latin digits, no grouping, `.` decimal), in order.
+    """The numbers written in digits in `text`, as values (Latin digits, no grouping, `.` decimal, no
+    leading zeros), in order: `numbers_in("1,800 km") == numbers_in("១ ៨០០ គ.ម") == ("1800",)`.
 
-    `numbers_in("1,800 km") == numbers_in("១៨០០ គ.ម") == ("1800",)`. Leading zeros are kept.
+    The import aligns and doubts pairs by these. The translation check compares all the ways a
+    number is written, words and times of day too: see `pipeline.khmer.number_match`.
     """
     out: list[str] = []
     for m in _ANY_DIGITS_NUMBER.finditer(text):
-        out.extend(_canonical_numbers(to_latin_digits(m.group(0))))
+        out.extend(canonical_digit_numbers(to_latin_digits(m.group(0))))
     return tuple(out)
 
 

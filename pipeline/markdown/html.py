@@ -20,6 +20,8 @@ from pipeline.markdown.document import Address, Document, _alt_spans
 from pipeline.markdown.setup import InlineMemo, _flatten, _markdown, _read_blocks
 
 _BLOCK_TAG = re.compile(r"^(\s*<[a-zA-Z0-9]+)")
+ALT_LANGS = "alt_langs"  # token attribute: the alt texts of a paragraph of images that fell back (n → language)
+FALLBACK_NOTES = "fallback_footnotes"  # env key: the footnotes that fell back (label → language)
 
 
 def _keep_url(kind: str, url: str) -> str:
@@ -36,6 +38,8 @@ class _PageRenderer(HTMLRenderer):
         super().__init__(escape=escape)
         self.rewrite_url = rewrite_url
         self.trusted_html: frozenset[str] | None = None
+        self.alt_langs: Mapping[int, str] = {}  # of the paragraph of images being rendered: n → language
+        self.images_seen = 0
 
     def inline_html(self, html: str) -> str:
         if self.trusted_html is not None and html not in self.trusted_html:
@@ -51,14 +55,27 @@ class _PageRenderer(HTMLRenderer):
         return super().link(text, self.rewrite_url("link", url), title)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
-        return super().image(text, self.rewrite_url("image", url), title)
+        html = super().image(text, self.rewrite_url("image", url), title)
+        lang = self.alt_langs.get(self.images_seen)  # this image's alt text fell back to the source
+        self.images_seen += 1
+        return html if lang is None else html[:4] + f' lang="{self.escape_attribute(lang)}"' + html[4:]
 
     def render_token(self, token: dict, state: BlockState) -> str:
-        lang = (token.get("attrs") or {}).get("lang")
-        if lang is None:
+        attrs = token.get("attrs") or {}
+        lang = attrs.get("lang")
+        if token["type"] == "footnote_item":  # made by the footnotes plugin: its fallback is in env
+            lang = state.env.get(FALLBACK_NOTES, {}).get(attrs.get("key"))
+        if ALT_LANGS in attrs:  # a paragraph of images: `image` marks the alt texts that fell back
+            self.alt_langs, self.images_seen = attrs[ALT_LANGS], 0
+        if lang is None and ALT_LANGS not in attrs:
             return super().render_token(token, state)
-        attrs = {k: v for k, v in token["attrs"].items() if k != "lang"}
-        html = super().render_token({**token, "attrs": attrs}, state)
+        attrs = {k: v for k, v in attrs.items() if k not in ("lang", ALT_LANGS)}
+        try:
+            html = super().render_token({**token, "attrs": attrs}, state)
+        finally:
+            self.alt_langs = {}
+        if lang is None:
+            return html
         attribute = f' lang="{self.escape_attribute(lang)}"'
         tagged = _BLOCK_TAG.match(html)
         if tagged:
@@ -138,7 +155,13 @@ def _render(md: mistune.Markdown, doc: Document, replacements: Mapping[Address, 
         token = _token_at(tokens, address)
         token["text"] = _replace_alts(token["text"], edits)
     for address, lang in fallback.items():
-        if address[0] != "footnote" and "alt" not in address:
+        if address[0] == "footnote":
+            env.setdefault(FALLBACK_NOTES, {})[address[1]] = lang
+        elif len(address) > 2 and address[-2] == "alt":
+            token = _token_at(tokens, address[:-2])
+            attrs = token["attrs"] = dict(token.get("attrs") or {})
+            attrs[ALT_LANGS] = {**attrs.get(ALT_LANGS, {}), address[-1]: lang}
+        else:
             token = _token_at(tokens, address)
             token["attrs"] = {**(token.get("attrs") or {}), "lang": lang}
     state = md.block.state_cls()

@@ -46,6 +46,9 @@ MAX_ENGLISH_WORDS = 8
 MAX_KHMER_WORDS = 8
 EXAMPLES = 3
 FRAGMENT_SHARE = 0.8  # a phrase found inside a longer one in this share of its units is a fragment of it
+# Month and weekday names: the pipeline writes dates itself (pipeline.locales); they are not terms.
+_CALENDAR = frozenset("""january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split())
 MIN_ASSOCIATION = 0.25  # below this Dice a pair is more chance than translation
 SMOOTHING = 1.0  # added to the units of each side: two units that agree are weaker evidence than twenty
 
@@ -365,7 +368,8 @@ def _runs_between_numbers(text: str, offset: int, breaker: WordBreaker) -> list[
 
 def _maximal(english: dict[str, frozenset[int]]) -> list[str]:
     """The English phrases that are not fragments: a phrase is one when a longer phrase holding it
-    is found in nearly all its units ("Takeo" of "Takeo Province")."""
+    is found in nearly all its units ("Takeo" of "Takeo Province"). Month and weekday names are
+    left out: dates are written by the pipeline itself."""
     widest: Counter = Counter()  # phrase → the most units of a longer phrase holding it
     for key, found in english.items():
         words = key.split()
@@ -374,7 +378,8 @@ def _maximal(english: dict[str, frozenset[int]]) -> list[str]:
                 part = " ".join(words[start:end])
                 if part != key and part in english:
                     widest[part] = max(widest[part], len(found))
-    return sorted(key for key, found in english.items() if widest[key] < FRAGMENT_SHARE * len(found))
+    return sorted(key for key, found in english.items()
+                  if widest[key] < FRAGMENT_SHARE * len(found) and key not in _CALENDAR)
 
 
 def _links(corpus: _Corpus, english: str) -> list[_Link]:

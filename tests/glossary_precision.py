@@ -76,7 +76,7 @@ JUDGED = (
     Judgment("District", "ស្រុក", True),
     Judgment("Village", "ភូមិ", True),
     Judgment("Community Tech Center", "មជ្ឈមណ្ឌលបច្ចេកវិទ្យាសហគមន៍", True),
-    Judgment("March", "ខែមីនា", True),
+    Judgment("H.E.", "ឯកឧត្ដម", True),  # the honorific, spelt with subscript DA as the site writes it
     Judgment("Deputy Director", "នាយករង", True),
     Judgment("Digital Technology Teacher", "គ្រូបង្រៀនបច្ចេកវិទ្យាឌីជីថល", True),
     Judgment("Technology Teacher", "ឌីជីថល", False,

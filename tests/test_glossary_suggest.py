@@ -106,6 +106,16 @@ def test_a_repeated_label_is_evidence_and_a_single_one_is_not(count: int) -> Non
                                                              [("Post Office", "ការិយាល័យប្រៃសណីយ៍", count)])
 
 
+@pytest.mark.parametrize("month, khmer", [("November", "ខែវិច្ឆិកា"), ("Monday", "ថ្ងៃចន្ទ")])
+def test_month_and_weekday_names_are_not_suggested(month: str, khmer: str) -> None:
+    """Dates are written by the pipeline, in each language's own words: a month or a weekday in
+    every dated unit is no term for a reviewer, while a name beside it still is."""
+    verbs = [("met", "បានប្រជុំ"), ("decided", "បានសម្រេច"), ("announced", "បានប្រកាស"), ("agreed", "បានយល់ព្រម")]
+    pairs = [(f"On {month} {day}, the Royal Government {verb}.", f"នា{khmer} ទី{day} រាជរដ្ឋាភិបាល{verb_km}។")
+             for day, (verb, verb_km) in enumerate(verbs, start=1)]
+    assert [(s.english, s.khmer) for s in suggest_terms(pairs + list(NOISE))] == [("Royal Government", "រាជរដ្ឋាភិបាល")]
+
+
 @pytest.mark.parametrize("plural", ["Community Tech Centers", "COMMUNITY TECH CENTERS", "Community Tech  Centers"])
 def test_singular_and_plural_are_one_term(plural: str) -> None:
     units = [(f"The Community Tech Center {en}.", f"មជ្ឈមណ្ឌលបច្ចេកវិទ្យាសហគមន៍ {km}។") for en, km in FILLERS[:2]]

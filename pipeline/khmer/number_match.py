@@ -62,10 +62,12 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_KHMER_STARTS = _alternation({w[:2] for w in (*KHMER, "ព.", "ពុទ្ធ", "ម៉ោង")})  # the first two letters: few places pass
+_ENGLISH_STARTS = _alternation({w[:2] for w in (*ENGLISH, *ENGLISH_ARTICLES)})
 _FIRST_LETTERS = "".join(sorted({w[0] for w in (*KHMER, "ពុទ្ធ", "ម៉ោង")}
                                 | {c for w in (*ENGLISH, *ENGLISH_ARTICLES) for c in (w[0], w[0].upper())}))
-_TOKEN = re.compile(
-    rf"(?=[0-9០-៩{_FIRST_LETTERS}])"  # where a number may begin: most places fail here at once
+_TOKEN = re.compile(  # most places fail the first look-ahead at once, and the second one soon: a number may begin there
+    rf"(?=[0-9០-៩{_FIRST_LETTERS}])(?=[0-9០-៩]|{_KHMER_STARTS}|(?<![A-Za-z])(?i:{_ENGLISH_STARTS}))"
     rf"(?:(?P<era>ព\.\s?ស\.?|ពុទ្ធសករាជ)\s*(?P<year>{_D}{{4}})(?!{_D})"
     rf"|(?<!{_D}){_D}{{1,2}}\s?(?:កើត|រោច)(?=\s*ខែ)"  # a lunar day: ៤រោច ខែស្រាពណ៍
     rf"|{_TIME_AHEAD}{_TIME}"

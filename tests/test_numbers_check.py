@@ -134,6 +134,8 @@ def test_the_same_numbers_agree_and_a_changed_one_is_found(kind: str, english: s
     ("a minute of your time", "ពេលវេលា១នាទី"),  # `a` answers ១
     ("both inputs", "inputs ទាំងពីរ"),
     ("call it twice", "ហៅវាពីរដង"),
+    ("Do not open a binary file.", "កុំបើកឯកសារ\u200bគោល\u200bពីរ។"),  # គោលពីរ, "base two": binary (gedit)
+    ("a hexadecimal colour", "ពណ៌គោលដប់ប្រាំមួយ"),
 ])
 def test_words_that_are_not_numbers_or_only_answer_one_are_no_finding(english: str, khmer: str) -> None:
     assert agree(english, khmer)

@@ -86,9 +86,10 @@ _AFTER_DIGIT = re.compile(rf"{_D}\s?$")
 # What a number word may begin in ICU's dictionary: បីដង "three times", ពីរនាក់ "two people".
 _MEASURE_WORDS = frozenset({"ដង", "នាក់", "ឆ្នាំ", "ខែ", "ថ្ងៃ", "ម៉ោង", "នាទី", "លើក", "ប្រភេទ", "គូ"})
 # (text before, text after) the first word of a run: ជាមួយ "with", មួយណា "which one", ពី + របៀប "from
-# how" (also misspelt ពីររបៀប, ពីរបៀ), សញ្ញាចុចពីរ "colon", ពីរបី "a few", ទោះបី "even if" (misspelt ទេាះបី)
-_NOT_A_NUMBER = {"មួយ": (("ជា",), ("ណា",)), "ពីរ": (("សញ្ញាចុច",), ("បៀ", "របៀប", "ដ្ឋ", "យៈ", "បី")),
-                 "បី": (("ទោះ", "ទេាះ"), ())}
+# how" (also misspelt ពីររបៀប, ពីរបៀ), សញ្ញាចុចពីរ "colon", ពីរបី "a few", ទោះបី "even if" (misspelt ទេាះបី),
+# and a number base: គោលពីរ "binary", គោលប្រាំបី "octal", គោលដប់ "decimal", គោលដប់ប្រាំមួយ "hexadecimal"
+_NOT_A_NUMBER = {"មួយ": (("ជា",), ("ណា",)), "ពីរ": (("សញ្ញាចុច", "គោល"), ("បៀ", "របៀប", "ដ្ឋ", "យៈ", "បី")),
+                 "បី": (("ទោះ", "ទេាះ"), ()), "ប្រាំបី": (("គោល",), ()), "ដប់": (("គោល",), ())}
 
 
 @dataclass(frozen=True)

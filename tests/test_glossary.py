@@ -337,6 +337,31 @@ def test_a_hostile_import_leaves_the_glossary_alone(site: Project, capsys, tmp_p
     assert (site.root / "glossary.csv").read_bytes() == before
 
 
+def test_a_glossary_saved_while_an_import_runs_is_kept(site: Project, capsys, tmp_path: Path, monkeypatch) -> None:
+    """An editor saves glossary.csv after the import read it: the import writes nothing, says so,
+    and the save stays as it was made (run again, the import merges into it)."""
+    from pipeline.commands import glossary as command
+
+    (tmp_path / "hand.tbx").write_text(TBX_BASIC, encoding="utf-8")
+    saved = (site.root / "glossary.csv").read_bytes() + "Senate,ព្រឹទ្ធសភា,added by hand\n".encode()
+    real_merged = command.merged
+
+    def merged_while_someone_saves(*args, **kwargs):
+        (site.root / "glossary.csv").write_bytes(saved)
+        return real_merged(*args, **kwargs)
+
+    monkeypatch.setattr(command, "merged", merged_while_someone_saves)
+    capsys.readouterr()
+    assert site.run("glossary", "import", str(tmp_path / "hand.tbx")) == 1
+    err = capsys.readouterr().err
+    assert "saved while the import ran" in err and "Traceback" not in err
+    assert (site.root / "glossary.csv").read_bytes() == saved
+    monkeypatch.setattr(command, "merged", real_merged)
+    assert site.run("glossary", "import", str(tmp_path / "hand.tbx")) == 0
+    terms = read_glossary_csv((site.root / "glossary.csv").read_bytes()).terms
+    assert Term("Senate", ("ព្រឹទ្ធសភា",), "added by hand") in terms
+
+
 @pytest.mark.parametrize("args, code, says", [
     (("glossary", "export"), 2, "takes a TBX file"),
     (("glossary", "list", "x.tbx"), 2, "takes no file"),

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from pipeline.config import Config
 from pipeline.disk.files import write_atomic
+from pipeline.disk.saves import write_unless_changed
 from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import load_articles, read_catalog
 from pipeline.errors import PipelineError
@@ -23,11 +24,15 @@ GLOSSARY_LANGUAGE = "km"  # the glossary gives the Khmer of English terms
 
 def load_glossary(config: Config) -> Glossary | None:
     """The project's glossary, or None when its file does not exist (a PipelineError when it is broken)."""
+    data = _glossary_bytes(config)
+    return None if data is None else read_glossary_csv(data, config.relative(config.glossary))
+
+
+def _glossary_bytes(config: Config) -> bytes | None:
     try:
-        data = config.glossary.read_bytes()
+        return config.glossary.read_bytes()
     except FileNotFoundError:
         return None
-    return read_glossary_csv(data, config.relative(config.glossary))
 
 
 def _required(config: Config) -> Glossary:
@@ -158,12 +163,16 @@ def import_tbx(config: Config, source: Path) -> Imported:
     atomically: no row is dropped, no Khmer term lost."""
     shown = config.relative(source.resolve()) if source.is_absolute() else source.as_posix()
     found = terms_from_tbx(source.read_bytes(), shown)
-    existing = load_glossary(config)
+    before = _glossary_bytes(config)
+    existing = None if before is None else read_glossary_csv(before, config.relative(config.glossary))
     result = merged(existing or Glossary(shown=config.relative(config.glossary)), found.terms)
     if result.added or result.extended or existing is None:
         data = glossary_csv(result.glossary)
         read_glossary_csv(data, result.glossary.shown)  # what is written reads back (else nothing is written)
-        write_atomic(config.glossary, data)
+        if not write_unless_changed(config.glossary, data, before):
+            raise PipelineError(Diagnostic(result.glossary.shown, 0, "changed", "the glossary was saved while the "
+                                           "import ran; nothing was written, so that save is kept",
+                                           hint=f"run `pipeline glossary import {shown}` again"))
     return Imported(result.glossary.shown, result.added, result.extended, found.incomplete,
                     len(result.glossary.terms))
 

@@ -29,7 +29,6 @@ import html
 import os
 import posixpath
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -38,10 +37,9 @@ from urllib.parse import unquote, urlsplit
 from pipeline.commands.new import id_mistake, unknown_collection
 from pipeline.config import Config, closest
 from pipeline.content import Article, is_url_key, parse_article
-from pipeline.disk.files import remove_quietly
 from pipeline.disk.layout import ARTICLE_SUFFIXES, article_path, catalog_path, id_spelling_problem, template_path
 from pipeline.disk.project import Source, find_articles, read_article
-from pipeline.disk.saves import digest, replace_unchanged
+from pipeline.disk.saves import write_unless_changed
 from pipeline.errors import PipelineError
 from pipeline.links import is_site_local, link_target
 from pipeline.markdown import InlineReader, parse, render
@@ -537,22 +535,8 @@ def _carry_out(config: Config, plan: _Plan) -> MoveReport:
 
 
 def _put(change: _Change) -> bool:
-    """Write a file whole, beside its place then renamed over it, only while its place holds what
-    the plan read (nothing: only while there is no file); whether it is in place."""
-    if change.expected == change.data:
-        return True
-    change.path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staged = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".tmp", dir=change.path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(change.data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(staged, 0o644)
-        expected = None if change.expected is None else digest(change.expected)
-        return replace_unchanged(staged, str(change.path), expected).placed
-    finally:
-        remove_quietly(staged)
+    """Write a file whole only while its place holds what the plan read (see `write_unless_changed`)."""
+    return change.expected == change.data or write_unless_changed(change.path, change.data, change.expected)
 
 
 def _remove_unchanged(path: Path, data: bytes) -> bool:

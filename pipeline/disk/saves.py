@@ -266,3 +266,19 @@ def _copy_beside(staged: str, target: str) -> str:
         raise
     return copy
 
+
+def write_unless_changed(path: Path, data: bytes, expected: bytes | None) -> bool:
+    """Write `data` to `path` whole (beside it, then renamed over it) only while the file holds
+    `expected`, what the writer read (None: only while there is no file); whether `data` is in
+    place. A save made since it was read is kept, and `data` is not written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(staged, 0o644)
+        return replace_unchanged(staged, str(path), None if expected is None else digest(expected)).placed
+    finally:
+        remove_quietly(staged)

@@ -255,6 +255,8 @@ def _term_of(line: int, cells: list[str], width: int) -> tuple[Term | None, str]
     terms = tuple(dict.fromkeys(" ".join(k.split()) for k in khmer.split(KHMER_SEPARATOR) if k.strip()))
     if any(_is_control(ch) for ch in english + "".join(terms) + note):
         return None, "this row holds a control character (an invisible one that is not a space)"
+    if _formula_problem((english, *terms, note)):
+        return None, _formula_problem((english, *terms, note))
     if not english:
         return None, "the English term is empty"
     if not terms:
@@ -262,6 +264,20 @@ def _term_of(line: int, cells: list[str], width: int) -> tuple[Term | None, str]
     if not any("\u1780" <= ch <= "\u17ff" for ch in comparable_khmer("".join(terms))):
         return None, f"the Khmer column of “{english}” holds no Khmer letters (are the columns swapped?)"
     return Term(english, terms, note, line), ""
+
+
+# What makes Excel and LibreOffice read a CSV cell as a formula (a term from a shared TBX file could
+# carry `=HYPERLINK(…)` or a command into the spreadsheet of whoever opens glossary.csv).
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _formula_problem(cells: Iterable[str]) -> str:
+    """Why one of the cells cannot be in glossary.csv: it would be a formula in a spreadsheet; or ""."""
+    formula = next((cell for cell in cells if cell.startswith(_FORMULA_STARTS)), None)
+    if formula is None:
+        return ""
+    return f"“{formula[:40]}” begins with {formula[0]!r}: a spreadsheet opening the glossary would run it as a " \
+           "formula (write the cell without it, or begin it with another character)"
 
 
 def _is_control(ch: str) -> bool:
@@ -359,6 +375,10 @@ def terms_from_tbx(data: bytes, shown: str, source: str = "en", target: str = "k
         note = "; ".join(dict.fromkeys(n for n in (_text(node) for node in entry.find_all(_NOTES)
                                                    if node.attrs.get("type") != "Translation needed") if n))
         terms += [Term(" ".join(e.split()), tuple(dict.fromkeys(khmer)), note, entry.line) for e in english]
+    problems = [Diagnostic(shown, term.line, "glossary", _formula_problem((term.english, *term.khmer, term.note)))
+                for term in terms if _formula_problem((term.english, *term.khmer, term.note))]
+    if problems:
+        raise PipelineError(problems)
     return TbxTerms(tuple(terms), incomplete)
 
 

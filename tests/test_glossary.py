@@ -19,6 +19,7 @@ from pipeline.khmer.encoding import comparable_khmer
 from pipeline.glossary import (Glossary, Term, glossary_csv, glossary_tbx, merged,
                                read_glossary_csv, terms_from_tbx)
 from pipeline.model import Catalog, Message
+from xml.sax.saxutils import escape as xml_escape
 from tests.conftest import REPO, Project
 
 tbx = pytest.importorskip("translate.storage.tbx")
@@ -87,7 +88,8 @@ def test_a_file_that_is_not_a_glossary_is_one_located_error(data: bytes, line: i
 # --- TBX ------------------------------------------------------------------------------------------------------
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\ufffe\uffff"),
-                min_size=1, max_size=12).map(lambda s: " ".join(s.split())).filter(bool)
+                min_size=1, max_size=12).map(lambda s: " ".join(s.split())) \
+    .filter(lambda s: s and not s.startswith(("=", "+", "-", "@")))  # (a formula in a spreadsheet: refused)
 _KHMER = st.text(st.sampled_from("កខគងចឆជញដឋណតថទធនបផពភមយរលវសហឡអាិីឹឺុូួើឿៀេែៃោៅំះ្ ។"), min_size=1, max_size=10) \
     .map(lambda s: " ".join(s.split())).filter(lambda s: any("\u1780" <= c <= "\u17b3" for c in s))
 
@@ -503,3 +505,22 @@ def test_the_terms_found_are_those_a_plain_alternation_of_every_variant_finds(en
     text = " ".join(data.draw(st.lists(pieces, max_size=12)))
     glossary = Glossary(tuple(Term(english, ("ក",)) for english in englishes))
     assert tuple(term.key for term in glossary.terms_in(text)) == _reference_terms_in(glossary, text)
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x.example\",\"ok\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"])
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_refused_at_its_line(cell: str, column: int) -> None:
+    """glossary.csv is opened in Excel and LibreOffice: a cell beginning with = + - @ is a formula
+    there, whether it came from a hand edit or from a shared TBX file."""
+    cells = ["Minister", "រដ្ឋមន្ត្រី", "a note"]
+    cells[column] = cell if column != 1 else cell + "ក"
+    row = ",".join('"' + c.replace('"', '""') + '"' for c in cells)
+    with pytest.raises(PipelineError) as raised:
+        read_glossary_csv(f"English,Khmer,Note\nCTC,ម.ប.ស,ok\n{row}\n".encode())
+    assert [(d.path, d.line) for d in raised.value.diagnostics] == [("glossary.csv", 3)]
+    assert "formula" in raised.value.diagnostics[0].message
+    if column == 0:
+        tbx = TBX_BASIC.replace("<term>H.E.</term>", f"<term>{xml_escape(cell)}</term>", 1)
+        with pytest.raises(PipelineError) as raised:
+            terms_from_tbx(tbx.encode(), "shared.tbx")
+        assert raised.value.diagnostics[0].path == "shared.tbx" and "formula" in raised.value.diagnostics[0].message

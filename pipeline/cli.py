@@ -158,11 +158,11 @@ def _check_command(commands, common: argparse.ArgumentParser) -> None:
         "check", parents=[common], help="validate articles, catalogs and every translation",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Report every problem: front matter, .po syntax and header, and each translation\n"
-                    "compared with its source (links, images, code, markup, numbers, raw HTML) plus\n"
-                    "Khmer spelling-structure checks. A translator comment '# noqa: CODE' silences one.\n"
-                    "Exit status: 0 clean (warnings allowed), 1 errors, 2 usage or configuration errors.\n"
-                    "With --json, stdout holds one JSON report whatever happens, errors in pyproject.toml\n"
-                    "included (\"ok\": false, with them as findings, exit status 2).",
+                    "compared with its source (links, images, code, markup, numbers, raw HTML, glossary\n"
+                    "terms) plus Khmer spelling-structure checks. A translator comment '# noqa: CODE'\n"
+                    "silences one. Exit status: 0 clean (warnings allowed), 1 errors, 2 usage or configuration\n"
+                    "errors. With --json, stdout holds one JSON report whatever happens, errors in\n"
+                    "pyproject.toml included (\"ok\": false, with them as findings, exit status 2).",
         epilog="examples:\n  pipeline check\n  pipeline check --json > findings.json")
     check.add_argument("--json", action="store_true", help=_JSON_HELP)
     check.set_defaults(run=_check)

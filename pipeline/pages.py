@@ -430,7 +430,7 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
     home_page = {"title": config.site_name, "description": "", "url": f"/{lang}/",
                  "canonical": f"{config.base_url}/{lang}/",
                  "alternates": [(other, f"/{other}/") for other in config.languages],
-                 "x_default": f"/{config.home_language}/", "og_locale": og_locale(lang), "og_image": None}
+                 "x_default": "/", "og_locale": og_locale(lang), "og_image": None}  # the root: the choice of language
     plans.append(PagePlan(f"{lang}/index.html", lang, "home.html", {
         "lang": lang, "site": _site(config), "collections": collections, "page": home_page,
         "entries": entries[: config.page_size],

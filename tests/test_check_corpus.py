@@ -188,3 +188,26 @@ def test_translator_credits_keep_the_safety_checks(credits: str) -> None:
     found = _codes(credits, "ខឹម សុខែម [site](javascript:alert(1)) ![x](@/assets/x.png) <script>x</script>")
     assert {"unsafe-url", "images", "raw-html"} <= set(found)
     assert {"unsafe-url", "images"} <= ALWAYS_CHECKED
+
+
+# Openings of what is not running text, each repeated with no end, in a Latin-only translation of the
+# largest size a translation may have: `latin-only` reads its visible words in linear time.
+HOSTILE_OPENINGS = ("![", "![[", "](", "[a](", "<", "%(", "%0", "{", "`")
+
+
+def test_latin_only_reads_a_hostile_translation_in_linear_time() -> None:
+    """In a child process; the timeout only catches a hang (quadratic work here takes minutes)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from pipeline.checks import MAX_TRANSLATION_CHARS, check_message\nfrom pipeline.model import Message\n"
+        f"for opening in {HOSTILE_OPENINGS!r}:\n"
+        "    text = ('a ' + opening * MAX_TRANSLATION_CHARS)[:MAX_TRANSLATION_CHARS]\n"
+        "    found = [f.code for f in check_message(Message(msgid='a b', msgstr=text, line=1), 'km.po', 'km')]\n"
+        "    print(opening, 'latin-only' in found)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [line.rsplit(" ", 1)[0] for line in result.stdout.splitlines()] == list(HOSTILE_OPENINGS)

@@ -21,6 +21,7 @@ from pipeline.content import Article
 from pipeline.glossary import Glossary, uses
 from pipeline.khmer import check_khmer, khmer_ratio
 from pipeline.khmer.number_match import compare_numbers
+from pipeline.khmer.words import WordBreaker
 from pipeline.links import is_site_local, names_a_file
 from pipeline.markdown import MAX_EMPHASIS_NESTING, Document, InlineReader, emphasis_nesting_bound, inline_features
 from pipeline.model import Catalog, Diagnostic, Message
@@ -41,17 +42,17 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # in text whose line endings are \n: tw
 
 def check_catalog(catalog: Catalog, path: str, lang: str, languages: Iterable[str] = (),
                   reader: InlineReader | None = None, interface: bool = False,
-                  glossary: Glossary | None = None) -> tuple[Diagnostic, ...]:
+                  glossary: Glossary | None = None, breaker: WordBreaker | None = None) -> tuple[Diagnostic, ...]:
     """Every finding for one catalog in language `lang` (header language and each entry); pass a
     `reader` when checking many catalogs. The `interface` catalog's strings are format strings.
     A Khmer catalog's translations are also held against the project's `glossary`."""
     findings = list(check_header(catalog, path, lang))
-    reader = reader or InlineReader()
+    reader, breaker = reader or InlineReader(), breaker or WordBreaker()
     for message in catalog.messages:
         if message.obsolete or message.fuzzy or not message.msgstr or message.msgid_plural is not None:
             continue
         silenced = _silenced(message)
-        found = check_message(message, path, lang, tuple(languages), reader)
+        found = check_message(message, path, lang, tuple(languages), reader, breaker)
         if interface:
             found = itertools.chain(found, _format_findings(message, path))
         if glossary is not None and lang == "km":
@@ -255,8 +256,8 @@ _FAULTS = {
 
 
 def check_message(message: Message, path: str, lang: str, languages: tuple[str, ...] = (),
-                  reader: InlineReader | None = None) -> Iterable[Diagnostic]:
-    """Findings for one translated entry (`reader`: one to reuse for many entries)."""
+                  reader: InlineReader | None = None, breaker: WordBreaker | None = None) -> Iterable[Diagnostic]:
+    """Findings for one translated entry (`reader`, `breaker`: ones to reuse for many entries)."""
     source, target = message.msgid, message.msgstr
 
     def finding(code: str, text: str, hint: str, severity: str = "error") -> Diagnostic:
@@ -282,7 +283,7 @@ def check_message(message: Message, path: str, lang: str, languages: tuple[str, 
         found = _markdown_findings(source, target, finding, languages, reader or InlineReader())
         yield from (f for f in found if not credits or f.code in ALWAYS_CHECKED or f.code == "raw-html")
     if not credits:
-        yield from _number_findings(source, target, finding)
+        yield from _number_findings(source, target, finding, breaker)
         if lang == "km":
             yield from _latin_only_findings(message, finding)
     if _line_break_edges(source) != _line_break_edges(target):
@@ -429,10 +430,10 @@ def _format_findings(message: Message, path: str) -> Iterable[Diagnostic]:
                          msgid=message.msgid)
 
 
-def _number_findings(source: str, target: str, finding) -> Iterable[Diagnostic]:
+def _number_findings(source: str, target: str, finding, breaker: WordBreaker | None) -> Iterable[Diagnostic]:
     """Numbers compared as numbers (`four` = ៤, `៤ ០០០` = 4,000, `2 p.m.` = ម៉ោង២ រសៀល): a figure in
     digits must be answered on the other side; a number word only answers one (see number_match)."""
-    compared = compare_numbers(source, target)
+    compared = compare_numbers(source, target, breaker)
     if not compared.agree:
         missing = [m.shown() for m in compared.missing]
         extra = [m.shown() for m in compared.extra]

@@ -107,7 +107,7 @@ def read_facts(config: Config, source: Source, tools: Tools, glossary: Glossary 
             continue
         usable = translations[lang] = catalogs.translations(found)
         checked = check_catalog(found, config.relative(path), lang, config.languages, tools.reader,
-                                glossary=glossary if article.lang == "en" else None)
+                                glossary=glossary if article.lang == "en" else None, breaker=tools.breaker)
         findings.extend(checked)
         errors = [d for d in checked if d.severity == "error"]
         coverage.append(Coverage(lang, True, sum(1 for k in keys if k in usable),

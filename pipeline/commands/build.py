@@ -297,9 +297,11 @@ def _digest(*parts: object) -> str:
 
 def _keys(config: Config, inputs: Inputs, version: str, template_stamps: list,
           glossary: Glossary | None = None) -> tuple[str, str]:
-    """What every article's facts depend on (code, configuration and the glossary's terms), and what
-    every page depends on besides (templates, interface translations, symbolic links)."""
-    facts_key = _digest(version, repr(config), repr(glossary.terms) if glossary is not None else None)
+    """What every article's facts depend on (code, configuration and what the glossary's findings
+    say: each term, its Khmer and its line; not its note), and what every page depends on besides
+    (templates, interface translations, symbolic links)."""
+    terms = [(term.english, term.khmer, term.line) for term in glossary.terms] if glossary is not None else None
+    facts_key = _digest(version, repr(config), terms)
     ui = [inputs.lookup(path.resolve()) for path in ui_paths(config)[1].values()]
     return facts_key, _digest(facts_key, template_stamps, ui, sorted(inputs.links.items()))
 

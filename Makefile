@@ -34,8 +34,18 @@ $(ASTRO_STAMP): $(ASTRO)/package.json $(ASTRO)/package-lock.json
 	npm ci --prefix $(ASTRO) --no-audit --no-fund --loglevel=error
 	touch $(ASTRO_STAMP)
 
+## Pagefind, the baseline that tests/test_search_browser.py and bench/search.py compare the site
+## search with: installed once from the committed lock file (its linux-x64 binary is an npm package).
+PAGEFIND := tests/generators/pagefind
+PAGEFIND_STAMP := $(PAGEFIND)/node_modules/.installed
+
+$(PAGEFIND_STAMP): $(PAGEFIND)/package.json $(PAGEFIND)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the Pagefind comparison (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix $(PAGEFIND) --no-audit --no-fund --loglevel=error
+	touch $(PAGEFIND_STAMP)
+
 ## Run the test suite (GNU gettext must be installed: .ci/run does it on CI).
-test: $(STAMP) $(ASTRO_STAMP)
+test: $(STAMP) $(ASTRO_STAMP) $(PAGEFIND_STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -20,6 +20,7 @@ from pipeline.characters import HINT as CHARACTER_HINT, character_problem, encod
 from pipeline.config import CollectionConfig
 from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic
+from pipeline.tags import TAGS_KEY, tag_problem
 from pipeline.urls import url_problem
 from pipeline.yaml_scalars import double_quoted, scalar_candidates
 
@@ -385,7 +386,7 @@ def _line_at(text: str, offset: int) -> int:
 
 
 TEXT_KEYS = ("title", "description")  # their values must be text
-TYPED_KEYS = (*TEXT_KEYS, "draft", "date", "lang", "image")  # keys with a type: known in every collection
+TYPED_KEYS = (*TEXT_KEYS, "draft", "date", "lang", "image", TAGS_KEY)  # keys with a type: known in every collection
 BOOLEAN_SPELLINGS = ("true", "false", "True", "False", "TRUE", "FALSE")  # YAML 1.2 core schema
 URL_WORDS = frozenset({"image", "images", "url", "urls", "uri", "href", "link", "links", "src", "cover",
                        "thumbnail", "thumbnails", "permalink"})
@@ -440,6 +441,32 @@ def _typed_keys(article: Article, languages: tuple[str, ...]) -> Iterator[Diagno
         yield problem("lang", f"lang {article.lang!r} is not one of the configured languages "
                       f"({', '.join(languages)})", "write one of them, or add the language to "
                       "[tool.pipeline] languages in pyproject.toml")
+    yield from _tag_problems(article)
+
+
+def _tag_problems(article: Article) -> Iterator[Diagnostic]:
+    """`tags` is a list of text (`tags: [digital-skills, training]`), each naming a page, or one
+    text (`tags: training`, one tag)."""
+    value = article.metadata.get(TAGS_KEY)
+    if isinstance(value, str):
+        problem = tag_problem(value)
+        if problem:
+            yield Diagnostic(article.path, article.line_of_key(TAGS_KEY), "front-matter", f"tags: {problem}",
+                             hint="write each tag as a short text with a letter or a digit, e.g. digital-skills")
+        return
+    if value is not None and not isinstance(value, list):
+        yield Diagnostic(article.path, article.line_of_key(TAGS_KEY), "front-matter",
+                         f"tags must be a list of text, not {_kind_of(value)}",
+                         hint="write the tags in square brackets: tags: [first-tag, second-tag]")
+        return
+    for index, item in enumerate(value or ()):
+        problem = tag_problem(item)
+        if problem:
+            source = article.field(f"{TAGS_KEY}[{index}]")
+            line = source.line if source else article.line_of_key(TAGS_KEY)
+            shown = f"{problem} ({_kind_of(item)})" if not isinstance(item, str) else problem
+            yield Diagnostic(article.path, line, "front-matter", f"tags[{index}] {shown}",
+                             hint="write each tag as a short text with a letter or a digit, e.g. digital-skills")
 
 
 def _is_boolean(article: Article, key: str) -> bool:

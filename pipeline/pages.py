@@ -11,23 +11,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from pipeline import markdown, render
+from pipeline import markdown, render, search
 from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.khmer import to_khmer_digits
 from pipeline.locales import format_date, language_name, og_locale
 from pipeline.model import Diagnostic, Templates
 from pipeline.sanitize import Sanitizer
+from pipeline.search import SearchPage
 from pipeline.segment import SourceArticle, is_translatable
 from pipeline.khmer.lunar import format_lunar_line, format_official_date, lunar_date
 from pipeline.translate import Key, Translated, translate
 from pipeline.pagedata import data_context, key_label, title_key_of
-from pipeline.links import PAGES_FOLDER, AssetCollector, FileState, Links, in_site, page_url, url_rewriter
+from pipeline.links import AssetCollector, FileState, Links, in_site, page_url, url_rewriter
+from pipeline.tags import tag_label, tag_url, tags_of
 from pipeline.urls import is_external
 from pipeline.khmer.words import WordBreaker, excerpt, reading_minutes
 
 EXCERPT_CHARS = 180
 PAGE_TEMPLATES = ("article.html", "list.html", "home.html", "root.html", "404.html", "atom.xml", "sitemap.xml")
+SEARCH_TEMPLATE = "search.html"
+# A project whose templates were copied before these existed gets no such pages (and, without the
+# search page, no search index) rather than a build that stops.
+OPTIONAL_TEMPLATES = (SEARCH_TEMPLATE, "tag.html", "tags.html")
 
 
 @dataclass(frozen=True)
@@ -163,10 +169,7 @@ class Entry:
     excerpt: str
     excerpt_lang: str
     updated: dt.date | None = None  # its last change: front matter `updated` or `lastmod`, else `date`
-
-
-def _sort_key(entry: Entry) -> tuple:
-    return (-(entry.date.toordinal() if entry.date else 0), entry.id)
+    tags: tuple[str, ...] = ()  # the slugs of its tags (`pipeline.tags`)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class ArticlePages:
     problems: tuple[Diagnostic, ...]
     links: Mapping[str, tuple[str | None, tuple[str, ...]]]  # link target → (article id, its languages)
     seen: Mapping[str, FileState | None]  # image files looked at → what was found
+    search: tuple[SearchPage, ...] = ()  # what the search index needs of each page
 
 
 @dataclass
@@ -254,7 +258,7 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
     tools = tools or Tools()
     assets = assets or asset_collector(context)
     envs = context.environments()
-    files, entries, links = {}, [], {}
+    files, entries, links, searched = {}, [], {}, []
     template = article_template(context.templates, article.collection)
     for lang in langs:
         found = None if lang == article.lang else translations[lang]
@@ -267,36 +271,19 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
         page["article"].update(data_context(config, result, rewrite))
         page["page"]["data"] = page["article"]["data"]
         files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], template, page).encode()
-    return ArticlePages(langs, files, tuple(entries), assets.assets, tuple(assets.problems), links, assets.seen)
+        if SEARCH_TEMPLATE in context.templates.sources:
+            shown = page["article"]
+            found, files[search.text_path(lang, article.id)] = search.page_search(
+                article.id, lang, entry.url, entry.title, entry.summary, result.body_html, article.date, tools.breaker,
+                [*shown["data_fields"].values(), *(shown["data"][key] for key in shown["data_sections"])])
+            searched.append(found)
+    return ArticlePages(langs, files, tuple(entries), assets.assets, tuple(assets.problems), links, assets.seen,
+                        tuple(searched))
 
 
 def asset_collector(context: PageContext) -> AssetCollector:
     """A collector of one article's images and files, looking them up as `context` does."""
     return AssetCollector(context.config, context.lookup, context.resolve, context.case_twin)
-
-
-def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ...],
-                options: BuildOptions) -> list[PagePlan]:
-    """The pages made from every article's entry: lists, feeds, the root and 404 pages, the sitemap.
-    `entries` are those of every published article page."""
-    entries = sorted(entries, key=_sort_key)
-    plans = []
-    for lang in config.languages:
-        own = [e for e in entries if e.lang == lang]
-        plans.extend(_list_pages(config, lang, own, collections))
-        plans.append(PagePlan(f"{lang}/atom.xml", lang, "atom.xml", {
-            "lang": lang, "site": _site(config), "entries": own[:50],
-            "updated": max((e.updated for e in own if e.updated), default=options.today)}))
-    home, default = config.home_language, config.default_language
-    bilingual = {"lang": home, "site": _site(config), "languages": home_first(config), "bilingual": True,
-                 "collections": collections}
-    plans.append(PagePlan("index.html", home, "root.html", {**bilingual, "page": _root_page(config)}))
-    not_found = {**_root_page(config), "canonical": None, "alternates": []}
-    del not_found["x_default"]
-    plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
-    plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
-        "site": _site(config), "pairs": _sitemap_pairs(config, entries)}))
-    return plans
 
 
 def visible_collections(facts: tuple[ArticleFacts, ...]) -> tuple[str, ...]:
@@ -319,6 +306,7 @@ def _entry(result: Translated, assets: AssetCollector) -> Entry:
         excerpt_lang=_value_lang(result, "description") if result.value("description")
         else result.first_paragraph_lang or result.lang,
         updated=_last_change(article.metadata, article.date),
+        tags=tags_of(article.metadata),
     )
 
 
@@ -347,19 +335,6 @@ def _site(config: Config) -> dict:
             "author": config.author}
 
 
-def home_first(config: Config) -> tuple[str, ...]:
-    """The languages in the order the root and 404 pages show them: the home language first."""
-    return (config.home_language, *(lang for lang in config.languages if lang != config.home_language))
-
-
-def _root_page(config: Config) -> dict:
-    """The root page: the choice of language, itself the page for readers of no listed language
-    (x-default); its alternates are the language homes."""
-    return {"title": config.site_name, "description": "", "url": "/", "canonical": config.base_url + "/",
-            "alternates": [(lang, f"/{lang}/") for lang in config.languages], "x_default": "/",
-            "og_locale": "", "og_image": None}
-
-
 def _article_context(config: Config, result: Translated, entry: Entry, langs: list[str],
                      collections: tuple[str, ...]) -> dict:
     lang, article = result.lang, result.article
@@ -386,6 +361,7 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
             "fallback": result.fallback_lang is not None,
             "reading_minutes": reading_minutes(result.body_words, lang),
             "lunar": _lunar_line(config, article, lang),
+            "tags": [{"slug": slug, "label": tag_label(slug), "url": tag_url(lang, slug)} for slug in entry.tags],
         },
         "switcher": [(other, page_url(other, article.id)) for other in langs if other != lang],
     }
@@ -393,7 +369,7 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
 
 # --- which template an article page uses ----------------------------------------------------------
 
-RESERVED_TEMPLATES = frozenset(PAGE_TEMPLATES) | {"base.html"}  # never a collection's article template
+RESERVED_TEMPLATES = frozenset(PAGE_TEMPLATES) | {"base.html", *OPTIONAL_TEMPLATES}  # never a collection's article template
 
 
 def article_template(templates: Templates, collection: str) -> str:
@@ -424,50 +400,3 @@ def _lunar_line(config: Config, article: Article, lang: str) -> dict | None:
     return {"line": format_lunar_line(day), "official": format_official_date(article.date),
             "style": style}
 
-
-def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> list[PagePlan]:
-    plans = []
-    home_page = {"title": config.site_name, "description": "", "url": f"/{lang}/",
-                 "canonical": f"{config.base_url}/{lang}/",
-                 "alternates": [(other, f"/{other}/") for other in config.languages],
-                 "x_default": "/", "og_locale": og_locale(lang), "og_image": None}  # the root: the choice of language
-    plans.append(PagePlan(f"{lang}/index.html", lang, "home.html", {
-        "lang": lang, "site": _site(config), "collections": collections, "page": home_page,
-        "entries": entries[: config.page_size],
-        "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]}))
-    for collection in collections:
-        own = [e for e in entries if e.collection == collection]
-        pages = max(1, -(-len(own) // config.page_size))
-        for number in range(1, pages + 1):
-            url = f"/{lang}/{collection}/" + ("" if number == 1 else f"{PAGES_FOLDER}/{number}/")
-            chunk = own[(number - 1) * config.page_size: number * config.page_size]
-            page = {**home_page, "title": collection_label(collection), "url": url,
-                    "canonical": config.base_url + url,
-                    "alternates": [(other, url.replace(f"/{lang}/", f"/{other}/", 1)) for other in config.languages],
-                    "x_default": url.replace(f"/{lang}/", f"/{config.home_language}/", 1)}
-            plans.append(PagePlan(url.lstrip("/") + "index.html", lang, "list.html", {
-                "lang": lang, "site": _site(config), "collections": collections, "page": page,
-                "collection": collection, "entries": chunk, "number": number, "pages": pages,
-                "previous_url": None if number == 1 else (f"/{lang}/{collection}/" if number == 2 else
-                                                          f"/{lang}/{collection}/{PAGES_FOLDER}/{number - 1}/"),
-                "next_url": None if number == pages else f"/{lang}/{collection}/{PAGES_FOLDER}/{number + 1}/",
-                "switcher": [(other, page["alternates"][i][1]) for i, other in enumerate(config.languages)
-                             if other != lang]}))
-    return plans
-
-
-def _sitemap_pairs(config: Config, entries: list[Entry]) -> list[dict]:
-    """One sitemap entry per page, each with every language version of its article (one shared,
-    sorted list per article), ordered by article id and language; then the home pages."""
-    versions: dict[str, list[tuple[str, str]]] = {}
-    changed: dict[str, dt.date | None] = {}  # page URL → its last change (`lastmod`)
-    for entry in sorted(entries, key=lambda e: (e.id, e.lang)):
-        versions.setdefault(entry.id, []).append((entry.lang, config.base_url + entry.url))
-        changed[config.base_url + entry.url] = entry.updated
-    pairs = [{"loc": url, "alternates": alternates, "lastmod": changed[url]}
-             for alternates in versions.values() for _, url in alternates]
-    for lang in config.languages:
-        homes = [(other, f"{config.base_url}/{other}/") for other in config.languages]
-        newest = max((e.updated for e in entries if e.lang == lang and e.updated), default=None)
-        pairs.append({"loc": f"{config.base_url}/{lang}/", "alternates": homes, "lastmod": newest})
-    return pairs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import textwrap
@@ -109,6 +110,26 @@ def with_one_translated_article(project: Project) -> Project:
                   .replace('msgid "A good paragraph."\nmsgstr ""', 'msgid "A good paragraph."\nmsgstr "កថាខណ្ឌល្អ។"'),
                   encoding="utf-8")
     return project
+
+
+def same_as_a_clean_build(project: Project, folder: Path, *build: str) -> None:
+    """The site an incremental build left in the project is the one a build from nothing writes
+    (`pipeline build` with the arguments `build`, in a copy of the project under `folder`,
+    without its cache)."""
+    clean = folder / "clean"
+    shutil.copytree(project.root, clean, ignore=shutil.ignore_patterns(".cache", "site"))
+    fresh = Project.__new__(Project)  # (its own pyproject.toml, copied: not the default one)
+    fresh.root = clean
+    assert fresh.run("build", *build) == 0
+    comparison = filecmp.dircmp(project.root / "site", clean / "site")
+    assert _identical(comparison), (comparison.left_only, comparison.right_only, comparison.diff_files)
+
+
+def _identical(cmp: filecmp.dircmp) -> bool:
+    if cmp.left_only or cmp.right_only or cmp.diff_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+    return not mismatch and not errors and all(_identical(sub) for sub in cmp.subdirs.values())
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

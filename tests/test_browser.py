@@ -11,36 +11,22 @@ HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from searchtruth import served
+
 KHMER_ARTICLE = "km/news-and-events/article-19/"
 FONT = "Noto Sans Khmer"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
-        pass
 
 
 @pytest.fixture(scope="module")
 def site_url(sample_site: Path) -> Iterator[str]:
     """The built sample site served on a free port of 127.0.0.1, so that /static/… resolves."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(sample_site) as url:
+        yield url
 
 
 def _open(driver, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> None:

@@ -24,7 +24,7 @@ def article_pages(site: Path) -> dict[str, dict[str, Path]]:
     pages: dict[str, dict[str, Path]] = {}
     for path in site.glob("*/*/*/index.html"):
         lang, *rest = path.relative_to(site).parts[:-1]
-        if rest[0] == "page" or (len(rest) == 2 and rest[1] == "page"):
+        if rest[0] in ("page", "tags") or (len(rest) == 2 and rest[1] == "page"):  # (lists and tag pages)
             continue
         pages.setdefault("/".join(rest), {})[lang] = path
     return pages

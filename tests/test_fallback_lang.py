@@ -105,6 +105,7 @@ UNITS = (
 OTHER = {"Banana list item": "ធាតុបញ្ជីចេក", "Other cell": "ក្រឡាផ្សេង", "Last cell": "ក្រឡាចុងក្រោយ"}
 LABELS = {"Centers": "មជ្ឈមណ្ឌល", "Facilities": "បរិក្ខារ", "Contact": "ទំនាក់ទំនង", "Address": "អាសយដ្ឋាន"}
 TEXT_ATTRIBUTES = ("alt", "content", "title", "aria-label", "placeholder")
+TEXT_META = ("description", "og:title", "og:description", "og:site_name", "og:image:alt")  # meta whose content is text
 
 
 # --- reading a page as the HTML standard does --------------------------------------------------------
@@ -137,6 +138,8 @@ def shown_languages(page: Path, text: str, head: bool = True, parts: bool = True
             found.append(language_of(element))
         if element.tail and text in element.tail and element.getparent() is not None:
             found.append(language_of(element.getparent()))
+        if element.tag == "meta" and (element.get("property") or element.get("name")) not in TEXT_META:
+            continue  # its content is a keyword or an address, not text (og:type "article")
         found.extend(language_of(element) for name in TEXT_ATTRIBUTES if text in (element.get(name) or ""))
     return found
 

@@ -272,13 +272,25 @@ return {ran: window.__ran || ['no hook'], found: found, title: document.title,
 """
 
 
+# The search pages run one script, the site's own (static/search.js), and nothing else.
+SEARCH_POLICY = POLICY.replace("script-src 'none'", "script-src 'self'").replace("form-action 'none'",
+                                                                                   "form-action 'self'")
+SEARCH_PAGE_PARTS = ["<form>", "<template>", "<script>"]  # its form, its strings, its script: each checked below
+
+
 class _PolicyHandler(http.server.SimpleHTTPRequestHandler):
+    policy = POLICY
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy-Report-Only", POLICY)
+        self.send_header("Content-Security-Policy-Report-Only", self.policy)
         super().end_headers()
+
+
+class _SearchPolicyHandler(_PolicyHandler):
+    policy = SEARCH_POLICY
 
 
 @pytest.fixture
@@ -287,12 +299,17 @@ def served(browser) -> Iterator:
     servers = []
     hook = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})["identifier"]
 
-    def open_page(folder: Path, page: str) -> dict:
-        if not servers or servers[-1][1] != folder:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PolicyHandler, directory=str(folder)))
+    def open_page(folder: Path, page: str, handler=_PolicyHandler, ready: str | None = None) -> dict:
+        """`ready`: a script that is true once the page's own script has done its work."""
+        if not servers or servers[-1][1] != (folder, handler):
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers.append((server, folder))
+            servers.append((server, (folder, handler)))
         browser.get(f"http://127.0.0.1:{servers[-1][0].server_address[1]}/{page}")
+        if ready is not None:
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(browser, 20).until(lambda driver: driver.execute_script(ready))
         return browser.execute_script(DANGER)
 
     try:
@@ -333,12 +350,41 @@ def _pages(site: Site) -> list[str]:
 def test_no_page_runs_script_in_chromium(hostile_site: Site, served) -> None:
     pages = _pages(hostile_site)
     assert len(pages) >= 2 * len(hostile_site.published) and hostile_site.published
+    search_pages = {page for page in pages if page.endswith("/search/")}
+    assert search_pages == (set() if hostile_site.group == "unchecked" else {"en/search/", "km/search/"})
     failures = {}
-    for page in pages:
+    for page in sorted(set(pages) - search_pages):  # (the search pages: the next test)
         seen = served(hostile_site.root, "" if page == "./" else page)
         if seen["ran"] or seen["found"]:
             failures[page] = (hostile_site.published.get(page), seen["ran"][:3], seen["found"][:3])
     assert failures == {}
+
+
+SEARCH_DONE = "return document.getElementById('search-results').getAttribute('aria-busy') === 'false';"
+RESULT_TITLES = "return [...document.querySelectorAll('#search-results li a:first-of-type')].map(a => a.textContent);"
+
+
+@pytest.mark.parametrize("query", ["ខ្មែរ", "title", "summary", "<img src=x onerror=alert(1)>",
+                                   "\"><script>alert(1)</script>", "javascript:alert(1)", "ខ្មែរ <svg onload=alert(1)>"])
+def test_the_search_pages_run_only_their_own_script_whatever_the_titles_and_the_query(
+        hostile_site: Site, served, browser, query: str) -> None:
+    """The search page lists pages whose titles are the payloads (and, on the noqa site, shows
+    interface strings that are payloads): the titles, excerpts, strings and the query itself are
+    text. Only the site's own script runs (a CSP of script-src 'self' reports anything else), and
+    the DOM holds nothing that could run script but the page's form, strings and script tag."""
+    if hostile_site.group == "unchecked":
+        pytest.skip("the pages of a built site")
+    from urllib.parse import quote
+
+    for lang in ("km", "en"):
+        seen = served(hostile_site.root, f"{lang}/search/?q={quote(query)}", _SearchPolicyHandler, SEARCH_DONE)
+        assert seen["ran"] == [] and sorted(seen["found"]) == sorted(SEARCH_PAGE_PARTS), (lang, seen)
+        scripts = browser.execute_script("return [...document.scripts].map(s => [s.src, s.text.trim()]);")
+        assert [src.rsplit("/", 2)[-2:] for src, _ in scripts] == [["static", "search.js"]] and scripts[0][1] == ""
+        assert browser.execute_script("return document.getElementById('search-query').value;") == query
+        titles = browser.execute_script(RESULT_TITLES)
+        if query == "ខ្មែរ" and lang == "km" and hostile_site.group == "noqa":
+            assert len(titles) >= 20 and any("<" in title for title in titles), titles  # payloads shown as text
 
 
 def test_hostile_translations_are_published_under_noqa_and_read_as_typed(hostile_site: Site, served) -> None:

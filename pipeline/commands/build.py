@@ -48,8 +48,11 @@ from pipeline.engine.work import done, split
 from pipeline.links import Links
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline.pages import (PAGE_TEMPLATES, BuildOptions, Entry, PageContext, availability, index_pages, is_visible,
-                            languages_of, published_languages, visible_collections)
+from pipeline import search
+from pipeline.khmer.words import WordBreaker
+from pipeline.indexes import index_pages
+from pipeline.pages import (OPTIONAL_TEMPLATES, PAGE_TEMPLATES, SEARCH_TEMPLATE, BuildOptions, Entry, PageContext,
+                            availability, is_visible, languages_of, published_languages, visible_collections)
 from pipeline.render import template_problems
 
 SPECULATE = 20  # pages are rendered while reading when at least one article in this many is read anew
@@ -251,9 +254,8 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     found.stop(redirects.problems)
     if found.failed:
         return Built(found)
-    unchanged = recheck is not None and all(
-        state.pages.values.get(a) is not None and state.pages.values[a].entries == pages[a].entries
-        for a in recheck if a in pages)
+    unchanged = recheck is not None and all(_same_index_values(state.pages.values.get(a), pages[a])
+                                            for a in recheck if a in pages)
     _publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
     _publish_static(config, inputs, trees)
     for path, data in redirects.pages:
@@ -268,6 +270,11 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
                          markdown_files=sum(1 for p in shown for path, _ in p.exports or () if path.endswith(".md")))
     return Built(found, report, facts, {article_id: pages[article_id] for article_id in work.paths},
                  (links, context.collections), (paths, ()))
+
+
+def _same_index_values(known: PagesRecord | None, now: PagesRecord) -> bool:
+    """What the lists, feeds, sitemap and search index show of an article is what they showed."""
+    return known is not None and known.entries == now.entries and known.search == now.search
 
 
 def _redirects(config: Config, facts: Mapping[str, FactsRecord], visible: tuple, links: Links,
@@ -462,7 +469,7 @@ def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, i
         seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
         assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
         exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
-        layout=rendered.layout,
+        layout=rendered.layout, search=pages.search,
         notes=tuple(d for d in pages.problems if d.severity != "error") + rendered.notes)
 
 
@@ -478,7 +485,9 @@ def _publish_indexes(state: State, context: PageContext, trees: OutputTrees, opt
     site = trees[0]
     if unchanged and all(site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
         return  # every list, feed and sitemap shows what it showed
-    plans = index_pages(context.config, [e for p in shown for e in p.entries], context.collections, options)
+    config = context.config
+    plans = [plan for plan in index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
+             if plan.template in context.templates.sources or plan.template not in OPTIONAL_TEMPLATES]
     indexes = {}
     for plan in plans:
         known = state.indexes.get(plan.path)
@@ -493,6 +502,13 @@ def _publish_indexes(state: State, context: PageContext, trees: OutputTrees, opt
             site.put(plan.path, known[1], data)
         indexes[plan.path] = known
         previous[plan.path] = (plan, known[1])
+    found = search.index_files((page for record in shown for page in record.search), config.languages,
+                               config.base_path, WordBreaker()) if SEARCH_TEMPLATE in context.templates.sources else {}
+    for path, data in found.items():
+        digest = content_digest(data)
+        if not site.keep(path, digest):
+            site.put(path, digest, data)
+        indexes[path] = (digest, digest)
     state.indexes = indexes
 
 

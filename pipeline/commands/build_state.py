@@ -68,6 +68,7 @@ class PagesRecord:
     exports: tuple[tuple[str, str], ...] | None  # Markdown path → digest; None when not exported
     notes: tuple[Diagnostic, ...]  # warnings: links to unpublished articles, what the Markdown export could not place
     layout: str | None = None  # the layout of `exports`
+    search: tuple = ()  # what the search index needs of each page (`pipeline.search.SearchPage`)
 
 
 @dataclass

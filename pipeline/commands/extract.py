@@ -52,6 +52,7 @@ from pipeline.disk.memory import Change, Remembered, TranslationMemory, open_mem
 from pipeline.model import Diagnostic
 from pipeline.segment import prepare
 from pipeline.po import decode_po, parse_po
+from pipeline.tags import site_tags
 
 BATCH = 512  # the memory learns from the plans' results this many at a time
 
@@ -224,6 +225,7 @@ class Extracted:
     source: Stamp | None
     digest: str
     outputs: Mapping[str, Stamp | None]  # output (as shown) → stamp
+    tags: tuple[str, ...] = ()  # an article's tags (slugs); for the ui catalogs, every tag they were made with
 
 
 CACHE = "extract.pickle"
@@ -327,8 +329,9 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
         entries.update(rechecked)
     else:
         entries, changed = _unchanged_entries(config, sources, known, started_ns)
-    ui_current = _outputs_current(config, known.get(UI))
-    if not changed and ui_current:
+    kept_tags = site_tags(entry.tags for entry in entries.values())
+    ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI)) else None  # (None: to make again)
+    if not changed and ui_made_from == kept_tags:
         entries[UI] = known[UI]
         if session is not None:
             session.keep(config, sources, (key, entries))
@@ -346,7 +349,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
                    ours={name: stamp for source in changed if source.id in known
                          for name, stamp in known[source.id].outputs.items() if stamp is not None})
         planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None,
-                                      with_ui=not ui_current)
+                                      kept_tags, ui_made_from)
         if run.problems:
             raise PipelineError(run.problems)
         plans = ([planned_ui] if planned_ui is not None else []) + [run.planned[source.id] for source in changed]
@@ -358,8 +361,9 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     for source in changed:
         result = run.planned[source.id]
         entries[source.id] = Extracted(_settled(result.source, started_ns), result.digest,
-                                       _output_stamps(result, stamps))
-    entries[UI] = Extracted(None, "", _output_stamps(planned_ui, stamps)) if planned_ui is not None else known[UI]
+                                       _output_stamps(result, stamps), result.tags)
+    entries[UI] = Extracted(None, "", _output_stamps(planned_ui, stamps), planned_ui.tags) if planned_ui is not None \
+        else known[UI]
     if session is not None:
         session.keep(config, sources, (key, entries))
     else:
@@ -381,11 +385,13 @@ def _output_stamps(plan: Planned, placed: Mapping[str, Stamp | None]) -> dict[st
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],
-                     catalogs_changed: Iterable[str] | None = None, with_ui: bool = True):
-    """Plan the changed articles and (unless the caller knows them current) the ui catalogs with a
-    current memory; the memory is brought up to date from the catalogs the plans read, and from any
-    other catalog whose stamp changed (`catalogs_changed`, as shown, when the caller knows which may
-    have; else every catalog is looked at)."""
+                     catalogs_changed: Iterable[str] | None = None, kept_tags: tuple[str, ...] = (),
+                     ui_made_from: tuple[str, ...] | None = None):
+    """Plan the changed articles and (unless they are current: made from the same tags, those of
+    the unchanged articles, `kept_tags`, and of the changed ones) the ui catalogs with a current
+    memory; the memory is brought up to date from the catalogs the plans read, and from any other
+    catalog whose stamp changed (`catalogs_changed`, as shown, when the caller knows which may have;
+    else every catalog is looked at)."""
     config = run.config
     info = catalogs.CatalogInfo(project=config.project, version=config.version, created=catalogs.creation_time(os.environ))
     stale, removed = {}, {}
@@ -416,7 +422,9 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         else:
             run.plan(PlanWork(config, info, staging, readers, frozenset(), run.started_ns, memory_stamps(readers),
                            run.ours), changed, 0, len(changed))
-        return plan_ui(config, info, collections, readers, staging) if with_ui else None
+        planned = (run.planned.get(source.id) for source in changed)
+        tags = site_tags([kept_tags, *(plan.tags for plan in planned if plan is not None)])
+        return plan_ui(config, info, collections, tags, readers, staging) if tags != ui_made_from else None
     finally:
         for reader in readers.values():
             reader.close()

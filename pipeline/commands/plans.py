@@ -27,6 +27,7 @@ from pipeline.markdown import Parser
 from pipeline.disk.memory import Change, Remembered, TranslationMemory, change, remembered
 from pipeline.model import Catalog, Diagnostic, Message
 from pipeline.po import Written, decode_po, format_po, parse_po, written_entries
+from pipeline.tags import tag_label, tags_of
 
 REREADS = 5  # a catalog that does not parse is read again this many times while a save is being written
 REREAD_PAUSE = 0.05  # seconds before reading a catalog that did not parse again, where leases are not granted
@@ -95,6 +96,7 @@ class Planned:
     written: tuple[tuple[str, tuple[Remembered, ...] | Change], ...] = ()  # staged catalogs: (shown, units)
     needs_memory: bool = False
     problems: tuple[Diagnostic, ...] = ()
+    tags: tuple[str, ...] = ()  # the slugs of the article's tags (ui.pot has every tag's label); the ui's: all
 
 
 def plan_article(work: PlanWork, source: Source) -> Planned:
@@ -137,7 +139,7 @@ def plan_article(work: PlanWork, source: Source) -> Planned:
         return Planned(source.id, needs_memory=True, seen=tuple(seen))
     staged, written, kept = _stage_changed(work, planned)
     return Planned(source.id, source=stamp, digest=digest, outputs=tuple(config.relative(o.path) for o in planned),
-                    staged=staged, kept=kept, seen=tuple(seen), written=written)
+                    staged=staged, kept=kept, seen=tuple(seen), written=written, tags=tags_of(article.metadata))
 
 
 @dataclass(frozen=True)
@@ -266,9 +268,11 @@ def collections_of(config: Config, sources: Iterable[Source]) -> list[str]:
     return sorted({s.id.split("/", 1)[0] for s in sources} | set(config.collections))
 
 
-def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterable[str] | None = None) -> Catalog:
-    """ui.pot: every string of the templates, plus the site name, collection labels and the labels
-    of the configured translated front-matter keys (`pagedata.data_labels`)."""
+def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterable[str] | None = None,
+                tags: Iterable[str] = ()) -> Catalog:
+    """ui.pot: every string of the templates, plus the site name, collection labels, the labels of the
+    configured translated front-matter keys (`pagedata.data_labels`) and the labels of the `tags`
+    (slugs) of the articles."""
     from pipeline.pages import collection_label
     from pipeline.pagedata import data_labels
     from pipeline.render import ui_messages
@@ -276,25 +280,28 @@ def ui_template(config: Config, info: catalogs.CatalogInfo, collections: Iterabl
     if collections is None:
         collections = collections_of(config, find_articles(config).articles)
     entries: dict[str, list[str]] = {}
-    comments: dict[str, str] = {}
+    comments: dict[str, list[str]] = {}
     templates = read_templates(config)
     for name, line, text in ui_messages(templates):
         entries.setdefault(text, []).append(f"{templates.folder}/{name}:{line}")
     for text, comment in [(config.site_name, "site name (pyproject.toml: site_name)")] + [
             (collection_label(c), f"collection name: {c}") for c in collections] + [
-            (label, "label of a front-matter key in the article pages") for label in data_labels(config)]:
+            (label, "label of a front-matter key in the article pages") for label in data_labels(config)] + [
+            (tag_label(slug), f"tag: {slug}") for slug in sorted(tags)]:
         entries.setdefault(text, [])
-        comments.setdefault(text, comment)
+        if comment not in comments.setdefault(text, []):
+            comments[text].append(comment)
     messages = tuple(
-        Message(msgid=text, references=tuple(refs), extracted_comments=(comments[text],) if text in comments else ())
+        Message(msgid=text, references=tuple(refs), extracted_comments=tuple(comments.get(text, ())))
         for text, refs in entries.items())
     return Catalog(header=catalogs.template_header("the site interface", templates.folder, info), messages=messages)
 
 
-def plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
+def plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str], tags: tuple[str, ...],
              memories: Mapping[str, TranslationMemory], staging: str) -> Planned:
-    """The ui template and catalogs, staged when they change (their plan is known as UI)."""
-    ui_pot = ui_template(config, info, collections)
+    """The ui template and catalogs, staged when they change (their plan is known as UI); `tags`: the
+    slugs of every article's tags."""
+    ui_pot = ui_template(config, info, collections, tags)
     pot_path, po_paths = ui_paths(config)
     work = PlanWork(config, info, staging, memories, frozenset(), 0, memory_stamps(memories))
     planned = [_Output(pot_path, None, format_po(ui_pot, width=config.po_wrap))]
@@ -313,4 +320,4 @@ def plan_ui(config: Config, info: catalogs.CatalogInfo, collections: list[str],
         raise PipelineError(problems)
     staged, written, kept = _stage_changed(work, planned)
     return Planned(UI, outputs=tuple(config.relative(o.path) for o in planned), staged=staged, kept=kept,
-                    written=written)
+                    written=written, tags=tags)

@@ -22,9 +22,11 @@ from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.model import Diagnostic
 from pipeline.links import PAGES_FOLDER
+from pipeline.tags import TAGS_FOLDER
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 CATALOGS = "LC_MESSAGES"
+FEED = "atom.xml"  # each language's feed, and each collection's in it
 
 
 # --- articles ----------------------------------------------------------------------------------------
@@ -43,19 +45,22 @@ def _asset_or_hidden(relative: str) -> bool:
     return relative.startswith(("assets/", ".")) or "/." in relative
 
 
-# What the build writes besides article pages (see `pages.index_pages`, `pages._list_pages`, and the
-# static and image files the build copies), by where it lies in the site:
+# What the build writes besides article pages (see `indexes.index_pages`, `pipeline.search`,
+# and the static and image files the build copies), by where it lies in the site:
 #   index.html  404.html  sitemap.xml  static/…  assets/…  <collection>/<image>  (images keep their
 #   path under the content folder)
 #   <lang>/index.html  <lang>/atom.xml  <lang>/<collection>/index.html  <lang>/<collection>/page/<n>/index.html
+#   <lang>/<collection>/atom.xml  <lang>/tags/…  <lang>/search/…
 # An article's page is <lang>/<id>/index.html, so a collection must not be named like anything at the
 # top of the site or of a language folder, and no part of an id may be named index.html (the page of
-# the folder above it) nor may a collection's page/ folder hold articles.
+# the folder above it) nor may a collection's page/ folder hold articles, nor its atom.xml be a folder.
 _TAKEN_COLLECTIONS = {
     "index.html": "the site's home page (index.html and <lang>/index.html)",
     "404.html": "the site's 404.html page",
     "sitemap.xml": "the site's sitemap.xml",
     "atom.xml": "the feed of each language (<lang>/atom.xml)",
+    TAGS_FOLDER: "the tag pages of each language (<lang>/tags/)",
+    "search": "the search page of each language (<lang>/search/)",
     "static": "the folder of the templates' static files (static/)",
     "assets": "the images' folder (content/assets/ holds images, not articles)",
 }
@@ -74,12 +79,16 @@ def article_id_problem(article_id: str, languages: Iterable[str]) -> str | None:
         return f"the collection {article_id.split('/')[0]!r} is named like {_TAKEN_COLLECTIONS[collection]}"
     if "index.html" in parts[1:]:
         return "a folder or slug named index.html would take the place of the page of the folder above it"
+    if len(parts) > 1 and parts[1] == FEED:
+        shown = article_id.split('/')[0]
+        return f"{shown}/{FEED} is the collection's feed (/<lang>/{shown}/{FEED}); no article can live there"
     if len(parts) > 2 and parts[1] == PAGES_FOLDER:
         return (f"{article_id.split('/')[0]}/{PAGES_FOLDER}/ holds the later pages of the collection's list "
                 f"(/<lang>/{article_id.split('/')[0]}/{PAGES_FOLDER}/2/ …); no article can live there")
     return None
 
 
+_LANGUAGE_FOLDERS = (TAGS_FOLDER, "search")  # <lang>/tags/…, <lang>/search/…: made whole by the build
 _TAKEN_FILES = {"index.html": "the site's home page", "404.html": "the site's 404.html page",
                 "sitemap.xml": "the site's sitemap.xml"}
 
@@ -87,7 +96,8 @@ _TAKEN_FILES = {"index.html": "the site's home page", "404.html": "the site's 40
 def site_path_problem(relative: str, languages: Iterable[str], collections: Iterable[str]) -> str | None:
     """Which page or folder the build makes lies at `relative`, a file path of the site
     (`en/news/index.html`), or None: the pages at the top, the static and image folders, and in each
-    language its home page, its feed and the list pages of each collection. Compared in lower case."""
+    language its home page, its feed, its tag and search pages, and the list pages and feed of each
+    collection. Compared in lower case."""
     parts = relative.lower().split("/")  # (a file the build makes is no folder either: index.html/… is taken)
     if parts[0] in _TAKEN_FILES:
         return _TAKEN_FILES[parts[0]]
@@ -96,8 +106,12 @@ def site_path_problem(relative: str, languages: Iterable[str], collections: Iter
     if parts[0] not in (lang.lower() for lang in languages) or len(parts) < 2:
         return None
     rest = parts[1:]
-    if rest[0] in ("index.html", "atom.xml"):
+    if rest[0] in ("index.html", FEED):
         return f"the {'home page' if rest[0] == 'index.html' else 'feed'} of /{parts[0]}/"
+    if rest[0] in _LANGUAGE_FOLDERS:
+        return _TAKEN_COLLECTIONS[rest[0]].replace("<lang>", parts[0])
+    if rest[0] in (c.lower() for c in collections) and rest[1:2] == [FEED]:
+        return f"the feed of the collection {rest[0]!r} (/{parts[0]}/{rest[0]}/{FEED})"
     if rest[0] in (c.lower() for c in collections) and (rest[1:] == ["index.html"] or rest[1:2] == [PAGES_FOLDER]):
         return f"the list of the collection {rest[0]!r} (/{parts[0]}/{rest[0]}/)"
     return None

@@ -530,15 +530,23 @@ def khmer_errors(text: str) -> tuple[KhmerFinding, ...]:
 _LEFT_OUT = {ord(ch): fix or None for ch, fix in {**DISCOURAGED, **DEPRECATED}.items()}
 _LEFT_OUT.update({ord(ch): None for ch in (ZWSP, "\u200c", "\u200d", "\u2060", "\ufeff")})
 _SPACES = re.compile(r"\s+")
+_KHMER_RUN = re.compile("[\u1780-\u17ff\u25cc]+")
 
 
-def comparable_khmer(text: str) -> str:
-    """Khmer as `pipeline check` would have it typed, for comparing two spellings of a term: every
-    cluster in the standard order with its mechanical mistakes repaired (split vowels, coeng RO last,
-    doubled marks), deprecated letters replaced, and zero-width characters and spaces left out (a
-    translator may or may not break a name with a space); Latin letters in lower case; and the
-    spellings Khmer writers use alike made one (subscript ្ដ and ្ត, as in សម្ដេច and សម្តេច; ឲ្យ and ឱ្យ)."""
-    text = _SPACES.sub("", text.translate(_LEFT_OUT))
+def standard_khmer(text: str) -> str:
+    """The text with its Khmer typed as `pipeline check` would have it: every cluster in the standard
+    order with its mechanical mistakes repaired (split vowels, coeng RO last, doubled marks),
+    deprecated and discouraged letters replaced, zero-width characters left out. Everything else,
+    spaces included, stays as it is."""
+    return _KHMER_RUN.sub(_standard_run, text.translate(_LEFT_OUT))
+
+
+def _standard_run(found: re.Match) -> str:
+    """One run of Khmer letters and marks (no cluster spans two runs) in the standard order; most
+    runs are already, and are seen to be by one regular expression."""
+    text = found.group()
+    if _plainly_well_formed(text):
+        return text
     pieces, at = [], 0
     while at < len(text):
         if kind_of(text[at]) == BASE:
@@ -548,5 +556,14 @@ def comparable_khmer(text: str) -> str:
         else:
             pieces.append(text[at])
             at += 1
-    text = "".join(pieces).casefold()
+    return "".join(pieces)
+
+
+def comparable_khmer(text: str) -> str:
+    """Khmer as `pipeline check` would have it typed, for comparing two spellings of a term: every
+    cluster in the standard order with its mechanical mistakes repaired (split vowels, coeng RO last,
+    doubled marks), deprecated letters replaced, and zero-width characters and spaces left out (a
+    translator may or may not break a name with a space); Latin letters in lower case; and the
+    spellings Khmer writers use alike made one (subscript ្ដ and ្ត, as in សម្ដេច and សម្តេច; ឲ្យ and ឱ្យ)."""
+    text = standard_khmer(_SPACES.sub("", text)).casefold()
     return text.replace("\u17d2\u178a", "\u17d2\u178f").replace("\u17b2", "\u17b1")  # ្ដ/្ត, ឲ/ឱ: one word

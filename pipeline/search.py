@@ -62,7 +62,7 @@ def fold(word: str) -> str:
     (សម្ដេច, សម្តេច), ឲ as ឱ, Khmer digits as Latin ones (១៨ = 18), the repetition sign ៗ left out.
     "" for a word that is not one (nothing left, or longer than any real word)."""
     term = word.lower().replace("\u17d2\u178a", "\u17d2\u178f").translate(_ALIKE)
-    return term if _utf16_length(term) <= LONGEST_TERM else ""
+    return term if len(term) <= LONGEST_TERM // 2 or _utf16_length(term) <= LONGEST_TERM else ""
 
 
 def terms_of(text: str, breaker: WordBreaker) -> list[str]:
@@ -116,8 +116,11 @@ def page_search(article_id: str, lang: str, url: str, title: str, description: s
         for term in terms_of(text, breaker):
             scores[term] += WEIGHTS[field]
     offsets, to_utf16, end = [], _utf16_offsets(body), 0
+    seen: dict[str, list[str]] = {}  # word → its terms (a page uses most of its words many times)
     for word in words:
-        terms = word_terms(word.text)
+        terms = seen.get(word.text)
+        if terms is None:
+            terms = seen[word.text] = word_terms(word.text)
         for term in terms:
             scores[term] += WEIGHTS["body"]
         if terms:  # where it starts after the last word's end, and its length: small numbers

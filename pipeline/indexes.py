@@ -12,7 +12,7 @@ from urllib.parse import quote
 from pipeline.config import Config
 from pipeline.links import PAGES_FOLDER
 from pipeline.locales import og_locale
-from pipeline.pages import SEARCH_TEMPLATE, BuildOptions, Entry, PagePlan, _site, collection_label
+from pipeline.pages import SEARCH_TEMPLATE, BuildOptions, Entry, PagePlan, collection_label, site_context
 from pipeline.tags import TAGS_FOLDER, tag_folder, tag_label, tag_url
 
 FEED_ENTRIES = 50  # the newest entries a feed shows
@@ -36,14 +36,14 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
     plans.extend(_tag_pages(config, entries, collections))
     plans.extend(_search_pages(config, collections))
     home, default = config.home_language, config.default_language
-    bilingual = {"lang": home, "site": _site(config), "languages": home_first(config), "bilingual": True,
+    bilingual = {"lang": home, "site": site_context(config), "languages": home_first(config), "bilingual": True,
                  "collections": collections}
     plans.append(PagePlan("index.html", home, "root.html", {**bilingual, "page": _root_page(config)}))
     not_found = {**_root_page(config), "canonical": None, "alternates": []}
     del not_found["x_default"]
     plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
     plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
-        "site": _site(config), "pairs": _sitemap_pairs(config, entries)}))
+        "site": site_context(config), "pairs": _sitemap_pairs(config, entries)}))
     return plans
 
 
@@ -64,7 +64,7 @@ def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tu
     """A language's home page and the list pages of each collection in it."""
     home_page = _home_page(config, lang)
     plans = [PagePlan(f"{lang}/index.html", lang, "home.html", {
-        "lang": lang, "site": _site(config), "collections": collections, "page": home_page,
+        "lang": lang, "site": site_context(config), "collections": collections, "page": home_page,
         "entries": entries[: config.page_size],
         "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]})]
     for collection in collections:
@@ -113,7 +113,7 @@ def _paged(config: Config, lang: str, entries: list[Entry], listing: _Listing,
                 else None for step in (-1, 1)}
         plans.append(PagePlan(_numbered(listing.folder(lang), number).lstrip("/") + "index.html", lang,
                               listing.template, {
-            "lang": lang, "site": _site(config), "collections": collections, "page": page, **listing.values,
+            "lang": lang, "site": site_context(config), "collections": collections, "page": page, **listing.values,
             "entries": entries[(number - 1) * config.page_size: number * config.page_size],
             "number": number, "pages": pages, "previous_url": near[-1], "next_url": near[1],
             "switcher": [(other, other_url) for other, other_url in at.items() if other != lang]}))
@@ -148,7 +148,7 @@ def _tags_index(config: Config, lang: str, tagged: Mapping[str, list[Entry]],
     page = {**_home_page(config, lang), "title": "Tags", "url": url, "canonical": config.base_url + url,
             "alternates": alternates, "x_default": f"/{config.home_language}/{TAGS_FOLDER}/"}
     return PagePlan(f"{lang}/{TAGS_FOLDER}/index.html", lang, "tags.html", {
-        "lang": lang, "site": _site(config), "collections": collections, "page": page,
+        "lang": lang, "site": site_context(config), "collections": collections, "page": page,
         "tags": [{"slug": slug, "label": tag_label(slug), "url": tag_url(lang, slug), "count": len(own)}
                  for slug, own in sorted(tagged.items())],
         "switcher": [(other, other_url) for other, other_url in alternates if other != lang]})
@@ -160,7 +160,7 @@ def _feed(config: Config, lang: str, entries: list[Entry], options: BuildOptions
     its newest entries."""
     folder = f"/{lang}/" + (f"{collection}/" if collection else "")
     return PagePlan(f"{folder.lstrip('/')}atom.xml", lang, "atom.xml", {
-        "lang": lang, "site": _site(config), "entries": entries[:FEED_ENTRIES], "collection": collection,
+        "lang": lang, "site": site_context(config), "entries": entries[:FEED_ENTRIES], "collection": collection,
         "page_url": quote(folder), "feed_url": quote(folder + "atom.xml"),
         "updated": max((e.updated for e in entries if e.updated), default=options.today)})
 
@@ -193,7 +193,7 @@ def _search_pages(config: Config, collections: tuple[str, ...]) -> list[PagePlan
                 "alternates": alternates, "x_default": f"/{config.home_language}/search/",
                 "og_locale": og_locale(lang), "og_image": None}
         plans.append(PagePlan(url.lstrip("/") + "index.html", lang, SEARCH_TEMPLATE, {
-            "lang": lang, "site": _site(config), "collections": collections, "page": page,
+            "lang": lang, "site": site_context(config), "collections": collections, "page": page,
             "search_index": f"{url}index.json",
             "switcher": [(other, link) for other, link in alternates if other != lang]}))
     return plans

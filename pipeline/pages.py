@@ -329,7 +329,8 @@ def _last_change(metadata: Mapping, date: dt.date | None) -> dt.date | None:
     return date
 
 
-def _site(config: Config) -> dict:
+def site_context(config: Config) -> dict:
+    """What templates know of the site (`site.name`, `site.base_url`, its languages…)."""
     return {"name": config.site_name, "base_url": config.base_url, "languages": config.languages,
             "default_language": config.default_language, "home_language": config.home_language,
             "author": config.author}
@@ -341,7 +342,7 @@ def _article_context(config: Config, result: Translated, entry: Entry, langs: li
     alternates = [(other, page_url(other, article.id)) for other in langs]
     return {
         "lang": lang,
-        "site": _site(config),
+        "site": site_context(config),
         "collections": collections,
         "page": {
             "title": entry.title, "description": entry.summary, "url": entry.url,

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import same_as_a_clean_build
@@ -186,8 +186,15 @@ def test_no_search_files_without_pages_but_a_manifest_per_language() -> None:
         assert json.loads(files[f"{lang}/search/pages/0.json"]) == []
 
 
-@settings(max_examples=500, deadline=None)
-@given(khmer_text)
+# Clusters with several marks to reorder: subscripts (RO, DA, TA…), split vowels, shifters, signs.
+CLUSTER_PARTS = st.sampled_from(["\u1780", "\u179f", "\u1782", "\u17d2\u179a", "\u17d2\u178a", "\u17d2\u178f",
+                                 "\u17d2\u1780", "\u17d2", "\u17c1", "\u17b8", "\u17b6", "\u17bb", "\u17b7", "\u17c9",
+                                 "\u17ca", "\u17c6", "\u17cc", "\u17d4", "\u200b", " ", "a"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(khmer_text, st.lists(CLUSTER_PARTS, max_size=12).map("".join)))
+@example("\u1780\u17d2\u178a\u17d2\u1780\u17d2\u179a")  # ក្ដ្ក្រ: coeng DA, then RO after another subscript
 def test_the_fast_path_of_standard_khmer_gives_what_the_full_walk_gives(text: str) -> None:
     from unittest import mock
 
@@ -262,3 +269,25 @@ def test_a_project_whose_templates_predate_search_and_tags_still_builds(ready) -
     site = ready.root / "site"
     assert (site / "en/news/good/index.html").is_file()
     assert not (site / "en/search").exists() and not (site / "km/tags").exists()
+
+
+def test_a_preview_session_follows_a_changed_body_into_the_index(ready) -> None:
+    """`pipeline serve` builds in one session, told which files changed: the index follows a change
+    of the body alone, as the build from nothing does."""
+    from pipeline.commands.build import build_site
+    from pipeline.commands.build_state import Session
+    from pipeline.disk.project import load_config
+    from pipeline.pages import BuildOptions
+
+    config, session = load_config(ready.root), Session()
+    options = BuildOptions(today=dt.date(2025, 9, 1), min_translated=0)
+    out = ready.root / "preview"
+    build_site(config, out, options, session=session)
+    source = ready.root / "content/news/good.md"
+    for fruit in ("durian", "rambutan"):
+        source.write_text(source.read_text(encoding="utf-8") + f"\nA paragraph about {fruit}.\n", encoding="utf-8")
+        build_site(config, out, options, session=session, changed=[str(source)])
+        assert fruit in terms_in(out, "en")
+        text = json.loads((out / "en/search/text/news/good.json").read_text(encoding="utf-8"))["text"]
+        assert text.endswith(f"A paragraph about {fruit}.")
+    session.close()

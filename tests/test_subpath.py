@@ -11,27 +11,20 @@ of the disk, which the README says (serve it with `python -m http.server -d site
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from searchtruth import served as folder_served
 from pipeline.config import Config
 from pipeline.links import in_site
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_URL = "https://example.github.io/posts-site"
 BASE_PATH = "/posts-site"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +49,8 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(subpath_site: Path) -> Iterator[str]:
     """The folder above the site served on a free port: the site answers under /posts-site/ only."""
-    handler = functools.partial(_QuietHandler, directory=str(subpath_site.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="subpath-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with folder_served(subpath_site.parent) as url:
+        yield url.rstrip("/")
 
 
 @pytest.mark.parametrize(("base_url", "base_path"), [
@@ -155,6 +140,31 @@ def test_every_page_works_under_the_sub_path(browser, served: str, subpath_site:
     assert not broken, broken
     assert fonts, "no Khmer page loaded its web font"
     assert all(font.startswith(f"{served}{BASE_PATH}/static/fonts/") for font in fonts), fonts
+
+
+_SEARCHED = """
+const done = arguments[arguments.length - 1];
+(function wait() {
+  const list = document.getElementById('search-results');
+  const excerpts = [...list.querySelectorAll('.result-excerpt')];
+  if (list.getAttribute('aria-busy') !== 'false' || excerpts.some(e => !e.textContent)) return setTimeout(wait, 50);
+  done([...list.querySelectorAll('a[href]')].map(a => a.href));
+})();
+"""
+
+
+def test_the_search_works_under_the_sub_path(browser, served: str) -> None:
+    """The search page finds its index, page records and texts under the base path, and its
+    results and their paired pages link there."""
+    browser.get(f"{served}{BASE_PATH}/km/search/?q=តាកែវ")
+    links = browser.execute_async_script(_SEARCHED)
+    assert len(links) >= 2 * 4, links  # four pages with Takeo, each with its English pair
+    assert all(link.startswith(f"{served}{BASE_PATH}/") for link in links), links
+    loaded = browser.execute_script(_RESOURCES)
+    assert any("/search/text/" in name for name, _, _ in loaded), loaded
+    assert all(name.startswith(f"{served}{BASE_PATH}/") and code in (0, 200) for name, _, code in loaded), loaded
+    checked = browser.execute_async_script(_CHECK_URLS, links)
+    assert all(code == 200 for _, code in checked), checked
 
 
 def test_the_readme_says_how_to_open_the_site() -> None:

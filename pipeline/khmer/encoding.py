@@ -456,8 +456,8 @@ def _orphan(text: str, i: int, j: int) -> KhmerFinding:
 # A fast pass for the common case. Text made only of clusters in the canonical order
 # (base, robat, subscripts with RO last, shifter, one vowel, one sign), Khmer digits and
 # punctuation, and non-Khmer characters cannot hold any finding of the full check below, which
-# walks every character in Python. Zero-width spaces, coeng DA beside coeng RO and doubled
-# punctuation always take the full check.
+# walks every character in Python. Zero-width spaces, coeng DA with a coeng RO after it in its
+# cluster and doubled punctuation always take the full check.
 _CLUSTER = (
     "(?:[\u1780-\u17A2]\u17CC?(?:\u17D2[\u1780-\u1799\u179B-\u17A2]){0,2}(?:\u17D2\u179A)?"
     "[\u17C9\u17CA]?[\u17B6-\u17C5]?[\u17C6-\u17C8\u17CB\u17CD-\u17D1\u17DD]?"
@@ -465,7 +465,7 @@ _CLUSTER = (
 )
 _WELL_FORMED = re.compile(f"(?:{_CLUSTER}|[\u17D4-\u17D7\u17D9-\u17DC\u17E0-\u17E9\u17F0-\u17F9]+"
                           "|[^\u1780-\u17FF\u200B]+)*+")
-_FULL_CHECK_NEEDED = re.compile("\u17D2\u178A\u17D2\u179A|([\u17D4\u17D5])\\1")
+_FULL_CHECK_NEEDED = re.compile("\u17D2\u178A(?:\u17D2[\u1780-\u17A2])*\u17D2\u179A|([\u17D4\u17D5])\\1")
 _ANY_KHMER = re.compile("[\u1780-\u17FF\u19E0-\u19FF]")
 
 

@@ -1,5 +1,5 @@
 /* Site search: finds pages by their words, Khmer included, in the static index that
-   `pipeline build` writes under <lang>/search/ (format and rules: issue 20's search spec).
+   `pipeline build` writes under <lang>/search/ (format and rules: docs/SEARCH.md).
 
    The query is repaired and folded as the index text was (`repair`, `fold`), cut into words by
    Intl.Segmenter, and each word looked up in the one terms chunk that can hold it. A Khmer word

@@ -20,7 +20,7 @@ from pipeline.characters import HINT as CHARACTER_HINT, character_problem, encod
 from pipeline.config import CollectionConfig
 from pipeline.errors import PipelineError, fail
 from pipeline.model import Diagnostic
-from pipeline.tags import TAGS_KEY, tag_problem
+from pipeline.tags import TAGS_KEY, tag_problem, written_tags
 from pipeline.urls import url_problem
 from pipeline.yaml_scalars import double_quoted, scalar_candidates
 
@@ -448,24 +448,20 @@ def _tag_problems(article: Article) -> Iterator[Diagnostic]:
     """`tags` is a list of text (`tags: [digital-skills, training]`), each naming a page, or one
     text (`tags: training`, one tag)."""
     value = article.metadata.get(TAGS_KEY)
-    if isinstance(value, str):
-        problem = tag_problem(value)
-        if problem:
-            yield Diagnostic(article.path, article.line_of_key(TAGS_KEY), "front-matter", f"tags: {problem}",
-                             hint="write each tag as a short text with a letter or a digit, e.g. digital-skills")
-        return
-    if value is not None and not isinstance(value, list):
+    items = written_tags(value)
+    if value is not None and items is None:
         yield Diagnostic(article.path, article.line_of_key(TAGS_KEY), "front-matter",
                          f"tags must be a list of text, not {_kind_of(value)}",
                          hint="write the tags in square brackets: tags: [first-tag, second-tag]")
         return
-    for index, item in enumerate(value or ()):
+    for index, item in enumerate(items or ()):
         problem = tag_problem(item)
         if problem:
             source = article.field(f"{TAGS_KEY}[{index}]")
             line = source.line if source else article.line_of_key(TAGS_KEY)
+            where = f"{TAGS_KEY}[{index}]" if isinstance(value, list) else f"{TAGS_KEY}:"
             shown = f"{problem} ({_kind_of(item)})" if not isinstance(item, str) else problem
-            yield Diagnostic(article.path, line, "front-matter", f"tags[{index}] {shown}",
+            yield Diagnostic(article.path, line, "front-matter", f"{where} {shown}",
                              hint="write each tag as a short text with a letter or a digit, e.g. digital-skills")
 
 

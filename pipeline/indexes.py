@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 from urllib.parse import quote
 
 from pipeline.config import Config
-from pipeline.links import PAGES_FOLDER
+from pipeline.links import PAGES_FOLDER, SEARCH_FOLDER
 from pipeline.locales import og_locale
 from pipeline.pages import SEARCH_TEMPLATE, BuildOptions, Entry, PagePlan, collection_label, site_context
 from pipeline.tags import TAGS_FOLDER, tag_folder, tag_label, tag_url
@@ -143,15 +143,22 @@ def _tag_pages(config: Config, entries: list[Entry], collections: tuple[str, ...
 
 def _tags_index(config: Config, lang: str, tagged: Mapping[str, list[Entry]],
                 collections: tuple[str, ...]) -> PagePlan:
-    url = f"/{lang}/{TAGS_FOLDER}/"
-    alternates = [(other, f"/{other}/{TAGS_FOLDER}/") for other in config.languages]
-    page = {**_home_page(config, lang), "title": "Tags", "url": url, "canonical": config.base_url + url,
-            "alternates": alternates, "x_default": f"/{config.home_language}/{TAGS_FOLDER}/"}
-    return PagePlan(f"{lang}/{TAGS_FOLDER}/index.html", lang, "tags.html", {
-        "lang": lang, "site": site_context(config), "collections": collections, "page": page,
+    return _in_every_language(config, lang, TAGS_FOLDER, "Tags", "tags.html", collections, {
         "tags": [{"slug": slug, "label": tag_label(slug), "url": tag_url(lang, slug), "count": len(own)}
-                 for slug, own in sorted(tagged.items())],
-        "switcher": [(other, other_url) for other, other_url in alternates if other != lang]})
+                 for slug, own in sorted(tagged.items())]})
+
+
+def _in_every_language(config: Config, lang: str, folder: str, title: str, template: str,
+                       collections: tuple[str, ...], values: Mapping) -> PagePlan:
+    """The page of `lang` of those every language has at `/<lang>/<folder>/` (the tags index, the
+    search page), each the others' alternate; `title` is English (the template translates it)."""
+    url = f"/{lang}/{folder}/"
+    alternates = [(other, f"/{other}/{folder}/") for other in config.languages]
+    page = {**_home_page(config, lang), "title": title, "url": url, "canonical": config.base_url + url,
+            "alternates": alternates, "x_default": f"/{config.home_language}/{folder}/"}
+    return PagePlan(f"{url.lstrip('/')}index.html", lang, template, {
+        "lang": lang, "site": site_context(config), "collections": collections, "page": page, **values,
+        "switcher": [(other, link) for other, link in alternates if other != lang]})
 
 
 def _feed(config: Config, lang: str, entries: list[Entry], options: BuildOptions,
@@ -185,15 +192,6 @@ def _sitemap_pairs(config: Config, entries: list[Entry]) -> list[dict]:
 def _search_pages(config: Config, collections: tuple[str, ...]) -> list[PagePlan]:
     """The search page of each language (`/<lang>/search/`), which reads that language's index
     (`pipeline.search`)."""
-    plans = []
-    for lang in config.languages:
-        url = f"/{lang}/search/"
-        alternates = [(other, f"/{other}/search/") for other in config.languages]
-        page = {"title": "Search", "description": "", "url": url, "canonical": config.base_url + url,
-                "alternates": alternates, "x_default": f"/{config.home_language}/search/",
-                "og_locale": og_locale(lang), "og_image": None}
-        plans.append(PagePlan(url.lstrip("/") + "index.html", lang, SEARCH_TEMPLATE, {
-            "lang": lang, "site": site_context(config), "collections": collections, "page": page,
-            "search_index": f"{url}index.json",
-            "switcher": [(other, link) for other, link in alternates if other != lang]}))
-    return plans
+    return [_in_every_language(config, lang, SEARCH_FOLDER, "Search", SEARCH_TEMPLATE, collections,
+                               {"search_index": f"/{lang}/{SEARCH_FOLDER}/index.json"})
+            for lang in config.languages]

@@ -39,6 +39,7 @@ def in_site(base_path: str, url: str) -> str:
 
 
 PAGES_FOLDER = "page"  # <lang>/<collection>/page/<n>/: the later pages of a collection's list
+SEARCH_FOLDER = "search"  # <lang>/search/: the search page of a language, its index and its pages' texts
 FileState = tuple  # what `lookup` says about a file (size, modification time, inode); None when missing
 
 

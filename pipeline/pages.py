@@ -209,6 +209,7 @@ class PageContext:
     resolve: Callable[[Path], Path]
     _envs: dict = field(default_factory=dict)
     case_twin: Callable[[Path], str | None] = lambda path: None  # a file named the same but for letter case
+    searchable: bool = False  # the pages are published with a search index (not only rendered to be judged)
 
     def environments(self) -> dict:
         """One Jinja2 environment per language, made once per process (templates compile once)."""
@@ -271,7 +272,7 @@ def article_pages(context: PageContext, source: SourceArticle, translations: Map
         page["article"].update(data_context(config, result, rewrite))
         page["page"]["data"] = page["article"]["data"]
         files[f"{lang}/{article.id}/index.html"] = render.render(envs[lang], template, page).encode()
-        if SEARCH_TEMPLATE in context.templates.sources:
+        if context.searchable:
             shown = page["article"]
             found, files[search.text_path(lang, article.id)] = search.page_search(
                 article.id, lang, entry.url, entry.title, entry.summary, result.body_html, article.date, tools.breaker,

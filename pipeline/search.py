@@ -33,7 +33,7 @@ from urllib.parse import quote
 from pipeline.khmer.encoding import standard_khmer
 from pipeline.khmer.script import BASE, kind_of, scan_cluster
 from pipeline.khmer.words import WordBreaker
-from pipeline.links import in_site
+from pipeline.links import SEARCH_FOLDER, in_site
 from pipeline.locales import format_date
 from pipeline.urls import is_external
 
@@ -57,11 +57,17 @@ def repair(text: str) -> str:
     return standard_khmer(unicodedata.normalize("NFC", text))
 
 
+def folded(text: str) -> str:
+    """The text with the spellings a reader may type alike made one: lower case, subscript DA as
+    subscript TA (សម្ដេច, សម្តេច), ឲ as ឱ, Khmer digits as Latin ones (១៨ = 18), the repetition sign
+    ៗ left out."""
+    return text.lower().replace("\u17d2\u178a", "\u17d2\u178f").translate(_ALIKE)
+
+
 def fold(word: str) -> str:
-    """The term a word is indexed and searched by: lower case, subscript DA as subscript TA
-    (សម្ដេច, សម្តេច), ឲ as ឱ, Khmer digits as Latin ones (១៨ = 18), the repetition sign ៗ left out.
-    "" for a word that is not one (nothing left, or longer than any real word)."""
-    term = word.lower().replace("\u17d2\u178a", "\u17d2\u178f").translate(_ALIKE)
+    """The term a word is indexed and searched by: the word `folded`; "" for a word that is not one
+    (nothing left, or longer than any real word)."""
+    term = folded(word)
     return term if len(term) <= LONGEST_TERM // 2 or _utf16_length(term) <= LONGEST_TERM else ""
 
 
@@ -101,7 +107,7 @@ class SearchPage:
 
 def text_path(lang: str, article_id: str) -> str:
     """Where a page's text for excerpts is, in the site."""
-    return f"{lang}/search/text/{article_id}.json"
+    return f"{lang}/{SEARCH_FOLDER}/text/{article_id}.json"
 
 
 def page_search(article_id: str, lang: str, url: str, title: str, description: str, body_html: str,
@@ -228,7 +234,7 @@ def _language_files(lang: str, pages: list[SearchPage], by_id: Mapping[str, list
                 found[postings[at]] = min(HIGHEST_SCORE, found.get(postings[at], 0) + postings[at + 1])
     inner = {term: [value for number in sorted(found) for value in (number, found[number])]
              for term, found in within.items()}
-    folder = f"{lang}/search"
+    folder = f"{lang}/{SEARCH_FOLDER}"
     files, firsts = {}, []
     for number, chunk in enumerate(_chunks(whole, inner)):
         firsts.append("" if number == 0 else min(chunk["w"].keys() | chunk["i"].keys(), key=_utf16_key))

@@ -53,14 +53,18 @@ def tag_problem(value: Any) -> str | None:
     return None
 
 
+def written_tags(value: Any) -> list | None:
+    """The values of the front matter's `tags` as written: a list, or one text as one tag
+    (`tags: training`); None when it is neither."""
+    if isinstance(value, str):
+        return [value]
+    return value if isinstance(value, list) else None
+
+
 def tags_of(metadata: Mapping[str, Any]) -> tuple[str, ...]:
     """The slugs of an article's tags, each once, in the order written; values that cannot be tags
     (the front matter's check reports them) are left out."""
-    found = metadata.get(TAGS_KEY)
-    if isinstance(found, str):
-        found = [found]  # `tags: training`: one tag
-    if not isinstance(found, list):
-        return ()
+    found = written_tags(metadata.get(TAGS_KEY)) or ()
     usable = (value for value in found if value is not None and tag_problem(value) is None)
     return tuple(dict.fromkeys(tag_slug(value) for value in usable))
 

@@ -26,7 +26,6 @@ import re
 import shutil
 import subprocess
 import threading
-import unicodedata
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from typing import Iterable, Iterator
 import lxml.html
 
 from pipeline.khmer.script import COENG, JOINER, MARKS, SPLIT_VOWELS, kind_of
+from pipeline.search import folded, repair  # the index's own: the truth is read as the index reads text
 
 REPO = Path(__file__).resolve().parents[1]
 PAGEFIND = REPO / "tests" / "generators" / "pagefind" / "node_modules" / ".bin" / "pagefind"
@@ -43,28 +43,8 @@ PAGEFIND = REPO / "tests" / "generators" / "pagefind" / "node_modules" / ".bin" 
 # --- normalization (the search spec's `repair` and `fold`) ---------------------------------------
 
 
-def repair(text: str) -> str:
-    """The project's own repair (pipeline.search.repair) once it exists; until then the same
-    cluster repair that `check` uses."""
-    try:
-        from pipeline.search import repair as search_repair
-    except ImportError:
-        from pipeline.khmer.encoding import standard_khmer
-
-        return standard_khmer(unicodedata.normalize("NFC", text))
-    return search_repair(text)
-
-
-_FOLD = str.maketrans({**{chr(0x17E0 + d): str(d) for d in range(10)}, "\u17b2": "\u17b1", "\u17d7": None})
-
-
-def fold(text: str) -> str:
-    """The spec's fold, character by character, so that it applies to a whole text as to a word."""
-    return text.lower().replace("\u17d2\u178a", "\u17d2\u178f").translate(_FOLD)
-
-
 def normalize(text: str) -> str:
-    return fold(repair(text))
+    return folded(repair(text))
 
 
 # --- the pages of a built site -------------------------------------------------------------------

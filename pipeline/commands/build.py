@@ -198,7 +198,8 @@ def _build(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     kept = _kept_facts(config, state, inputs, paths, hint.touched if same_state else None)
     known = frozenset(article_id.lower() for article_id in paths)
     context = PageContext(config, templates, ui, Links(config.languages, {}, {}, known), (), inputs.lookup,
-                          inputs.resolve, session.environments_for(pages_key), inputs.case_twin)
+                          inputs.resolve, session.environments_for(pages_key), inputs.case_twin,
+                          searchable=bool(run.outputs) and SEARCH_TEMPLATE in templates.sources)
     work = dataclasses.replace(_reading_work(context, kept, paths, run.options, run.layout, renderable),
                                glossary=run.glossary)
     try:
@@ -398,7 +399,8 @@ def _read_articles(config: Config, state: State, inputs: Inputs, kept, work: Art
 def _waiting_pages(work: ArticleWork, hidden: list[str], paths: Mapping[str, str], run: Run) -> Iterable[tuple]:
     """The problems of the pages of articles not published yet, in their own language, rendered
     to be judged and then dropped (a strict build's and `pipeline check`'s)."""
-    work = dataclasses.replace(work, paths={article_id: paths[article_id] for article_id in hidden})
+    work = dataclasses.replace(work, paths={article_id: paths[article_id] for article_id in hidden},
+                               context=dataclasses.replace(work.context, searchable=False))
     for _, problems in done(own_language_problems, hidden, work, run.jobs, "check", run.progress):
         yield problems
 
@@ -503,7 +505,7 @@ def _publish_indexes(state: State, context: PageContext, trees: OutputTrees, opt
         indexes[plan.path] = known
         previous[plan.path] = (plan, known[1])
     found = search.index_files((page for record in shown for page in record.search), config.languages,
-                               config.base_path, WordBreaker()) if SEARCH_TEMPLATE in context.templates.sources else {}
+                               config.base_path, WordBreaker()) if context.searchable else {}
     for path, data in found.items():
         digest = content_digest(data)
         if not site.keep(path, digest):

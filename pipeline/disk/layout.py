@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 from pipeline.config import Config
 from pipeline.content import Article
 from pipeline.model import Diagnostic
-from pipeline.links import PAGES_FOLDER
+from pipeline.links import PAGES_FOLDER, SEARCH_FOLDER
 from pipeline.tags import TAGS_FOLDER
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -60,7 +60,7 @@ _TAKEN_COLLECTIONS = {
     "sitemap.xml": "the site's sitemap.xml",
     "atom.xml": "the feed of each language (<lang>/atom.xml)",
     TAGS_FOLDER: "the tag pages of each language (<lang>/tags/)",
-    "search": "the search page of each language (<lang>/search/)",
+    SEARCH_FOLDER: "the search page of each language (<lang>/search/)",
     "static": "the folder of the templates' static files (static/)",
     "assets": "the images' folder (content/assets/ holds images, not articles)",
 }
@@ -88,7 +88,7 @@ def article_id_problem(article_id: str, languages: Iterable[str]) -> str | None:
     return None
 
 
-_LANGUAGE_FOLDERS = (TAGS_FOLDER, "search")  # <lang>/tags/…, <lang>/search/…: made whole by the build
+_LANGUAGE_FOLDERS = (TAGS_FOLDER, SEARCH_FOLDER)  # <lang>/tags/…, <lang>/search/…: made whole by the build
 _TAKEN_FILES = {"index.html": "the site's home page", "404.html": "the site's 404.html page",
                 "sitemap.xml": "the site's sitemap.xml"}
 

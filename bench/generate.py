@@ -475,6 +475,21 @@ def edit_article(root: Path, round_: int = 1, seed: int = DEFAULT_SEED) -> str:
     return path.relative_to(root).as_posix()
 
 
+def edit_articles(root: Path, count: int, round_: int = 1, seed: int = DEFAULT_SEED) -> list[str]:
+    """Edit the first plain paragraph of `count` articles spread evenly over the project (what a
+    day's work changes); returns their paths under root."""
+    paths = _articles(root)
+    edited = []
+    for number, path in enumerate(paths[len(paths) // (2 * count)::max(1, len(paths) // count)][:count]):
+        rng = random.Random(f"{seed}:day:{round_}:{number}")
+        head, blocks = _blocks(path.read_text(encoding="utf-8"))
+        k = next(k for k, b in enumerate(blocks) if _PLAIN.match(b) and "\n" not in b)
+        blocks[k] = _edit(rng, blocks[k])
+        _write(path, head + "\n\n".join(blocks))
+        edited.append(path.relative_to(root).as_posix())
+    return edited
+
+
 def _write(path: Path, text: str) -> None:
     """Replace a file atomically and give it a new mtime (so mtime-based caches see the change)."""
     temporary = path.with_name(f".{path.name}.tmp")

@@ -60,6 +60,7 @@ EPOCH = "1755043200"
 
 OURS = ("extract-first", "extract-cold", "extract-noop", "build-cold", "build-noop",
         "extract-one-first", "build-one-first", "extract-one", "build-one", "extract-edit5")
+RESTORED = ("restored-extract", "restored-build")  # --restored: a fresh clone with yesterday's cache
 THEIRS = ("mdpo-extract", "mdpo-merge", "ttk-extract", "ttk-merge")
 
 
@@ -285,6 +286,49 @@ def bench_ours(source: Path, work: Path, n: int, runner: Runner, results: dict[s
     shutil.rmtree(root)
 
 
+def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: dict[str, Series], extra: dict,
+                   edits: int = 10) -> None:
+    """A scheduled CI build: yesterday's run left `.cache/` and `site/`, which the CI's cache action
+    restores into a fresh clone (every file a new inode and modification time; the restored ones keep
+    their modification times, as tar does); a day's work edited `edits` articles. Timed: extract,
+    then build. Then a clean build of the same tree (no cache, no site) must give the same bytes."""
+    yesterday = fresh_copy(source, work / f"yesterday-{n}")
+    build = ("build", "--now", NOW)
+    for label, argv in (("yesterday-extract", ("extract",)), ("yesterday-build", build)):
+        if runner.run(label, pipeline_cmd(yesterday, *argv)).returncode:
+            raise SystemExit(f"{label} failed; see {runner.log}")
+    clone = work / f"clone-{n}"
+    if clone.exists():
+        shutil.rmtree(clone)
+    clone.mkdir(parents=True)
+    shutil.copyfile(yesterday / "pyproject.toml", clone / "pyproject.toml")
+    for folder in ("templates", "content", "locale"):  # what the repository holds: a checkout writes anew
+        shutil.copytree(yesterday / folder, clone / folder, copy_function=shutil.copyfile)
+    for folder in (".cache", "site"):  # what the cache action restores
+        shutil.copytree(yesterday / folder, clone / folder, symlinks=True)
+    shutil.rmtree(yesterday)
+    extra["restored_edited"] = len(generate.edit_articles(clone, edits))
+    clean = work / f"clean-{n}"
+    if clean.exists():
+        shutil.rmtree(clean)
+    shutil.copytree(clone, clean, ignore=shutil.ignore_patterns(".cache", "site"), copy_function=os.link)
+    results["restored-extract"].samples.append(runner.run("restored-extract", pipeline_cmd(clone, "extract")))
+    results["restored-build"].samples.append(runner.run("restored-build", pipeline_cmd(clone, *build)))
+    for label, argv in (("clean-extract", ("extract",)), ("clean-build", build)):
+        runner.run(label, pipeline_cmd(clean, *argv))
+    extra["restored_identical_to_clean"] = _same_tree(clone / "site", clean / "site") and \
+        _same_tree(clone / "locale", clean / "locale")
+    shutil.rmtree(clone)
+    shutil.rmtree(clean)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether two folders hold the same files with the same bytes."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    return a.is_dir() and b.is_dir() and files(a) == files(b)
+
+
 def bench_serve(source: Path, work: Path, n: int, rounds: int = 6) -> dict:
     """`pipeline serve` on a fresh copy: once its first build is done, one article saved at a time,
     timed from the save until its English preview page is a new file (the watcher's settling time
@@ -470,7 +514,7 @@ def report(result: dict) -> str:
         lines.append(f"\n### N = {n:,} articles ({extra.get('messages', '?'):,} Khmer messages)\n")
         lines.append("| step | wall s (median) | wall min–max s | CPU s (median) | CPU min s | peak RSS MiB | tree RSS MiB |")
         lines.append("|---|---:|---:|---:|---:|---:|---:|")
-        for name in OURS + THEIRS:
+        for name in OURS + RESTORED + THEIRS:
             if name in series:
                 s = series[name]
                 lines.append(f"| {name} | {s['median_s']:.3f} | {s['min_s']:.3f}–{s['max_s']:.3f} | "
@@ -534,7 +578,13 @@ def targets(result: dict) -> list[str]:
                                         f"(best run {ours_best:.2f} s vs {theirs_best:.2f} s = {ours_best / theirs_best:.2f}×; "
                                         f"CPU {ours_cpu:.2f} s vs {theirs_cpu:.2f} s = {ours_cpu / theirs_cpu:.2f}×; "
                                         f"need ≤ 0.33×)")
-        if n >= 10000:
+        if "restored-build" in med:
+            restored = med["restored-extract"] + med["restored-build"]
+            verdict(restored <= 3 and size["extra"].get("restored_identical_to_clean", False),
+                    f"N={n:,}: fresh clone, restored cache, 10 edited articles: extract + build ≤ 3 s: "
+                    f"{med['restored-extract']:.2f} + {med['restored-build']:.2f} s; same bytes as a clean build: "
+                    f"{size['extra'].get('restored_identical_to_clean')}")
+        if n >= 10000 and "extract-edit5" in med:
             verdict(med["extract-edit5"] < 10, f"N={n:,}: extract after 5 % edits < 10 s: {med['extract-edit5']:.2f} s")
             verdict(med["extract-noop"] < 1, f"N={n:,}: no-op extract < 1 s: {med['extract-noop']:.2f} s")
             verdict(med["build-noop"] < 1, f"N={n:,}: no-op build < 1 s: {med['build-noop']:.2f} s")
@@ -572,6 +622,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pin", action="store_true", help="pin every timed process to CPU 0 with taskset")
     parser.add_argument("--serve", action="store_true",
                         help="also time `pipeline serve`: one saved article until its preview page is rebuilt")
+    parser.add_argument("--restored", action="store_true",
+                        help="also time a fresh clone with the last build's .cache/ and site/ restored and 10 "
+                             "articles edited (a scheduled CI build), and compare it with a clean build")
+    parser.add_argument("--only-restored", action="store_true", help="--restored, and none of the other steps")
     parser.add_argument("--tm-entries", type=int, default=100_000, help="translation-memory size (0: skip)")
     parser.add_argument("--tm-queries", type=int, default=1000)
     parser.add_argument("--only-tm", action="store_true", help="run only the translation-memory micro-benchmark")
@@ -604,13 +658,16 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [] if args.only_tm else [int(s) for s in args.sizes.split(",") if s.strip()]
     for n in sizes:
         source = corpus(work, n, args.seed, runner)
-        series = {name: Series() for name in OURS + (THEIRS if args.peers else ())}
+        series = {name: Series() for name in OURS + (THEIRS if args.peers else ()) + (RESTORED if args.restored or args.only_restored else ())}
         extra = {"messages": json.loads((source / ".complete").read_text())["messages"]}
         for r in range(args.repeat):
             print(f"N={n:,} run {r + 1}/{args.repeat}", flush=True)
-            bench_ours(source, work, n, runner, series, extra)
+            if not args.only_restored:
+                bench_ours(source, work, n, runner, series, extra)
             if args.peers:
                 bench_peers(source, work, n, runner, series, extra)
+            if args.restored or args.only_restored:
+                bench_restored(source, work, n, runner, series, extra)
         failed = [k for k, s in series.items() if any(x.returncode for x in s.samples)]
         if failed:
             extra["failed_steps"] = failed

@@ -174,11 +174,20 @@ def _exports(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str
     return tuple(exports), tuple(notes)
 
 
+DIGEST_LENGTH = 32  # hex digits of SHA-256 a written file is known by
+
+
 def content_digest(data: bytes) -> str:
-    """What a file written to the site is known by: the digest of its bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """What a file written to the site is known by: (the start of) the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
 
 
 def copied_file_digest(source: str | Path, stamp) -> str:
-    """What a file copied to the site is known by: its source and that file's stamp."""
+    """What a file copied to the site is known by: its source and that file's (standing) stamp."""
     return f"{source}\0{stamp}"
+
+
+def copied_file_source(digest: str) -> tuple[str, str] | None:
+    """(source, stamp as text) of a `copied_file_digest`; None for a `content_digest`."""
+    source, copied, stamp = digest.partition("\0")
+    return (source, stamp) if copied else None

@@ -24,16 +24,16 @@ import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from pipeline.aliases import Redirects, redirects
 from pipeline.commands import build_state
-from pipeline.commands.articles import (ArticleWork, Rendered, content_digest, copied_file_digest,
-                                        own_language_problems, read_and_render, render_article)
+from pipeline.commands.articles import (DIGEST_LENGTH, ArticleWork, Rendered, content_digest, copied_file_digest,
+                                        copied_file_source, own_language_problems, read_and_render, render_article)
 from pipeline.commands.build_state import (BuildReport, FactsRecord, Hint, PagesRecord, Session, Shortcut, State,
                                            last_build, load_state, save_state)
 from pipeline.config import Config
-from pipeline.disk.layout import catalog_folder, site_path_problem, ui_paths
+from pipeline.disk.layout import cache_folder, catalog_folder, site_path_problem, ui_paths
 from pipeline.disk.outputs import check_cache_writable, check_output_folders
 from pipeline.commands.findings import Found, Rules, interface_catalogs, orphan_findings
 from pipeline.commands.glossary import load_glossary
@@ -41,9 +41,10 @@ from pipeline.glossary import Glossary
 from pipeline.disk.project import articles_among, collection_problems, read_templates
 from pipeline.disk.scan import stamp
 from pipeline.engine.pool import Progress, no_progress
+from pipeline.engine.contents import files_store, standing_inputs
 from pipeline.engine.stamps import Inputs, walk
 from pipeline.engine.store import Store
-from pipeline.engine.trees import NoTrees, OutputTrees, tree_lock
+from pipeline.engine.trees import NoTrees, OutputTrees, recognized_folders, tree_lock
 from pipeline.engine.work import done, split
 from pipeline.links import Links
 from pipeline.errors import PipelineError
@@ -78,7 +79,7 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
     with tree_lock(out):
         store = build_state.store(config)
         hint = session.hint(config, changed) if session is not None else None
-        inputs = hint.inputs if hint is not None else _walk(config)
+        inputs = hint.inputs if hint is not None else _walk(config, save=True)
         templates = session.templates if hint is not None and hint.only_articles and session.templates is not None \
             else _template_stamps(config, inputs)
         keys = _keys(config, inputs, store.version, templates, run.glossary)
@@ -98,7 +99,7 @@ def check_site(config: Config, options: BuildOptions, progress: Progress = no_pr
                jobs: int = 1) -> tuple[Diagnostic, ...]:
     """What a strict build with these options would find, every finding, without writing anything:
     `pipeline check`."""
-    inputs = _walk(config)
+    inputs = _walk(config, save=False)
     store = build_state.store(config)
     run = Run(Rules(options, strict=True), [], jobs, progress, glossary=load_glossary(config))
     keys = _keys(config, inputs, store.version, _template_stamps(config, inputs), run.glossary)
@@ -151,6 +152,7 @@ def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, s
 def _publish(config: Config, state: State, inputs: Inputs, pages_key: str, run: Run, session: Session,
              hint: Hint | None) -> BuildReport:
     """One build into new trees beside the output folders, swapped in when nothing stops it."""
+    state.folders = recognized_folders(state.folders, _expected_content(inputs))
     trees = OutputTrees(state.folders, run.outputs, session.in_place)
     try:
         built = _build(config, state, inputs, pages_key, run, session, hint, trees)
@@ -162,6 +164,24 @@ def _publish(config: Config, state: State, inputs: Inputs, pages_key: str, run: 
         raise
     built.keep(state, session)
     return built.report
+
+
+def _expected_content(inputs: Inputs) -> Callable[[str], str | None]:
+    """How an output file must begin its SHA-256, by its digest in a manifest: a written file's
+    digest is that; a copied file's names its source and that file's stamp, which must still be its
+    stamp (then the copy holds what the source holds). None: what the file held is gone."""
+
+    def expected(digest: str) -> str | None:
+        copied = copied_file_source(digest)
+        if copied is None:
+            return digest
+        source, stamp_text = copied
+        if str(inputs.stamps.get(source)) != stamp_text:
+            return None
+        found = inputs.digest(source)
+        return found[:DIGEST_LENGTH] if found is not None else None
+
+    return expected
 
 
 @dataclass
@@ -288,11 +308,13 @@ def _redirects(config: Config, facts: Mapping[str, FactsRecord], visible: tuple,
                      lambda path: site_path_problem(path, config.languages, collections), hidden)
 
 
-def _walk(config: Config) -> Inputs:
-    """The stamps of every file a build reads: articles and images, catalogs, templates."""
-    return walk([config.content_dir, config.asset_root, *([config.public_dir] if config.public_dir else []),
-                 config.templates_dir,
-                 *(catalog_folder(config, lang) for lang in config.languages)])
+def _walk(config: Config, save: bool) -> Inputs:
+    """The stamps of every file a build reads (articles and images, catalogs, templates), each
+    file's standing for its content (`engine.contents`: a fresh checkout keeps what was made)."""
+    inputs = walk([config.content_dir, config.asset_root, *([config.public_dir] if config.public_dir else []),
+                   config.templates_dir,
+                   *(catalog_folder(config, lang) for lang in config.languages)])
+    return standing_inputs(inputs, files_store(cache_folder(config)), save)
 
 
 def _template_stamps(config: Config, inputs: Inputs) -> list:

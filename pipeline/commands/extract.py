@@ -42,9 +42,11 @@ from pipeline.config import Config
 from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, changed_files, language_of_catalog, memory_path,
                                   template_path)
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
-from pipeline.disk.scan import Stamp, scan_stamps, stamp as file_stamp
+from pipeline.disk.scan import Stamp, scan_stamps, stable_digest, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
-from pipeline.engine.stamps import same_content, trusted
+from pipeline.engine.contents import (FILES, Standing, files_store, forget_missing, recognize, remembered_files,
+                                      written)
+from pipeline.engine.stamps import hashed, same_content, trusted
 from pipeline.engine.store import Store, code_version
 from pipeline.engine.work import split
 from pipeline.errors import PipelineError
@@ -66,12 +68,12 @@ def _settled(stamp: Stamp | None, now_ns: int) -> Stamp | None:
     return stamp if stamp is not None and trusted(stamp, now_ns) else None
 
 
-def _catalog_stamps(config: Config, lang: str) -> dict[str, str]:
+def _catalog_stamps(config: Config, lang: str, standing: Standing) -> dict[str, str]:
     """Every catalog of one language (path as shown → stamp text), in one walk (`disk.scan`)."""
     folder = catalog_folder(config, lang)
     shown, prefix = config.relative(folder), str(folder) + os.sep
     found, _ = scan_stamps(folder, skip=lambda name: name.startswith("."))
-    return {f"{shown}/{path[len(prefix):].replace(os.sep, '/')}": stamp_text(stamp)
+    return {f"{shown}/{path[len(prefix):].replace(os.sep, '/')}": stamp_text(standing.of(path, stamp))
             for path, stamp in found.items() if path.endswith(".po")}
 
 
@@ -90,11 +92,13 @@ def _restamped(config: Config, lang: str, remembered: Mapping[str, str], changed
     return found
 
 
-def _remember_catalog(config: Config, item: tuple[str, str]) -> tuple[str, str, str, tuple[Remembered, ...]]:
+def _remember_catalog(run: _Run, item: tuple[str, str]) -> tuple[str, str, str, tuple[Remembered, ...]]:
     """(lang, catalog as shown, its stamp, its units) for the memory; a catalog that does not parse
     gives nothing and is tried again next time (it is reported when its article is extracted)."""
     lang, shown = item
+    config = run.config
     stamp, data = read_text(config.root / shown)
+    stamp = run.standing.of(f"{config.root}/{shown}", stamp)
     try:
         units = remembered(parse_po(decode_po(data, shown), shown)) if data is not None else ()
     except PipelineError:
@@ -128,6 +132,7 @@ class _Run:
     problems: list[Diagnostic] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     ours: Mapping[str, Stamp] = field(default_factory=dict)  # outputs (as shown) → stamp when last written
+    standing: Standing = field(default_factory=lambda: Standing({}))  # the files as runs know them
 
     def remember(self, updates: Mapping[str, Mapping[str, tuple[str, Sequence[Remembered]]]],
                  removed: Mapping[str, Iterable[str]] | None = None) -> None:
@@ -305,13 +310,15 @@ def _orphan_id(config: Config, path: Path) -> str:
 def _extract(config: Config, progress: Progress, jobs: int, session: Session | None, hint: _Hint | None,
              adopt: bool = False) -> ExtractReport:
     """One extraction; with `adopt`, articles renamed by hand first take their old catalogs."""
+    files = files_store(cache_folder(config))
     if hint is not None:
-        sources = hint.sources
+        sources, standing = hint.sources, Standing({})
     else:
         found = find_articles(config)
         if found.problems:
             raise PipelineError(found.problems)
-        sources = list(found.articles)
+        standing = _recognized(config, found.articles, files)
+        sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in found.articles]
     store = _store(config)
     cache = session.cache if session is not None and session.cache is not None and session.config == config \
         else store.load(CACHE)
@@ -325,12 +332,12 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     if hint is not None:  # only the articles whose files changed can have changed
         entries = {s.id: known[s.id] for s in sources if s.id not in hint.articles and s.id in known}
         rechecked, changed = _unchanged_entries(config, [s for s in sources if s.id not in entries], known,
-                                                started_ns)
+                                                started_ns, standing)
         entries.update(rechecked)
     else:
-        entries, changed = _unchanged_entries(config, sources, known, started_ns)
+        entries, changed = _unchanged_entries(config, sources, known, started_ns, standing)
     kept_tags = site_tags(entry.tags for entry in entries.values())
-    ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI)) else None  # (None: to make again)
+    ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI), standing) else None  # (None: to make again)
     if not changed and ui_made_from == kept_tags:
         entries[UI] = known[UI]
         if session is not None:
@@ -345,7 +352,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     staging = tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=folder)
     try:
         run = _Run(config, jobs, progress, {lang: memory_path(config, lang) for lang in config.languages},
-                   version=_memory_version(config), started_ns=started_ns,
+                   version=_memory_version(config), started_ns=started_ns, standing=standing,
                    ours={name: stamp for source in changed if source.id in known
                          for name, stamp in known[source.id].outputs.items() if stamp is not None})
         planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None,
@@ -357,13 +364,14 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
         run.remember(_written_units(config, plans, placed))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _remember_written(config, files, placed, hint is None)
     stamps = {item.shown: item.stamp for item in placed}
     for source in changed:
         result = run.planned[source.id]
         entries[source.id] = Extracted(_settled(result.source, started_ns), result.digest,
-                                       _output_stamps(result, stamps), result.tags)
-    entries[UI] = Extracted(None, "", _output_stamps(planned_ui, stamps), planned_ui.tags) if planned_ui is not None \
-        else known[UI]
+                                       _output_stamps(config, result, stamps, standing), result.tags)
+    entries[UI] = Extracted(None, "", _output_stamps(config, planned_ui, stamps, standing), planned_ui.tags) \
+        if planned_ui is not None else known[UI]
     if session is not None:
         session.keep(config, sources, (key, entries))
     else:
@@ -377,11 +385,37 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
                          raced=tuple(item.shown for item in placed for _ in range(item.raced)))
 
 
-def _output_stamps(plan: Planned, placed: Mapping[str, Stamp | None]) -> dict[str, Stamp | None]:
+def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | None],
+                   standing: Standing) -> dict[str, Stamp | None]:
     """The stamps of a plan's outputs as this run left them: as placed, or as read when unchanged
-    (None for one not placed: the next run looks at it again)."""
+    (standing for their content; None for one not placed: the next run looks at it again)."""
     kept = dict(plan.kept)
-    return {name: placed[name] if name in placed else kept.get(name) for name in plan.outputs}
+    return {name: placed[name] if name in placed else standing.of(f"{config.root}/{name}", kept.get(name))
+            for name in plan.outputs}
+
+
+def _recognized(config: Config, sources: Iterable[Source], files: Store) -> Standing:
+    """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
+    are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them."""
+    started_ns = time.time_ns()
+    stamps = {source.path: source.stamp for source in sources if source.stamp is not None}
+    locale = str(config.locale_dir)
+    stamps.update(scan_stamps(config.locale_dir, skip=lambda name: name.startswith("."))[0])
+    known = remembered_files(files)
+    found = recognize(stamps, known, started_ns)
+    remembered = forget_missing(found.known, stamps, (locale + os.sep,))
+    if remembered != known:
+        files.save(FILES, remembered)
+    return found.standing(stamps)
+
+
+def _remember_written(config: Config, files: Store, placed: Iterable[Placed], save: bool) -> None:
+    """Remember what this run put in place: each file's new stamp stands for what it holds."""
+    found = [(f"{config.root}/{item.shown}", item.stamp) for item in placed if item.stamp is not None]
+    digests = hashed(lambda item: stable_digest(*item), found)
+    if save:
+        files.save(FILES, written(remembered_files(files), [(path, now, digest) for (path, now), digest
+                                                              in zip(found, digests) if digest is not None]))
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],
@@ -401,7 +435,7 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
             remembered_stamps = memory.stamps()
         finally:
             memory.close()
-        on_disk = _catalog_stamps(config, lang) if catalogs_changed is None else \
+        on_disk = _catalog_stamps(config, lang, run.standing) if catalogs_changed is None else \
             _restamped(config, lang, remembered_stamps, catalogs_changed)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
@@ -414,14 +448,14 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
         if all_stale:
             refusing = {lang: Refusing() for lang in config.languages}
             again = run.plan(PlanWork(config, info, staging, refusing, all_stale, run.started_ns, memory_stamps(readers),
-                                   run.ours), changed, 0, len(changed))
+                                   run.ours, run.standing), changed, 0, len(changed))
             _refresh(run, {lang: [s for s in found if s in all_stale and s not in run.seen]
                            for lang, found in stale.items()}, {})
             run.plan(PlanWork(config, info, staging, readers, frozenset(), run.started_ns, memory_stamps(readers),
-                           run.ours), again, len(changed) - len(again), len(changed))
+                           run.ours, run.standing), again, len(changed) - len(again), len(changed))
         else:
             run.plan(PlanWork(config, info, staging, readers, frozenset(), run.started_ns, memory_stamps(readers),
-                           run.ours), changed, 0, len(changed))
+                           run.ours, run.standing), changed, 0, len(changed))
         planned = (run.planned.get(source.id) for source in changed)
         tags = site_tags([kept_tags, *(plan.tags for plan in planned if plan is not None)])
         return plan_ui(config, info, collections, tags, readers, staging) if tags != ui_made_from else None
@@ -434,7 +468,7 @@ def _refresh(run: _Run, stale: Mapping[str, Sequence[str]], removed: Mapping[str
     """Read the given catalogs into the memory (in parallel, in rounds) and forget the removed ones."""
     items = [(lang, shown) for lang, found in stale.items() for shown in sorted(found)]
     updates: dict[str, dict[str, tuple[str, tuple[Remembered, ...]]]] = {}
-    for count, (lang, shown, stamp, units) in enumerate(imap_in_order(_remember_catalog, items, run.config, run.jobs), 1):
+    for count, (lang, shown, stamp, units) in enumerate(imap_in_order(_remember_catalog, items, run, run.jobs), 1):
         updates.setdefault(lang, {})[shown] = (stamp, units)
         if count % BATCH == 0:
             run.remember(updates)
@@ -456,12 +490,13 @@ def _written_units(config: Config, plans: Iterable[Planned], placed: Iterable[Pl
 
 
 def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str, Extracted],
-                       now_ns: int) -> tuple[dict[str, Extracted], list[Source]]:
+                       now_ns: int, standing: Standing) -> tuple[dict[str, Extracted], list[Source]]:
     """The cache entries of the articles whose source and outputs are as the last run left them,
     and the articles to plan again. A source whose stamp changed is hashed: same content, same entry."""
 
     def holds(source: Source, entry: Extracted) -> bool:
-        return _outputs_current(config, entry) and same_content(source.path, source.stamp, entry.source, entry.digest)
+        return _outputs_current(config, entry, standing) and \
+            same_content(source.path, source.stamp, entry.source, entry.digest)
 
     found = split(sources, lambda source: source.id, known, holds)
     stamps = {source.id: source.stamp for source in sources}
@@ -470,10 +505,11 @@ def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str
     return entries, found.redo
 
 
-def _outputs_current(config: Config, entry: Extracted | None) -> bool:
+def _outputs_current(config: Config, entry: Extracted | None, standing: Standing) -> bool:
     outputs = entry.outputs if entry else {}
     root = str(config.root)
-    return bool(outputs) and all(file_stamp(f"{root}/{name}") == stamp for name, stamp in outputs.items())  # names: relative
+    return bool(outputs) and all(standing.of(f"{root}/{name}", file_stamp(f"{root}/{name}")) == stamp
+                                 for name, stamp in outputs.items())  # names: relative
 
 
 def _extract_key(config: Config, collections: list[str]) -> str:

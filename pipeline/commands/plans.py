@@ -21,6 +21,7 @@ from pipeline.disk.layout import catalog_path, target_languages, template_path, 
 from pipeline.disk.project import Source, find_articles, read_templates
 from pipeline.disk.saves import digest as content_digest, read_when_quiet
 from pipeline.disk.scan import Stamp, stamp as file_stamp
+from pipeline.engine.contents import Standing
 from pipeline.engine.stamps import RACY_NS
 from pipeline.errors import PipelineError
 from pipeline.markdown import Parser
@@ -79,6 +80,7 @@ class PlanWork:
     started_ns: int
     known: Mapping[str, str] = field(default_factory=dict)  # catalog (as shown) → its stamp in the memory
     ours: Mapping[str, Stamp] = field(default_factory=dict)  # output (as shown) → its stamp when last written
+    standing: Standing = field(default_factory=lambda: Standing({}))  # stamps as runs know them (`engine.contents`)
     parser: Parser = field(default_factory=Parser)  # each worker process uses its own copy
 
 
@@ -104,6 +106,7 @@ def plan_article(work: PlanWork, source: Source) -> Planned:
     path = Path(source.path)
     shown = config.relative(path)
     stamp, data = read_text(path)
+    stamp = work.standing.of(source.path, stamp)
     if data is None:
         return Planned(source.id, problems=(Diagnostic(shown, 1, "missing", "the file disappeared while reading"),))
     digest = hashlib.sha256(data).hexdigest()
@@ -159,6 +162,7 @@ def _read_existing(work: PlanWork, lang: str, article_id: str) -> _Existing:
     path = catalog_path(work.config, lang, article_id)
     shown = work.config.relative(path)
     stamp, data, text, catalog = read_catalog_with_saves(path, shown)
+    stamp = work.standing.of(str(path), stamp)
     if catalog is None:
         return _Existing(path, shown, None, None, None, {})
     ours = stamp is not None and work.ours.get(shown) == stamp

@@ -3,6 +3,7 @@ under a folder in one walk."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Callable
@@ -40,9 +41,6 @@ def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) ->
     return found, links
 
 
-# --- output trees updated by difference --------------------------------------------------------------
-
-
 
 def stamp(path: Path | str) -> Stamp | None:
     """Size, modification time and inode of a file or folder, or None when it is missing: a cheap
@@ -53,3 +51,17 @@ def stamp(path: Path | str) -> Stamp | None:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
+
+
+def stable_digest(path: str, seen: Stamp) -> str | None:
+    """The SHA-256 (hex) of a file's content, when the file still has the stamp `seen` after it was
+    read (so the digest is of what that stamp stands for); None when it changed or cannot be read."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+            info = os.fstat(stream.fileno())
+    except OSError:
+        return None
+    if (info.st_size, info.st_mtime_ns, info.st_ino) != seen:
+        return None
+    return hashlib.sha256(data).hexdigest()

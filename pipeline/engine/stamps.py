@@ -11,12 +11,17 @@ import hashlib
 import os
 import stat as stat_module
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, Mapping, TypeVar
 
 from pipeline.disk.scan import Stamp, scan_stamps
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+HASHING_THREADS = 4
 RACY_NS = 100_000_000  # a file changed this close to a run's start may change again unseen
 
 
@@ -34,6 +39,15 @@ class Inputs:
     links: Mapping[str, str]  # symbolic link → its target
     roots: tuple[str, ...]  # the folders walked, each ending with a separator
     started_ns: int
+    known: Mapping[str, tuple] = field(default_factory=dict)  # path → (stamp, digest, standing stamp): `contents`
+    vouched: frozenset = frozenset()  # standing stamps of files whose own stamps are old enough to trust
+
+    def digest(self, path: str) -> str | None:
+        """The SHA-256 of a walked file's content: as remembered for its stamp, or read now."""
+        entry = self.known.get(path)
+        if entry is not None and entry[2] == self.stamps.get(path):
+            return entry[1]
+        return content_digest(path)
 
     def lookup(self, path: Path | str) -> Stamp | None:
         """The stamp of a file, or None when it is missing (files outside the walk are asked for)."""
@@ -54,7 +68,7 @@ class Inputs:
 
     def trusted(self, stamps: Iterable[Stamp | None]) -> bool:
         """False when a file changed so recently that a change within the same clock tick could hide."""
-        return all(trusted(stamp, self.started_ns) for stamp in stamps)
+        return all(stamp in self.vouched or trusted(stamp, self.started_ns) for stamp in stamps)
 
     def case_twin(self, path: Path | str) -> str | None:
         """A file named as `path` is but for letter case, in the same folder (what a link that works
@@ -122,7 +136,7 @@ def rescanned(inputs: Inputs, changed: Iterable[str]) -> Rescan:
             stamps[path] = found
         added_or_removed |= before != (found is not None)
         files.append(path)
-    fresh = Inputs(stamps, inputs.links, inputs.roots, time.time_ns())
+    fresh = Inputs(stamps, inputs.links, inputs.roots, time.time_ns(), inputs.known, inputs.vouched)
     return Rescan(fresh, tuple(files), folders, added_or_removed)
 
 
@@ -132,6 +146,15 @@ def content_digest(path: str) -> str | None:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def hashed(read: Callable[[Item], Result], items: list[Item]) -> list[Result]:
+    """`read` (which reads and hashes files) of each item, over a few threads when there are many:
+    reading and hashing release the interpreter's lock, so the threads keep the disk and cores busy."""
+    if len(items) < 64:
+        return [read(item) for item in items]
+    with ThreadPoolExecutor(HASHING_THREADS) as pool:
+        return list(pool.map(read, items, chunksize=64))
 
 
 def same_content(path: str, now: Stamp | None, seen: Stamp | None, digest: str) -> bool:

@@ -13,11 +13,12 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pipeline.disk.files import exchange, named, remove_quietly
-from pipeline.disk.outputs import mark_output_tree
-from pipeline.disk.scan import Stamp, stamp
+from pipeline.disk.outputs import OUTPUT_MARKER, mark_output_tree
+from pipeline.disk.scan import Stamp, scan_stamps, stamp
+from pipeline.engine.stamps import content_digest, hashed
 
 Manifest = dict[str, str]  # relative posix path → digest of the file's content
 
@@ -325,6 +326,7 @@ class Known:
     manifest: Manifest
     spare_stamp: Stamp | None = None
     spare: Manifest | None = None
+    exact: bool = True  # the folder holds only the files of its manifest (else it is never updated in place)
 
 
 Folders = dict[str, Known]  # output folder (resolved) → what the last run left there
@@ -351,7 +353,8 @@ class OutputTrees:
         """Beside the folder, swapped in at the end; or, `in_place` (a preview) when the folder is as
         the last run left it, the folder itself, file by file."""
         live, spare = self._manifest(folder), self._manifest(folder, spare=True)
-        if in_place and live is not None:
+        known = self.folders.get(str(folder.resolve()))
+        if in_place and live is not None and known is not None and known.exact:
             return InPlaceUpdate(folder, live, spare)
         return TreeUpdate(folder, live, spare)
 
@@ -395,6 +398,45 @@ class OutputTrees:
         resolved = folder.resolve()
         self.folders[str(resolved)] = Known(stamp(resolved), live,
                                             stamp(tree.spare_path) if spare is not None else None, spare)
+
+
+def recognized_folders(folders: Folders, expected: Callable[[str], str | None]) -> Folders:
+    """The output folders as the last run left them, with the stamps they have now. A folder whose
+    stamp changed (restored from a cache, copied, checked out) is known again by content: its
+    manifest keeps the files that hold what it says (`expected(digest)`: what the SHA-256 of the
+    file must begin with, None when that is no longer known); a file altered, or one the manifest
+    does not name, makes the folder not `exact`, so that it is never updated in place. Its spare,
+    which nobody restores, is forgotten when its stamp changed."""
+    recognized = {}
+    for folder, known in folders.items():
+        now = stamp(folder)
+        if now is None:
+            continue
+        if now != known.stamp:
+            manifest, exact = _verified(folder, known.manifest, expected)
+            known = Known(now, manifest, exact=exact)
+        elif known.spare_stamp is not None and known.spare_stamp != stamp(spare_of(Path(folder))):
+            known = dataclasses.replace(known, spare_stamp=None, spare=None)
+        recognized[folder] = known
+    return recognized
+
+
+def _verified(folder: str, manifest: Manifest, expected: Callable[[str], str | None]) -> tuple[Manifest, bool]:
+    """The part of `manifest` that the folder's files hold, and whether the folder holds nothing else."""
+    found, _ = scan_stamps(Path(folder))
+    prefix = folder + os.sep
+    present = {path[len(prefix):].replace(os.sep, "/") for path in found} - {OUTPUT_MARKER}
+    wanted = [(relative, digest, expected(digest)) for relative, digest in manifest.items() if relative in present]
+    holds = hashed(lambda item: item[2] is not None and _begins_with(prefix + item[0], item[2]), wanted)
+    verified = {relative: digest for (relative, digest, _), good in zip(wanted, holds) if good}
+    return verified, set(verified) == present
+
+
+def _begins_with(path: str, digest: str) -> bool:
+    if os.path.islink(path):
+        return False
+    found = content_digest(path)
+    return found is not None and found.startswith(digest)
 
 
 def packed_folders(folders: Folders) -> Folders:

@@ -292,15 +292,17 @@ def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: di
     restores into a fresh clone (every file a new inode and modification time; the restored ones keep
     their modification times, as tar does); a day's work edited `edits` articles. Timed: extract,
     then build. Then a clean build of the same tree (no cache, no site) must give the same bytes."""
-    yesterday = fresh_copy(source, work / f"yesterday-{n}")
+    clone = work / f"clone-{n}"  # (the checkout is at the same place every day, as on a CI runner)
+    fresh_copy(source, clone)
     build = ("build", "--now", NOW)
     for label, argv in (("yesterday-extract", ("extract",)), ("yesterday-build", build)):
-        if runner.run(label, pipeline_cmd(yesterday, *argv)).returncode:
+        if runner.run(label, pipeline_cmd(clone, *argv)).returncode:
             raise SystemExit(f"{label} failed; see {runner.log}")
-    clone = work / f"clone-{n}"
-    if clone.exists():
-        shutil.rmtree(clone)
-    clone.mkdir(parents=True)
+    yesterday = work / f"yesterday-{n}"
+    if yesterday.exists():
+        shutil.rmtree(yesterday)
+    clone.rename(yesterday)
+    clone.mkdir()
     shutil.copyfile(yesterday / "pyproject.toml", clone / "pyproject.toml")
     for folder in ("templates", "content", "locale"):  # what the repository holds: a checkout writes anew
         shutil.copytree(yesterday / folder, clone / folder, copy_function=shutil.copyfile)

@@ -21,13 +21,14 @@ with the article's pages (`page_search`), so that an unchanged article's is kept
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import json
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 from pipeline.khmer.encoding import standard_khmer
@@ -102,7 +103,13 @@ class SearchPage:
     url: str  # its site path, not under the base path (`/km/news/x/`)
     title: str
     date: dt.date | None
-    terms: tuple[tuple[str, int], ...]
+    words: str  # its terms, each followed by a line break (a page's record stays small: 10,000 articles'
+    scores: bytes  # records are all held at once), and each one's score, as unsigned 16-bit numbers
+
+    @property
+    def terms(self) -> Iterator[tuple[str, int]]:
+        """(term, score) of each term, in order."""
+        return zip(self.words.split("\n"), array("H", self.scores))
 
 
 def text_path(lang: str, article_id: str) -> str:
@@ -133,9 +140,10 @@ def page_search(article_id: str, lang: str, url: str, title: str, description: s
             start = to_utf16(word.start)
             offsets += [start - end, to_utf16(word.end) - start]
             end = to_utf16(word.end)
-    terms = tuple((term, min(score, HIGHEST_SCORE)) for term, score in sorted(scores.items()))
+    terms = sorted(scores.items())
     text = _json({"text": body, "words": offsets})
-    return SearchPage(article_id, lang, url, title, date, terms), text
+    return SearchPage(article_id, lang, url, title, date, "\n".join(term for term, _ in terms),
+                      array("H", (min(score, HIGHEST_SCORE) for _, score in terms)).tobytes()), text
 
 
 def _utf16_offsets(text: str):

@@ -312,12 +312,12 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     """One extraction; with `adopt`, articles renamed by hand first take their old catalogs."""
     files = files_store(cache_folder(config))
     if hint is not None:
-        sources, standing = hint.sources, Standing({})
+        sources, standing, remembered = hint.sources, Standing({}), None
     else:
         found = find_articles(config)
         if found.problems:
             raise PipelineError(found.problems)
-        standing = _recognized(config, found.articles, files)
+        standing, remembered, known_files = _recognized(config, found.articles, files)
         sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in found.articles]
     store = _store(config)
     cache = session.cache if session is not None and session.cache is not None and session.config == config \
@@ -339,6 +339,8 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     kept_tags = site_tags(entry.tags for entry in entries.values())
     ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI), standing) else None  # (None: to make again)
     if not changed and ui_made_from == kept_tags:
+        if remembered is not None:
+            _remember(files, remembered, known_files, config, ())
         entries[UI] = known[UI]
         if session is not None:
             session.keep(config, sources, (key, entries))
@@ -364,7 +366,8 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
         run.remember(_written_units(config, plans, placed))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _remember_written(config, files, placed, hint is None)
+    if remembered is not None:
+        _remember(files, remembered, known_files, config, placed)
     stamps = {item.shown: item.stamp for item in placed}
     for source in changed:
         result = run.planned[source.id]
@@ -394,28 +397,28 @@ def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | N
             for name in plan.outputs}
 
 
-def _recognized(config: Config, sources: Iterable[Source], files: Store) -> Standing:
+def _recognized(config: Config, sources: Iterable[Source], files: Store) -> tuple[Standing, dict, dict]:
     """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
-    are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them."""
+    are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them.
+    Returns how the files are seen, what to remember of them, and what was remembered."""
     started_ns = time.time_ns()
     stamps = {source.path: source.stamp for source in sources if source.stamp is not None}
     locale = str(config.locale_dir)
     stamps.update(scan_stamps(config.locale_dir, skip=lambda name: name.startswith("."))[0])
     known = remembered_files(files)
     found = recognize(stamps, known, started_ns)
-    remembered = forget_missing(found.known, stamps, (locale + os.sep,))
-    if remembered != known:
-        files.save(FILES, remembered)
-    return found.standing(stamps)
+    return found.standing(stamps), forget_missing(found.known, stamps, (locale + os.sep,)), known
 
 
-def _remember_written(config: Config, files: Store, placed: Iterable[Placed], save: bool) -> None:
-    """Remember what this run put in place: each file's new stamp stands for what it holds."""
+def _remember(files: Store, remembered: dict, known: dict, config: Config, placed: Iterable[Placed]) -> None:
+    """Keep what is remembered of the files, with what this run put in place: each file's new stamp
+    stands for what it holds."""
     found = [(f"{config.root}/{item.shown}", item.stamp) for item in placed if item.stamp is not None]
     digests = hashed(lambda item: stable_digest(*item), found)
-    if save:
-        files.save(FILES, written(remembered_files(files), [(path, now, digest) for (path, now), digest
-                                                              in zip(found, digests) if digest is not None]))
+    remembered = written(remembered, [(path, now, digest) for (path, now), digest in zip(found, digests)
+                                      if digest is not None])
+    if remembered != known:
+        files.save(FILES, remembered)
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode
+DIGEST_LENGTH = 32
 
 
 def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) -> tuple[dict[str, Stamp], dict[str, str]]:
@@ -54,7 +55,7 @@ def stamp(path: Path | str) -> Stamp | None:
 
 
 def stable_digest(path: str, seen: Stamp) -> str | None:
-    """The SHA-256 (hex) of a file's content, when the file still has the stamp `seen` after it was
+    """The SHA-256 of a file's content (its first DIGEST_LENGTH hex digits: 128 bits), when the file still has the stamp `seen` after it was
     read (so the digest is of what that stamp stands for); None when it changed or cannot be read."""
     try:
         with open(path, "rb") as stream:
@@ -64,4 +65,4 @@ def stable_digest(path: str, seen: Stamp) -> str | None:
         return None
     if (info.st_size, info.st_mtime_ns, info.st_ino) != seen:
         return None
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]

@@ -153,8 +153,12 @@ def hashed(read: Callable[[Item], Result], items: list[Item]) -> list[Result]:
     reading and hashing release the interpreter's lock, so the threads keep the disk and cores busy."""
     if len(items) < 64:
         return [read(item) for item in items]
+    shares = [items[number::HASHING_THREADS] for number in range(HASHING_THREADS)]  # (one task per thread)
+    results: list = [None] * len(items)
     with ThreadPoolExecutor(HASHING_THREADS) as pool:
-        return list(pool.map(read, items, chunksize=64))
+        for number, done in enumerate(pool.map(lambda share: [read(item) for item in share], shares)):
+            results[number::HASHING_THREADS] = done
+    return results
 
 
 def same_content(path: str, now: Stamp | None, seen: Stamp | None, digest: str) -> bool:

@@ -244,3 +244,18 @@ def test_an_altered_site_is_not_kept(yesterday: Project, tmp_path: Path, tamper:
     built = tree(yesterday.root, "site")
     assert not any(b"alert(1)" in data for data in built.values())
     assert {**built, **tree(yesterday.root, "locale")} == clean_build(yesterday, tmp_path)
+
+
+def test_without_a_shared_key_each_user_signs_with_a_private_one(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.engine.store import Store
+
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    Store(tmp_path / "cache", "v").save("x.pickle", {"kept": 1})
+    key = tmp_path / "home/.config/pipeline/cache-key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    assert Store(tmp_path / "cache", "v").load("x.pickle") == {"kept": 1}
+    monkeypatch.setenv("HOME", str(tmp_path / "another-user"))
+    assert Store(tmp_path / "cache", "v").load("x.pickle") is None

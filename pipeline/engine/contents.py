@@ -14,11 +14,10 @@ same clock tick as it was hashed could change again unseen."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
-
-import dataclasses
 
 from pipeline.disk.scan import Stamp, stable_digest
 from pipeline.engine.stamps import Inputs, hashed, trusted
@@ -117,4 +116,3 @@ def written(known: Mapping[str, Known], files: Iterable[tuple[str, Stamp | None,
         else:
             remembered.pop(path, None)
     return remembered
-

@@ -11,9 +11,9 @@ import hashlib
 import os
 import stat as stat_module
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from pipeline.disk.scan import Stamp, scan_stamps
@@ -43,7 +43,8 @@ class Inputs:
     vouched: frozenset = frozenset()  # standing stamps of files whose own stamps are old enough to trust
 
     def digest(self, path: str) -> str | None:
-        """The SHA-256 of a walked file's content: as remembered for its stamp, or read now."""
+        """The SHA-256 of a walked file's content: as remembered for the stamp standing for it
+        (which this run's walk recognized), or read now."""
         entry = self.known.get(path)
         if entry is not None and entry[2] == self.stamps.get(path):
             return entry[1]

@@ -35,13 +35,11 @@ def cache_key(environ: Mapping[str, str]) -> bytes:
     folder = Path(environ.get("XDG_CONFIG_HOME") or Path(environ.get("HOME") or "~").expanduser() / ".config")
     path = folder / "pipeline" / "cache-key"
     try:
-        found = path.read_bytes()
-        if len(found) == 32:
-            return found
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, os.urandom(32))
-        os.chmod(path, 0o600)
-        return path.read_bytes()
+        if not path.is_file() or path.stat().st_size != 32:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, os.urandom(32))
+            os.chmod(path, 0o600)
+        return path.read_bytes()  # (another process may have made it first: its key is the one kept)
     except OSError:
         return b"pipeline: no key could be kept".ljust(32, b".")
 

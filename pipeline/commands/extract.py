@@ -44,8 +44,8 @@ from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, ch
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
 from pipeline.disk.scan import Stamp, scan_stamps, stable_digest, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
-from pipeline.engine.contents import (FILES, Standing, files_store, forget_missing, recognize, remembered_files,
-                                      written)
+from pipeline.engine.contents import (Standing, files_store, forget_missing, keep_files, recognize,
+                                      remembered_files, written)
 from pipeline.engine.stamps import hashed, same_content, trusted
 from pipeline.engine.store import Store, code_version
 from pipeline.engine.work import split
@@ -415,10 +415,8 @@ def _remember(files: Store, remembered: dict, known: dict, config: Config, place
     stands for what it holds."""
     found = [(f"{config.root}/{item.shown}", item.stamp) for item in placed if item.stamp is not None]
     digests = hashed(lambda item: stable_digest(*item), found)
-    remembered = written(remembered, [(path, now, digest) for (path, now), digest in zip(found, digests)
-                                      if digest is not None])
-    if remembered != known:
-        files.save(FILES, remembered)
+    keep_files(files, written(remembered, [(path, now, digest) for (path, now), digest in zip(found, digests)
+                                           if digest is not None]), known)
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],

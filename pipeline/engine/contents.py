@@ -25,6 +25,7 @@ from pipeline.engine.store import Store
 
 FILES_FORMAT = "files 1"
 FILES = "files.pickle"  # what a store keeps of the files, shared by every command
+SAVE_AFTER = 64  # files whose records changed before they are saved, or one in this many
 Known = tuple[Stamp, str, Stamp]  # a stamp the file had, the digest of its content then, the standing stamp
 
 
@@ -94,11 +95,21 @@ def standing_inputs(inputs: Inputs, store: Store, save: bool = True) -> Inputs:
     known = remembered_files(store)
     found = recognize(inputs.stamps, known, inputs.started_ns)
     remembered = forget_missing(found.known, inputs.stamps, inputs.roots)
-    if save and remembered != known:
-        store.save(FILES, remembered)
+    if save:
+        keep_files(store, remembered, known)
     vouched = frozenset(entry[2] for path, entry in remembered.items()
                         if entry[2] != entry[0] and inputs.stamps.get(path) == entry[0])
     return dataclasses.replace(inputs, stamps=found.stamps, known=remembered, vouched=vouched)
+
+
+def keep_files(store: Store, remembered: dict[str, Known], known: Mapping[str, Known]) -> None:
+    """Save what is remembered of the files when it differs from what was (`known`), unless in only
+    a few of very many files: then rewriting every file's record costs more than hashing those few
+    again next time (which finds the same standing stamps: not saving loses no work)."""
+    changed = sum(1 for path, entry in remembered.items() if known.get(path) != entry) + \
+        len(known.keys() - remembered.keys())
+    if changed >= SAVE_AFTER or (changed and changed * SAVE_AFTER >= len(remembered)):
+        store.save(FILES, remembered)
 
 
 def forget_missing(known: Mapping[str, Known], stamps: Mapping[str, Stamp], roots: tuple[str, ...]) -> dict[str, Known]:

@@ -320,6 +320,8 @@ def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: di
         runner.run(label, pipeline_cmd(clean, *argv))
     extra["restored_identical_to_clean"] = _same_tree(clone / "site", clean / "site") and \
         _same_tree(clone / "locale", clean / "locale")
+    print(f"  restored site and catalogs identical to a clean build's: {extra['restored_identical_to_clean']}",
+          flush=True)
     shutil.rmtree(clone)
     shutil.rmtree(clean)
 
@@ -660,7 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [] if args.only_tm else [int(s) for s in args.sizes.split(",") if s.strip()]
     for n in sizes:
         source = corpus(work, n, args.seed, runner)
-        series = {name: Series() for name in OURS + (THEIRS if args.peers else ()) + (RESTORED if args.restored or args.only_restored else ())}
+        steps = (() if args.only_restored else OURS) + (THEIRS if args.peers else ()) + \
+            (RESTORED if args.restored or args.only_restored else ())
+        series = {name: Series() for name in steps}
         extra = {"messages": json.loads((source / ".complete").read_text())["messages"]}
         for r in range(args.repeat):
             print(f"N={n:,} run {r + 1}/{args.repeat}", flush=True)

@@ -8,7 +8,7 @@ import difflib
 import os
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Mapping
 from urllib.parse import quote, unquote, urlsplit
 
@@ -245,8 +245,7 @@ def link_target(article_id: str, url: str, languages: tuple[str, ...]) -> str | 
             pieces = pieces[1:]
         target = "/".join(pieces)
     else:
-        base = PurePosixPath(article_id).parent
-        target = posixpath.normpath((base / path).as_posix())
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(article_id), path))  # (strings: pathlib is slow)
     for suffix in (".md", ".markdown", "/index.html", "/"):
         if target.endswith(suffix):
             target = target[: -len(suffix)]
@@ -260,7 +259,9 @@ def names_a_file(url: str) -> bool:
     """Whether a site-local link names a file to copy with the site (`report.pdf`, `/files/a.xlsx`)
     rather than a page (`../other.md`, `/en/news/x/`, `page.html`)."""
     name = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
-    return PurePosixPath(name).suffix.lower() not in PAGE_SUFFIXES
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as pathlib has it: `.hidden` and `a.` have none
+    return suffix.lower() not in PAGE_SUFFIXES
 
 
 def link_for(article_id: str, lang: str, url: str, links: Links) -> str:

@@ -3,12 +3,11 @@ and extraction of interface strings from the templates. The one module that impo
 
 from __future__ import annotations
 
-import io
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jinja2
 import markupsafe
-from jinja2.ext import babel_extract
+from jinja2.ext import extract_from_ast
 
 from pipeline.checks import interface_format_problem
 from pipeline.errors import PipelineError, fail
@@ -35,11 +34,13 @@ def interface_gettext(ui: Mapping[str, str], lang: str, msgid_lang: str) -> Call
     when usable, else the msgid (in `msgid_lang`), escaped, then formatted with the escaped
     `%(name)s` values as Jinja2's new-style gettext does."""
 
+    usable = {message: translated for message, translated in ui.items()
+              if translated and interface_format_problem(message, translated) is None}  # judged once, not per use
+
     def gettext(message: str, **variables: Any) -> UiText:
-        translated = ui.get(message)
-        usable = bool(translated) and interface_format_problem(message, translated) is None
-        shown = markupsafe.escape(translated if usable else message) % variables
-        return UiText.of(shown, (lang if usable else msgid_lang) or lang)
+        translated = usable.get(message)
+        shown = markupsafe.escape(message if translated is None else translated) % variables
+        return UiText.of(shown, (msgid_lang if translated is None else lang) or lang)
 
     return gettext
 
@@ -153,18 +154,25 @@ def _template_place(error: Exception) -> tuple[str | None, int]:
 
 
 def ui_messages(templates: Templates) -> Iterator[tuple[str, int, str]]:
-    """(template name, line, message) for every `_()`, `gettext()` and `{% trans %}` in the templates."""
-    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
-    problems = template_problems(templates)
+    """(template name, line, message) for every `_()`, `gettext()` and `{% trans %}` in the
+    templates, as Babel's Jinja2 extractor reads them; the templates' syntax errors (what
+    `template_problems` finds) stop it before any message. Each template is parsed once, for both."""
+    # Babel's settings (old-style gettext reads `%%` in {% trans %} as `%`), keeping the last line
+    # break as `environment` does (the line of an error at the end of a template is the same)
+    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=["jinja2.ext.i18n"], cache_size=0, auto_reload=False)
+    problems, found = [], []
+    for name, text in sorted(templates.sources.items()):
+        try:
+            tree = env.parse(text, name, f"{templates.folder}/{name}")
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(_syntax_problem(error, name))
+            continue
+        for line, _function, message in extract_from_ast(tree, ("_", "gettext", "ngettext")):
+            found += [(name, line, piece) for piece in (message if isinstance(message, tuple) else (message,)) if piece]
     if problems:
         raise PipelineError(problems)
-    for name, text in sorted(templates.sources.items()):
-        stream = io.BytesIO(text.encode("utf-8"))
-        for line, _function, message, _comments in babel_extract(stream, ("_", "gettext", "ngettext"), [], options):
-            messages = message if isinstance(message, tuple) else (message,)
-            for found in messages:
-                if found:
-                    yield name, line, found
+    yield from found
 
 
 TemplateError = jinja2.TemplateError

@@ -25,9 +25,9 @@ from array import array
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote
 
@@ -49,7 +49,8 @@ _KHMER_WITH_DIGITS = re.compile("[\u1780-\u17ff][0-9]|[0-9][\u1780-\u17ff]")
 _DIGITS_OR_NOT = re.compile("[0-9]+|[^0-9]+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 _AND = "និង"  # the context a part of a word is read in (see `_Inside`)
-_ALIKE = str.maketrans({"\u17b2": "\u17b1", **{chr(0x17E0 + d): str(d) for d in range(10)}, "\u17d7": None})
+# (spelling, the one it is read as): no spelling holds another's result, so the order is free
+_ALIKE = (("\u17b2", "\u17b1"), *((chr(0x17E0 + d), str(d)) for d in range(10)), ("\u17d7", ""))
 
 
 def repair(text: str) -> str:
@@ -62,7 +63,10 @@ def folded(text: str) -> str:
     """The text with the spellings a reader may type alike made one: lower case, subscript DA as
     subscript TA (សម្ដេច, សម្តេច), ឲ as ឱ, Khmer digits as Latin ones (១៨ = 18), the repetition sign
     ៗ left out."""
-    return text.lower().replace("\u17d2\u178a", "\u17d2\u178f").translate(_ALIKE)
+    text = text.lower().replace("\u17d2\u178a", "\u17d2\u178f")
+    for spelling, one in _ALIKE:  # a scan in C each: `str.translate` looks every character up in Python's dict
+        text = text.replace(spelling, one)
+    return text
 
 
 def fold(word: str) -> str:
@@ -74,15 +78,34 @@ def fold(word: str) -> str:
 
 def terms_of(text: str, breaker: WordBreaker) -> list[str]:
     """The terms of a text, in order (repeats kept)."""
-    return [term for word in breaker.words(repair(text)) for term in word_terms(word.text)]
+    text = repair(text)
+    return [term for start, end in breaker.spans(text) for term in word_terms(text[start:end])]
 
 
 def word_terms(word: str) -> list[str]:
     """The terms of one word: its fold, or, for a Khmer word with a number glued to it (ICU reads
     ឆ្នាំ២០២៥ "year 2025" and ថ្ងៃទី១៥ "the 15th" as one word), its letters and its numbers apart."""
-    term = fold(word)
-    if not term or _KHMER_WITH_DIGITS.search(term) is None:
-        return [term] if term else []
+    return _terms_of_fold(folded(word))
+
+
+def terms_of_words(words: Iterable[str]) -> dict[str, list[str]]:
+    """Each word's terms (`word_terms`), the words folded together: `folded` of the words joined
+    by line breaks is their folds joined by line breaks (no rule of `folded` reads across a line
+    break, lower case's final sigma included), one pass where a page has hundreds of words."""
+    distinct = list(set(words))
+    joined = "\n".join(distinct)
+    folds = folded(joined).split("\n")
+    if len(folds) != len(distinct) or joined.count("\n") != len(distinct) - 1:  # a word with a line break
+        return {word: word_terms(word) for word in distinct}
+    return {word: _terms_of_fold(term) for word, term in zip(distinct, folds)}
+
+
+def _terms_of_fold(term: str) -> list[str]:
+    """The terms of a word that is `term` once `folded`."""
+    if not term or not (len(term) <= LONGEST_TERM // 2 or _utf16_length(term) <= LONGEST_TERM):
+        return []  # nothing left, or longer than any real word
+    if _KHMER_WITH_DIGITS.search(term) is None:
+        return [term]
     return [piece for piece in _DIGITS_OR_NOT.findall(term) if fold(piece)]
 
 
@@ -123,39 +146,39 @@ def page_search(article_id: str, lang: str, url: str, title: str, description: s
     of its words is, for the browser to mark the words a query matched). `data`: the front-matter
     values the page shows besides (a data article's content: `data_text`)."""
     body = repair(" ".join((html_text(body_html) + " " + " ".join(data_text(data))).split()))
-    words = breaker.words(body)
     scores: dict[str, int] = defaultdict(int)
     for field, text in (("title", title), ("description", description)):
         for term in terms_of(text, breaker):
             scores[term] += WEIGHTS[field]
-    offsets, to_utf16, end = [], _utf16_offsets(body), 0
-    seen: dict[str, list[str]] = {}  # word → its terms (a page uses most of its words many times)
-    for word in words:
-        terms = seen.get(word.text)
-        if terms is None:
-            terms = seen[word.text] = word_terms(word.text)
-        for term in terms:
-            scores[term] += WEIGHTS["body"]
-        if terms:  # where it starts after the last word's end, and its length: small numbers
-            start = to_utf16(word.start)
-            offsets += [start - end, to_utf16(word.end) - start]
-            end = to_utf16(word.end)
+    spans = breaker.spans(body)
+    words = [body[start:end] for start, end in spans]
+    terms_of_word = terms_of_words(words)  # a page uses most of its words many times
+    for word, uses in Counter(words).items():
+        for term in terms_of_word[word]:
+            scores[term] += WEIGHTS["body"] * uses
     terms = sorted(scores.items())
-    text = _json({"text": body, "words": offsets})
+    found = _utf16_spans(body, [span for span, word in zip(spans, words) if terms_of_word[word]])
+    text = _json({"text": body, "words": _gaps_and_lengths(found)})
     return SearchPage(article_id, lang, url, title, date, "\n".join(term for term, _ in terms),
                       array("H", (min(score, HIGHEST_SCORE) for _, score in terms)).tobytes()), text
 
 
-def _utf16_offsets(text: str):
+def _gaps_and_lengths(spans: list[tuple[int, int]]) -> list[int]:
+    """Each word's distance from the last one's end and its length: small numbers, for a small file."""
+    ends = [0, *(end for _start, end in spans)]
+    return [number for (start, end), last in zip(spans, ends) for number in (start - last, end - start)]
+
+
+def _utf16_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Python string indexes → JavaScript ones (they differ past U+FFFF)."""
     if _ASTRAL.search(text) is None:
-        return lambda index: index
+        return spans
     table, units = [], 0
     for char in text:
         table.append(units)
         units += 2 if ord(char) > 0xFFFF else 1
     table.append(units)
-    return lambda index: table[index]
+    return [(table[start], table[end]) for start, end in spans]
 
 
 def data_text(values: Iterable) -> list[str]:
@@ -179,31 +202,22 @@ _BLOCKS = frozenset("address article aside blockquote br dd details div dl dt fi
                     "ul".split())
 
 
-class _TextReader(HTMLParser):
-    """The text of an HTML fragment, with a space where one block ends and the next begins."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _BLOCKS:
-            self.pieces.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.pieces.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.pieces.append(data)
+# A tag as the sanitizer writes it (`pipeline.sanitize`): its name, then attributes whose quoted
+# values may hold a `>`. The sanitizer writes every `<` of text as `&lt;` and drops comments.
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\t\n\f\r />]*)(?:"[^"]*"|'[^']*'|[^"'>])*>""")
 
 
 def html_text(html: str) -> str:
-    """The text a reader sees in a page body the pipeline rendered (and sanitized)."""
-    reader = _TextReader()
-    reader.feed(html)
-    reader.close()
-    return "".join(reader.pieces)
+    """The text a reader sees in a page body the pipeline rendered and sanitized: character
+    references read, a space where a block element starts or ends (two for a `<br/>`)."""
+    pieces, at = [], 0
+    for tag in _TAG.finditer(html):
+        pieces.append(unescape(html[at:tag.start()]))
+        if tag[2].lower() in _BLOCKS:
+            pieces.append("  " if not tag[1] and tag[0].endswith("/>") else " ")
+        at = tag.end()
+    pieces.append(unescape(html[at:]))
+    return "".join(pieces)
 
 
 # --- the index of a language ------------------------------------------------------------------------

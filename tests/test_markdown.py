@@ -141,8 +141,8 @@ def test_emphasis_opens_and_closes_as_commonmark_says_next_to_khmer_marks(text):
     and close emphasis, our pages agree with markdown-it-py, an independent CommonMark reader."""
     markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py is a test dependency")
     text = text.strip()
-    assume(text)
-    assert html_of(text) == markdown_it.MarkdownIt("commonmark").render(text)
+    assume(text and not text.startswith("* "))  # ("* *" is a list holding an empty list: not emphasis, and
+    assert html_of(text) == markdown_it.MarkdownIt("commonmark").render(text)  # mistune spaces it otherwise)
 
 
 @pytest.mark.parametrize("khmer, words", [

@@ -529,6 +529,7 @@ def khmer_errors(text: str) -> tuple[KhmerFinding, ...]:
 
 _LEFT_OUT = {ord(ch): fix or None for ch, fix in {**DISCOURAGED, **DEPRECATED}.items()}
 _LEFT_OUT.update({ord(ch): None for ch in (ZWSP, "\u200c", "\u200d", "\u2060", "\ufeff")})
+_ANY_LEFT_OUT = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_LEFT_OUT)) + "]")
 _SPACES = re.compile(r"\s+")
 _KHMER_RUN = re.compile("[\u1780-\u17ff\u25cc]+")
 
@@ -538,7 +539,11 @@ def standard_khmer(text: str) -> str:
     order with its mechanical mistakes repaired (split vowels, coeng RO last, doubled marks),
     deprecated and discouraged letters replaced, zero-width characters left out. Everything else,
     spaces included, stays as it is."""
-    return _KHMER_RUN.sub(_standard_run, text.translate(_LEFT_OUT))
+    if _ANY_LEFT_OUT.search(text) is not None:  # (found in C at once; `translate` looks each character up)
+        text = text.translate(_LEFT_OUT)
+    if _plainly_well_formed(text):  # then so is each of its runs: the whole text is kept at once
+        return text
+    return _KHMER_RUN.sub(_standard_run, text)
 
 
 def _standard_run(found: re.Match) -> str:

@@ -156,9 +156,9 @@ def number_mentions(text: str, breaker: WordBreaker | None = None) -> tuple[Numb
 def _word_boundaries(text: str, breaker: WordBreaker) -> dict[int, int]:
     """Where ICU's words start and end: {start: end} and {end: end}."""
     found: dict[int, int] = {}
-    for word in breaker.words(text):
-        found[word.start] = word.end
-        found.setdefault(word.end, word.end)
+    for start, end in breaker.spans(text):
+        found[start] = end
+        found.setdefault(end, end)
     return found
 
 

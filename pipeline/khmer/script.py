@@ -168,7 +168,7 @@ def canonical(cluster: Cluster) -> str:
     has_ro = any(s[1] == RO for s in subs)
     subs = [s for s in subs if s[1] != RO] + [s for s in subs if s[1] == RO]
     subs = [COENG + TA if (s[1] == DA and has_ro) else s for s in subs]
-    shifters, vowels, signs = of(SHIFTER), of(VOWEL), of(SIGN)
+    shifters, vowels, signs = (_once_each(of(kind)) for kind in (SHIFTER, VOWEL, SIGN))
     while len(vowels) >= 2 and (vowels[0], vowels[1]) in SPLIT_VOWELS:
         vowels[:2] = [SPLIT_VOWELS[(vowels[0], vowels[1])]]
     base = cluster.base
@@ -177,6 +177,12 @@ def canonical(cluster: Cluster) -> str:
             shifters, vowels = [shifter_for(base)], vowels[1:]
     joiners = [m.text for m in cluster.marks if m.kind == JOINER]
     return base + "".join(of(ROBAT) + subs + of(BARE_COENG) + shifters + joiners + vowels + signs)
+
+
+def _once_each(texts: list[str]) -> list[str]:
+    """Marks of one kind with a mark that repeats the one before it dropped: typed apart (ក + ំ + ា
+    + ំ), they are a doubled mark once in the standard order, and repaired as one."""
+    return [text for at, text in enumerate(texts) if at == 0 or text != texts[at - 1]]
 
 
 # --- runs of Khmer -------------------------------------------------------------------------------

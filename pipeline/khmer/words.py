@@ -65,26 +65,30 @@ class WordBreaker:
         self._breaker = icu.BreakIterator.createWordInstance(icu.Locale("km"))
 
     def words(self, text: str) -> list[Word]:
+        return [Word(text[start:end], start, end) for start, end in self.spans(text)]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the words of `text` are: (start, end) string indexes, in order; what `words`
+        gives without making a Word of each (a page has hundreds)."""
         breaker = self._breaker
         breaker.setText(text)
-        offsets = _python_offsets(text)
+        status = breaker.getRuleStatus
         found, start = [], 0
         for end in breaker:
-            if breaker.getRuleStatus() >= _WORD_STATUS:
-                a, b = offsets(start), offsets(end)
-                found.append(Word(text[a:b], a, b))
+            if status() >= _WORD_STATUS:
+                found.append((start, end))
             start = end
-        return found
+        if _ASTRAL.search(text) is None:
+            return found
+        offsets = _python_offsets(text)
+        return [(offsets(start), offsets(end)) for start, end in found]
 
     def count(self, text: str) -> int:
         """len(self.words(text)), without building the words."""
         breaker = self._breaker
         breaker.setText(text)
-        found = 0
-        for _end in breaker:
-            if breaker.getRuleStatus() >= _WORD_STATUS:
-                found += 1
-        return found
+        status = breaker.getRuleStatus
+        return sum(1 for _end in breaker if status() >= _WORD_STATUS)
 
 
 def words(text: str, breaker: WordBreaker | None = None) -> list[Word]:

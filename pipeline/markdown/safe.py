@@ -13,6 +13,10 @@ from pipeline.markdown.setup import _INLINE_SYNTAX, _flatten
 from pipeline.urls import url_problem
 
 _MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+# What a text needs for a Markdown reader to find HTML in it (`<`), or a URL that may not be
+# published (`pipeline.urls.url_problem`): a scheme (`:`, or `&#58;` and the like), or another host
+# (`//`, or a backslash, which browsers read as a slash).
+_MAY_BE_UNSAFE = re.compile(r"[<:&\\]|//")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 # What may start a block at the beginning of a line (a quote, a heading, a list item, a fence, a
 # setext underline or thematic break, a table row or delimiter row): its first character gets a
@@ -29,6 +33,8 @@ def without_untrusted_html(reader: InlineReader, source: str, text: str, blocks:
         text = one_block(text)
     if _INLINE_SYNTAX.search(text) is None:
         return text  # plain text: no HTML, no URL
+    if _MAY_BE_UNSAFE.search(text) is None:
+        return text  # no HTML and no URL that may not be published, however it is read
     wanted = reader.features(source)
     trusted, urls = frozenset(wanted.raw_html), set(wanted.links + wanted.images)
     state = reader.blocks(text)  # as the reader of the Markdown will see it

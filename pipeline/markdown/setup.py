@@ -78,6 +78,20 @@ def _can_close_emphasis(text: str, start: int, size: int, marker: str) -> bool:
 _mistune_emphasis._can_open_emphasis = _can_open_emphasis
 _mistune_emphasis._can_close_emphasis = _can_close_emphasis
 
+_EMPHASIS_MARKER = re.compile("[*_]")
+
+
+def _next_delimiter_run(text: str, pos: int) -> int:
+    """Where the next `*` or `_` of `text` is from `pos` (its length when there is none): what
+    mistune finds by looking at one character after another in Python, found by a regex in C.
+    mistune asks it for every stretch of text around emphasis markers, a long paragraph's whole
+    length at a time."""
+    found = _EMPHASIS_MARKER.search(text, pos)
+    return max(pos, len(text)) if found is None else found.start()
+
+
+_mistune_emphasis._next_delimiter_run = _next_delimiter_run
+
 
 class InlineMemo:
     """The inline tokens of the texts parsed so far, for parsers to share. Its one purpose: the
@@ -210,10 +224,18 @@ def _heading_anchors(md: mistune.Markdown, state: BlockState) -> None:
 
 
 def _flatten(tokens: list[dict]) -> Iterator[dict]:
-    """Every token of a token tree, each before its children."""
-    for token in tokens:
-        yield token
-        yield from _flatten(token.get("children", []))
+    """Every token of a token tree, each before its children (children a caller gives a token
+    while it is being walked included). One generator, however deep the tree."""
+    pending = [iter(tokens)]  # the siblings still to walk, at each depth
+    while pending:
+        for token in pending[-1]:
+            yield token
+            children = token.get("children")
+            if children:
+                pending.append(iter(children))
+                break
+        else:
+            pending.pop()
 
 
 # --- what mistune's block parser takes super-linear time on -----------------------------------------

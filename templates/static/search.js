@@ -98,12 +98,14 @@
   function canonical(cluster) {
     const marks = dedupe(cluster.marks.filter((m) => m.kind !== JOINER && m.kind !== INHERENT));
     const of = (kind) => marks.filter((m) => m.kind === kind).map((m) => m.text);
+    // marks of one kind typed apart (a vowel or sign twice, something between): one in the standard order
+    const onceEach = (texts) => texts.filter((text, at) => at === 0 || text !== texts[at - 1]);
     let subs = of(SUBSCRIPT);
     const hasRo = subs.some((s) => s[1] === RO);
     subs = subs.filter((s) => s[1] !== RO).concat(subs.filter((s) => s[1] === RO));
     subs = subs.map((s) => (s[1] === DA && hasRo ? COENG + TA : s));
-    let shifters = of(SHIFTER), vowels = of(VOWEL);
-    const signs = of(SIGN);
+    let shifters = onceEach(of(SHIFTER)), vowels = onceEach(of(VOWEL));
+    const signs = onceEach(of(SIGN));
     while (vowels.length >= 2 && SPLIT_VOWELS.has(vowels[0] + vowels[1])) {
       vowels = [SPLIT_VOWELS.get(vowels[0] + vowels[1])].concat(vowels.slice(2));
     }

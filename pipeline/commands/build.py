@@ -41,7 +41,7 @@ from pipeline.glossary import Glossary
 from pipeline.disk.project import articles_among, collection_problems, read_templates
 from pipeline.disk.scan import stamp
 from pipeline.engine.pool import Progress, no_progress
-from pipeline.engine.contents import files_store, standing_inputs
+from pipeline.engine.contents import files_store, fingerprint, standing_inputs
 from pipeline.engine.stamps import Inputs, walk
 from pipeline.engine.store import Store
 from pipeline.engine.trees import NoTrees, OutputTrees, recognized_folders, tree_lock
@@ -79,7 +79,10 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
     with tree_lock(out):
         store = build_state.store(config)
         hint = session.hint(config, changed) if session is not None else None
-        inputs = hint.inputs if hint is not None else _walk(config, save=True)
+        shortcut = _last_shortcut(store) if session is None else None
+        walked = _walked(config) if hint is None else None
+        inputs = hint.inputs if hint is not None else \
+            _as_last_time(walked, shortcut) or standing_inputs(walked, files_store(cache_folder(config)))
         templates = session.templates if hint is not None and hint.only_articles and session.templates is not None \
             else _template_stamps(config, inputs)
         keys = _keys(config, inputs, store.version, templates, run.glossary)
@@ -92,14 +95,14 @@ def build_site(config: Config, out: Path, options: BuildOptions, markdown_out: P
                 raise
             session.keep(config, inputs, state, templates)
             return report
-        return _build_once(config, store, inputs, keys, run)
+        return _build_once(config, store, inputs, keys, run, shortcut, fingerprint(walked.stamps))
 
 
 def check_site(config: Config, options: BuildOptions, progress: Progress = no_progress,
                jobs: int = 1) -> tuple[Diagnostic, ...]:
     """What a strict build with these options would find, every finding, without writing anything:
     `pipeline check`."""
-    inputs = _walk(config, save=False)
+    inputs = standing_inputs(_walked(config), files_store(cache_folder(config)), save=False)
     store = build_state.store(config)
     run = Run(Rules(options, strict=True), [], jobs, progress, glossary=load_glossary(config))
     keys = _keys(config, inputs, store.version, _template_stamps(config, inputs), run.glossary)
@@ -125,13 +128,26 @@ class Run:
         return self.rules.options
 
 
-def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, str], run: Run) -> BuildReport:
-    """A build without a session: from what the last build left, or nothing at all when every
-    input and output is as it left them."""
+def _last_shortcut(store: Store) -> Shortcut | None:
+    found = store.load("shortcut.pickle")
+    return found if isinstance(found, Shortcut) else None
+
+
+def _as_last_time(walked: Inputs, shortcut: Shortcut | None) -> Inputs | None:
+    """The inputs as the last build saw them, when the walk finds every file with the stamp it had
+    then: the files stand for what they stood for (no record of the files need be read)."""
+    if shortcut is None or shortcut.walked != fingerprint(walked.stamps):
+        return None
+    return dataclasses.replace(walked, stamps=shortcut.stamps)
+
+
+def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, str], run: Run,
+                shortcut: Shortcut | None, walked: str) -> BuildReport:
+    """A build without a session: from what the last build left (`shortcut`), or nothing at all
+    when every input and output is as it left them. `walked`: the fingerprint of the walk's stamps."""
     outputs = [p.resolve() for p in run.outputs]
     settings = _digest(*keys, run.rules, outputs, run.layout)
-    shortcut = store.load("shortcut.pickle")
-    if not isinstance(shortcut, Shortcut) or shortcut.settings != settings:
+    if shortcut is None or shortcut.settings != settings:
         shortcut = None
     elif shortcut.stamps == inputs.stamps and shortcut.trees == tuple((str(p), stamp(p)) for p in outputs):
         return shortcut.report
@@ -145,7 +161,7 @@ def _build_once(config: Config, store: Store, inputs: Inputs, keys: tuple[str, s
     save_state(store, state)
     if inputs.trusted(inputs.stamps.values()):
         store.save("shortcut.pickle", Shortcut(settings, inputs.stamps, tuple((str(p), stamp(p)) for p in outputs),
-                                               report, last.paths, last.published, state.generation))
+                                               report, last.paths, last.published, state.generation, walked))
     return report
 
 
@@ -308,13 +324,12 @@ def _redirects(config: Config, facts: Mapping[str, FactsRecord], visible: tuple,
                      lambda path: site_path_problem(path, config.languages, collections), hidden)
 
 
-def _walk(config: Config, save: bool) -> Inputs:
-    """The stamps of every file a build reads (articles and images, catalogs, templates), each
-    file's standing for its content (`engine.contents`: a fresh checkout keeps what was made)."""
-    inputs = walk([config.content_dir, config.asset_root, *([config.public_dir] if config.public_dir else []),
-                   config.templates_dir,
-                   *(catalog_folder(config, lang) for lang in config.languages)])
-    return standing_inputs(inputs, files_store(cache_folder(config)), save)
+def _walked(config: Config) -> Inputs:
+    """The stamps of every file a build reads: articles and images, catalogs, templates (each then
+    made the one standing for its content: `engine.contents`, so a fresh checkout keeps what was made)."""
+    return walk([config.content_dir, config.asset_root, *([config.public_dir] if config.public_dir else []),
+                 config.templates_dir,
+                 *(catalog_folder(config, lang) for lang in config.languages)])
 
 
 def _template_stamps(config: Config, inputs: Inputs) -> list:

@@ -120,6 +120,7 @@ class Shortcut:
     paths: tuple[dict[str, str], tuple[Diagnostic, ...]] | None = None
     published: tuple[Links, tuple[str, ...]] | None = None
     generation: str = ""
+    walked: str = ""  # the fingerprint of the walk's own stamps (`stamps` are those standing for the files)
 
 
 # --- what changed ----------------------------------------------------------------------------------

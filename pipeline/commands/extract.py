@@ -44,7 +44,7 @@ from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, ch
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
 from pipeline.disk.scan import Stamp, scan_stamps, stable_digest, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
-from pipeline.engine.contents import (Standing, files_store, forget_missing, keep_files, recognize,
+from pipeline.engine.contents import (Standing, few, files_store, forget_missing, keep_files, recognize,
                                       remembered_files, written)
 from pipeline.engine.stamps import hashed, same_content, trusted
 from pipeline.engine.store import Store, code_version
@@ -317,14 +317,16 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
         found = find_articles(config)
         if found.problems:
             raise PipelineError(found.problems)
-        standing, remembered, known_files = _recognized(config, found.articles, files)
-        sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in found.articles]
+        sources = list(found.articles)
     store = _store(config)
     cache = session.cache if session is not None and session.cache is not None and session.config == config \
         else store.load(CACHE)
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
+    if hint is None:
+        standing, remembered, known_files = _recognized(config, sources, files, known)
+        sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in sources]
     moved = _adopt_renamed(config, sources, known) if adopt else ()
     if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
         return replace(_extract(config, progress, jobs, session, hint), moved=moved)
@@ -397,14 +399,23 @@ def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | N
             for name in plan.outputs}
 
 
-def _recognized(config: Config, sources: Iterable[Source], files: Store) -> tuple[Standing, dict, dict]:
+def _recognized(config: Config, sources: Iterable[Source], files: Store,
+                entries: Mapping[str, Extracted]) -> tuple[Standing, dict | None, dict | None]:
     """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
     are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them.
-    Returns how the files are seen, what to remember of them, and what was remembered."""
+    Returns how the files are seen, what to remember of them, and what was remembered. When at
+    most a few files have stamps the last extraction did not record (`entries`), they are taken
+    as they are, without reading what is remembered: a file of those that was only touched is
+    planned again, which costs less than reading the records of every file."""
     started_ns = time.time_ns()
     stamps = {source.path: source.stamp for source in sources if source.stamp is not None}
     locale = str(config.locale_dir)
     stamps.update(scan_stamps(config.locale_dir, skip=lambda name: name.startswith("."))[0])
+    recorded = {f"{config.root}/{name}": stamp for entry in entries.values()
+                for name, stamp in entry.outputs.items() if stamp is not None}
+    recorded.update((source.path, entries[source.id].source) for source in sources if source.id in entries)
+    if few(sum(1 for path, now in stamps.items() if recorded.get(path) != now), len(stamps)):
+        return Standing({}), None, None
     known = remembered_files(files)
     found = recognize(stamps, known, started_ns)
     return found.standing(stamps), forget_missing(found.known, stamps, (locale + os.sep,)), known

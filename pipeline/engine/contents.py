@@ -15,6 +15,8 @@ same clock tick as it was hashed could change again unseen."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -108,8 +110,19 @@ def keep_files(store: Store, remembered: dict[str, Known], known: Mapping[str, K
     again next time (which finds the same standing stamps: not saving loses no work)."""
     changed = sum(1 for path, entry in remembered.items() if known.get(path) != entry) + \
         len(known.keys() - remembered.keys())
-    if changed >= SAVE_AFTER or (changed and changed * SAVE_AFTER >= len(remembered)):
+    if changed and not few(changed, len(remembered)):
         store.save(FILES, remembered)
+
+
+def few(some: int, files: int) -> bool:
+    """Whether `some` of `files` files are few enough to be looked at again rather than have the
+    records of every file read or rewritten: fewer than SAVE_AFTER, and fewer than one in SAVE_AFTER."""
+    return some < SAVE_AFTER and some * SAVE_AFTER < files
+
+
+def fingerprint(stamps: Mapping[str, Stamp]) -> str:
+    """A digest of a walk's stamps: equal for two walks that found every file with the same stamp."""
+    return hashlib.blake2b(marshal.dumps(sorted(stamps.items())), digest_size=16).hexdigest()
 
 
 def forget_missing(known: Mapping[str, Known], stamps: Mapping[str, Stamp], roots: tuple[str, ...]) -> dict[str, Known]:

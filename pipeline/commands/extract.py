@@ -310,7 +310,6 @@ def _orphan_id(config: Config, path: Path) -> str:
 def _extract(config: Config, progress: Progress, jobs: int, session: Session | None, hint: _Hint | None,
              adopt: bool = False) -> ExtractReport:
     """One extraction; with `adopt`, articles renamed by hand first take their old catalogs."""
-    files = files_store(cache_folder(config))
     if hint is not None:
         sources, standing, remembered = hint.sources, Standing({}), None
     else:
@@ -325,7 +324,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
     if hint is None:
-        standing, remembered, known_files = _recognized(config, sources, files, known)
+        standing, remembered, known_files = _recognized(config, sources, known)
         sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in sources]
     moved = _adopt_renamed(config, sources, known) if adopt else ()
     if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
@@ -342,7 +341,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI), standing) else None  # (None: to make again)
     if not changed and ui_made_from == kept_tags:
         if remembered is not None:
-            _remember(files, remembered, known_files, config, ())
+            _remember(config, remembered, known_files, ())
         entries[UI] = known[UI]
         if session is not None:
             session.keep(config, sources, (key, entries))
@@ -369,7 +368,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if remembered is not None:
-        _remember(files, remembered, known_files, config, placed)
+        _remember(config, remembered, known_files, placed)
     stamps = {item.shown: item.stamp for item in placed}
     for source in changed:
         result = run.planned[source.id]
@@ -399,7 +398,7 @@ def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | N
             for name in plan.outputs}
 
 
-def _recognized(config: Config, sources: Iterable[Source], files: Store,
+def _recognized(config: Config, sources: Iterable[Source],
                 entries: Mapping[str, Extracted]) -> tuple[Standing, dict | None, dict | None]:
     """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
     are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them.
@@ -416,18 +415,19 @@ def _recognized(config: Config, sources: Iterable[Source], files: Store,
     recorded.update((source.path, entries[source.id].source) for source in sources if source.id in entries)
     if few(sum(1 for path, now in stamps.items() if recorded.get(path) != now), len(stamps)):
         return Standing({}), None, None
-    known = remembered_files(files)
+    known = remembered_files(files_store(cache_folder(config)))
     found = recognize(stamps, known, started_ns)
     return found.standing(stamps), forget_missing(found.known, stamps, (locale + os.sep,)), known
 
 
-def _remember(files: Store, remembered: dict, known: dict, config: Config, placed: Iterable[Placed]) -> None:
+def _remember(config: Config, remembered: dict, known: dict, placed: Iterable[Placed]) -> None:
     """Keep what is remembered of the files, with what this run put in place: each file's new stamp
     stands for what it holds."""
     found = [(f"{config.root}/{item.shown}", item.stamp) for item in placed if item.stamp is not None]
     digests = hashed(lambda item: stable_digest(*item), found)
-    keep_files(files, written(remembered, [(path, now, digest) for (path, now), digest in zip(found, digests)
-                                           if digest is not None]), known)
+    now_remembered = written(remembered, [(path, now, digest) for (path, now), digest in zip(found, digests)
+                                          if digest is not None])
+    keep_files(files_store(cache_folder(config)), now_remembered, known)
 
 
 def _plan_everything(run: _Run, changed: list[Source], staging: str, collections: list[str],

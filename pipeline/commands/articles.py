@@ -17,6 +17,7 @@ from pipeline.config import Config
 from pipeline.content import Article, check_front_matter
 from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import Source, read_article, read_catalog
+from pipeline.disk.scan import DIGEST_LENGTH
 from pipeline.errors import PipelineError
 from pipeline.export import export_markdown, export_path, export_rewriter
 from pipeline.glossary import Glossary
@@ -172,9 +173,6 @@ def _exports(work: ArticleWork, parsed: SourceArticle, translations: Mapping[str
     exports += [(path, source, copied_file_digest(source, context.lookup(source)))
                 for path, source in sorted(copies.items())]
     return tuple(exports), tuple(notes)
-
-
-DIGEST_LENGTH = 32  # hex digits of SHA-256 a written file is known by
 
 
 def content_digest(data: bytes) -> str:

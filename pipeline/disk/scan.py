@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode
-DIGEST_LENGTH = 32
+DIGEST_LENGTH = 32  # hex digits of SHA-256 a file is known by (in the files records and the site manifests)
 
 
 def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) -> tuple[dict[str, Stamp], dict[str, str]]:
@@ -55,8 +55,9 @@ def stamp(path: Path | str) -> Stamp | None:
 
 
 def stable_digest(path: str, seen: Stamp) -> str | None:
-    """The SHA-256 of a file's content (its first DIGEST_LENGTH hex digits: 128 bits), when the file still has the stamp `seen` after it was
-    read (so the digest is of what that stamp stands for); None when it changed or cannot be read."""
+    """The SHA-256 of a file's content (its first DIGEST_LENGTH hex digits: 128 bits), when the file
+    still has the stamp `seen` after it was read (so the digest is of what that stamp stands for);
+    None when it changed or cannot be read."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()

@@ -1,5 +1,6 @@
-"""The site's search index: the files the browser's search page (`templates/static/search.js`)
-reads, made at build time. Values in, bytes out; no file I/O.
+"""The words of the site's search index: what each published page gives the index, made at build
+time with the page (`pipeline.search_index` puts the pages' records together). Values in, bytes
+out; no file I/O.
 
 Khmer is written without spaces between words, so a search tool that splits text at spaces finds
 whole sentences, not words. Here every text is split into words by ICU's dictionary (the same
@@ -7,48 +8,38 @@ breaker as word counts), after its Khmer is typed the standard way (`repair`: sp
 coeng RO last, zero-width characters dropped…), and each word is folded (`fold`: lower case, Khmer
 digits as Latin ones, the spellings writers use alike made one). The browser does the same to the
 query with `Intl.Segmenter`; the two segmenters do not always agree, so the index also knows which
-words stand inside a longer word that ICU kept whole (`_Inside`), and the browser can put a query
+words stand inside a longer word that ICU kept whole (`search_index._Inside`), and the browser can put a query
 word together from several indexed words. The format, and how the browser matches, is in
 `docs/SEARCH.md`.
 
-Per language L the index is:
-    L/search/index.json          the manifest: number of pages, the first term of each terms chunk
-    L/search/terms/<i>.json      terms → pages and scores, in chunks of sorted terms
-    L/search/pages/<k>.json      the pages' records (URL, title, date, the other languages' pages)
-and each published page has its text for excerpts at `<lang>/search/text/<article id>.json`, made
+Each published page has its text for excerpts at `<lang>/search/text/<article id>.json`, made
 with the article's pages (`page_search`), so that an unchanged article's is kept as they are."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from array import array
+import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import unescape
 from typing import Iterable, Iterator, Mapping
-from urllib.parse import quote
 
 from pipeline.khmer.encoding import standard_khmer
-from pipeline.khmer.script import BASE, kind_of, scan_cluster
 from pipeline.khmer.words import WordBreaker
-from pipeline.links import SEARCH_FOLDER, in_site
-from pipeline.locales import format_date
+from pipeline.links import SEARCH_FOLDER
 from pipeline.urls import is_external
 
-FORMAT = 1
 LONGEST_TERM = 64  # UTF-16 units; longer "words" are pasted garbage, not something anyone types
 WEIGHTS = {"title": 8, "description": 3, "body": 1}  # a word in the title counts as 8 in the body
 HIGHEST_SCORE = 1000
-CHUNK_BYTES = 24_000  # about what one terms chunk weighs before compression
-PAGES_PER_RECORD_FILE = 200
-LONGEST_COMPOUND = 16  # clusters; a longer word is not looked inside
 _KHMER_WITH_DIGITS = re.compile("[\u1780-\u17ff][0-9]|[0-9][\u1780-\u17ff]")
 _DIGITS_OR_NOT = re.compile("[0-9]+|[^0-9]+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
-_AND = "និង"  # the context a part of a word is read in (see `_Inside`)
 # (spelling, the one it is read as): no spelling holds another's result, so the order is free
 _ALIKE = (("\u17b2", "\u17b1"), *((chr(0x17E0 + d), str(d)) for d in range(10)), ("\u17d7", ""))
 
@@ -128,6 +119,12 @@ class SearchPage:
     date: dt.date | None
     words: str  # its terms, each followed by a line break (a page's record stays small: 10,000 articles'
     scores: bytes  # records are all held at once), and each one's score, as unsigned 16-bit numbers
+    digest: bytes = dataclasses.field(init=False, repr=False, compare=False)  # of all the above: two pages with one
+    # digest give the index the same (`search_index` brings an index up to date by them)
+
+    def __post_init__(self) -> None:
+        content = repr((self.id, self.lang, self.url, self.title, self.date, self.words)).encode() + self.scores
+        object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
 
     @property
     def terms(self) -> Iterator[tuple[str, int]]:
@@ -158,7 +155,7 @@ def page_search(article_id: str, lang: str, url: str, title: str, description: s
             scores[term] += WEIGHTS["body"] * uses
     terms = sorted(scores.items())
     found = _utf16_spans(body, [span for span, word in zip(spans, words) if terms_of_word[word]])
-    text = _json({"text": body, "words": _gaps_and_lengths(found)})
+    text = compact_json({"text": body, "words": _gaps_and_lengths(found)})
     return SearchPage(article_id, lang, url, title, date, "\n".join(term for term, _ in terms),
                       array("H", (min(score, HIGHEST_SCORE) for _, score in terms)).tobytes()), text
 
@@ -220,131 +217,6 @@ def html_text(html: str) -> str:
     return "".join(pieces)
 
 
-# --- the index of a language ------------------------------------------------------------------------
-
-
-def index_files(pages: Iterable[SearchPage], languages: tuple[str, ...], base_path: str,
-                breaker: WordBreaker) -> dict[str, bytes]:
-    """Every language's index files: site path → bytes."""
-    pages = list(pages)
-    by_id: dict[str, list[SearchPage]] = defaultdict(list)
-    for page in pages:
-        by_id[page.id].append(page)
-    inside = _Inside(breaker)
-    files = {}
-    for lang in languages:
-        listed = _newest_first([p for p in pages if p.lang == lang or not any(o.lang == lang for o in by_id[p.id])])
-        files.update(_language_files(lang, listed, by_id, base_path, inside))
-    return files
-
-
-def _newest_first(pages: list[SearchPage]) -> list[SearchPage]:
-    return sorted(pages, key=lambda p: (-(p.date.toordinal() if p.date else 0), p.url))
-
-
-def _language_files(lang: str, pages: list[SearchPage], by_id: Mapping[str, list[SearchPage]], base_path: str,
-                    inside: _Inside) -> dict[str, bytes]:
-    whole: dict[str, list[int]] = defaultdict(list)  # term → page, score, page, score…
-    for number, page in enumerate(pages):
-        for term, score in page.terms:
-            whole[term] += [number, score]
-    within: dict[str, dict[int, int]] = defaultdict(dict)  # term → page → score, where it is inside a word
-    for term, postings in whole.items():
-        for piece in inside.pieces(term, whole):
-            found = within[piece]
-            for at in range(0, len(postings), 2):
-                found[postings[at]] = min(HIGHEST_SCORE, found.get(postings[at], 0) + postings[at + 1])
-    inner = {term: [value for number in sorted(found) for value in (number, found[number])]
-             for term, found in within.items()}
-    folder = f"{lang}/{SEARCH_FOLDER}"
-    files, firsts = {}, []
-    for number, chunk in enumerate(_chunks(whole, inner)):
-        firsts.append("" if number == 0 else min(chunk["w"].keys() | chunk["i"].keys(), key=_utf16_key))
-        files[f"{folder}/terms/{number}.json"] = _json(chunk)
-    for number in range(0, max(len(pages), 1), PAGES_PER_RECORD_FILE):
-        records = [_record(lang, page, by_id, base_path) for page in pages[number:number + PAGES_PER_RECORD_FILE]]
-        files[f"{folder}/pages/{number // PAGES_PER_RECORD_FILE}.json"] = _json(records)
-    files[f"{folder}/index.json"] = _json({"format": FORMAT, "lang": lang, "pages": len(pages), "chunks": firsts,
-                                           "per_meta": PAGES_PER_RECORD_FILE})
-    return files
-
-
-def _chunks(whole: Mapping[str, list[int]], inner: Mapping[str, list[int]]) -> list[dict]:
-    """The terms in order of UTF-16 code units (as JavaScript compares strings), cut into chunks
-    of about CHUNK_BYTES. Always one chunk at least."""
-    chunks = [{"w": {}, "i": {}}]
-    size = 0
-    for term in sorted(whole.keys() | inner.keys(), key=_utf16_key):
-        weight = len(term.encode()) + 6 * (len(whole.get(term, ())) + len(inner.get(term, ())))
-        if size and size + weight > CHUNK_BYTES:
-            chunks.append({"w": {}, "i": {}})
-            size = 0
-        size += weight
-        for key, postings in (("w", whole), ("i", inner)):
-            if term in postings:
-                chunks[-1][key][term] = postings[term]
-    return chunks
-
-
-def _utf16_key(term: str) -> bytes:
-    return term.encode("utf-16-be")
-
-
-def _record(lang: str, page: SearchPage, by_id: Mapping[str, list[SearchPage]], base_path: str) -> dict:
-    return {"url": in_site(base_path, page.url), "title": page.title, "lang": page.lang,
-            "date": page.date.isoformat() if page.date else None,
-            "shown_date": format_date(page.date, lang) if page.date else "",
-            "text": in_site(base_path, "/" + quote(text_path(page.lang, page.id))),
-            "pairs": [{"lang": other.lang, "url": in_site(base_path, other.url), "title": other.title}
-                      for other in sorted(by_id[page.id], key=lambda o: o.lang) if other.lang != page.lang]}
-
-
-def _json(value) -> bytes:
+def compact_json(value) -> bytes:
+    """JSON as the browser reads it: UTF-8, no spaces."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-class _Inside:
-    """Which words stand inside a longer word that ICU keeps whole (ខេត្តតាកែវ, "Takeo province",
-    holds ខេត្ត and តាកែវ), for the browser, whose segmenter may split it, to find them. A word is
-    looked inside only where it splits into exactly two parts that ICU reads as one word each
-    between two words it knows (និង "and" before and after: alone, ICU reads many a fragment as one
-    unknown word, but between known words it cuts a fragment wrongly); a part of one letter
-    cluster must also be a word of the index on its own. One part may be
-    found inside another only through its own entry, never by splitting again: តាកែវ is not
-    split into តា and កែវ."""
-
-    def __init__(self, breaker: WordBreaker) -> None:
-        self.breaker = breaker
-        self.one_word: dict[str, bool] = {}
-
-    def pieces(self, term: str, vocabulary: Mapping[str, list[int]]) -> set[str]:
-        cuts = _cluster_cuts(term)
-        if not cuts or len(cuts) >= LONGEST_COMPOUND:
-            return set()
-        found = set()
-        for cut in cuts:
-            left, right = term[:cut], term[cut:]
-            if self._is_word(left, vocabulary) and self._is_word(right, vocabulary):
-                found.update((left, right))
-        return found
-
-    def _is_word(self, piece: str, vocabulary: Mapping[str, list[int]]) -> bool:
-        if not _cluster_cuts(piece) and piece not in vocabulary:
-            return False  # a single cluster: a word only where the index has it standing alone
-        known = self.one_word.get(piece)
-        if known is None:
-            read = [word.text for word in self.breaker.words(f"{_AND}{piece}{_AND}")]
-            known = self.one_word[piece] = read == [_AND, piece, _AND]
-        return known
-
-
-def _cluster_cuts(text: str) -> list[int]:
-    """Where a text of Khmer letters may be cut between letter clusters (none inside a cluster);
-    [] when it is not all Khmer or is one cluster."""
-    cuts, at = [], 0
-    while at < len(text):
-        if kind_of(text[at]) != BASE:
-            return []
-        at = scan_cluster(text, at).end
-        cuts.append(at)
-    return cuts[:-1]

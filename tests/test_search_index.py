@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import same_as_a_clean_build
-from pipeline import search
+from pipeline import search, search_index
 from pipeline.khmer.words import WordBreaker
 
 BREAKER = WordBreaker()
@@ -117,11 +117,11 @@ def test_the_text_is_what_a_reader_sees() -> None:
 
 
 def site(*pages: search.SearchPage, base_path: str = "") -> dict[str, bytes]:
-    return search.index_files(pages, ("en", "km"), base_path, BREAKER)
+    return search_index.index_files(pages, ("en", "km"), base_path, BREAKER).files
 
 
 def test_every_term_is_found_through_the_manifest_when_there_are_many_chunks(monkeypatch) -> None:
-    monkeypatch.setattr(search, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(search_index, "CHUNK_BYTES", 200)
     words = [f"w{n}x" for n in range(300)] + ["\u1780\u17b6\u179a", "zz", "\U0001F600a", "\uffef"]
     found, _ = page("news/one", "en", "<p>" + " ".join(words) + "</p>")
     files = site(found)

@@ -18,9 +18,7 @@ settings compares the walk with that build's and looks only at the articles whos
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
-import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +47,8 @@ from pipeline.engine.work import done, split
 from pipeline.links import Links
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline import search
-from pipeline.khmer.words import WordBreaker
-from pipeline.indexes import index_pages
-from pipeline.pages import (OPTIONAL_TEMPLATES, PAGE_TEMPLATES, SEARCH_TEMPLATE, BuildOptions, Entry, PageContext,
+from pipeline.commands.lists import publish_indexes
+from pipeline.pages import (PAGE_TEMPLATES, SEARCH_TEMPLATE, BuildOptions, PageContext,
                             availability, is_visible, languages_of, published_languages, visible_collections)
 from pipeline.render import template_problems
 
@@ -293,7 +289,7 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
         return Built(found)
     unchanged = recheck is not None and all(_same_index_values(state.pages.values.get(a), pages[a])
                                             for a in recheck if a in pages)
-    _publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
+    publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
     _publish_static(config, inputs, trees)
     for path, data in redirects.pages:
         trees[0].put(path, content_digest(data), data)
@@ -512,60 +508,7 @@ def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, i
         notes=tuple(d for d in pages.problems if d.severity != "error") + rendered.notes)
 
 
-# --- step 5: lists, feeds, the sitemap ----------------------------------------------------------------
-
-
-def _publish_indexes(state: State, context: PageContext, trees: OutputTrees, options: BuildOptions,
-                     pages_key: str, shown: list[PagesRecord], previous: dict, unchanged: bool) -> None:
-    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`unchanged`),
-    else each rendered again only when the values it shows changed. `previous` (kept by a session)
-    has the plan each page was last made from, with the page's digest: an equal plan needs no
-    digest of its values."""
-    site = trees[0]
-    if unchanged and all(site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
-        return  # every list, feed and sitemap shows what it showed
-    config = context.config
-    plans = [plan for plan in index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
-             if plan.template in context.templates.sources or plan.template not in OPTIONAL_TEMPLATES]
-    indexes = {}
-    for plan in plans:
-        known = state.indexes.get(plan.path)
-        made = previous.get(plan.path)
-        if made is not None and known is not None and made == (plan, known[1]) and site.keep(plan.path, known[1]):
-            indexes[plan.path] = known
-            continue
-        values = _shown(pages_key, plan)
-        if known is None or known[0] != values or not site.keep(plan.path, known[1]):
-            data = context.render(plan)
-            known = (values, content_digest(data))
-            site.put(plan.path, known[1], data)
-        indexes[plan.path] = known
-        previous[plan.path] = (plan, known[1])
-    found = search.index_files((page for record in shown for page in record.search), config.languages,
-                               config.base_path, WordBreaker()) if context.searchable else {}
-    for path, data in found.items():
-        digest = content_digest(data)
-        if not site.keep(path, digest):
-            site.put(path, digest, data)
-        indexes[path] = (digest, digest)
-    state.indexes = indexes
-
-
-def _shown(pages_key: str, plan) -> str:
-    """A digest of what an index page shows. Its values go through marshal, twice as fast as repr
-    over the ~30 MB of entries that 10,000 articles' lists show; format 2 writes equal values as
-    equal bytes (no references to objects met before). Entries and dates become plain values."""
-    values = {key: [_plain_entry(e) for e in value] if key == "entries" else
-              value.toordinal() if isinstance(value, dt.date) else value for key, value in plan.context.items()}
-    try:
-        data = marshal.dumps((pages_key, plan.template, plan.lang, values), 2)
-    except ValueError:  # a value marshal cannot write
-        data = repr((pages_key, plan.template, plan.lang, plan.context)).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _plain_entry(entry: Entry) -> tuple:
-    return tuple(value.toordinal() if isinstance(value, dt.date) else value for value in vars(entry).values())
+# --- the public and static files ----------------------------------------------------------------
 
 
 def _publish_public(config: Config, inputs: Inputs, trees: OutputTrees, taken: set[str]) -> list[Diagnostic]:

@@ -81,6 +81,7 @@ class State:
     indexes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # path → (shown, digest)
     folders: Folders = dataclasses.field(default_factory=dict)  # output folders as the last build left them
     generation: str = ""  # new each time the state is saved, by whichever build or session saves it
+    search: dict = dataclasses.field(default_factory=dict)  # language → what its index was made from (`search_index.Memo`)
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -90,10 +91,11 @@ class State:
 def load_state(store: Store, facts_key: str, pages_key: str) -> State:
     state = State(Records(store, "facts", facts_key).load(), Records(store, "pages", pages_key).load())
     found = store.load("site.pickle")
-    if isinstance(found, tuple) and len(found) == 4:
-        indexes_key, indexes, folders, state.generation = found
+    if isinstance(found, tuple) and len(found) == 5:
+        indexes_key, indexes, search, folders, state.generation = found
         state.folders = unpacked_folders(folders)
-        state.indexes = indexes if indexes_key == pages_key else {}
+        if indexes_key == pages_key:
+            state.indexes, state.search = indexes, search
     return state
 
 
@@ -101,7 +103,8 @@ def save_state(store: Store, state: State) -> None:
     state.facts.save()
     state.pages.save()
     state.generation = os.urandom(16).hex()
-    store.save("site.pickle", (state.pages.key, state.indexes, packed_folders(state.folders), state.generation))
+    store.save("site.pickle", (state.pages.key, state.indexes, state.search, packed_folders(state.folders),
+                               state.generation))
 
 
 @dataclass(frozen=True)

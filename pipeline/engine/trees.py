@@ -9,6 +9,7 @@ import dataclasses
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -139,6 +140,21 @@ class TreeUpdate:
             self.wanted[relative] = digest
             return True
         return digest is not None and self.keep(relative, digest)
+
+    def read_live(self, relative: str) -> bytes | None:
+        """The bytes of a regular file the live tree's manifest lists (None: not listed, not there,
+        not a regular file, or unreadable). The caller checks them against the manifest's digest."""
+        if relative not in self.live:
+            return None
+        try:
+            handle = os.open(f"{self.out}/{relative}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            with open(handle, "rb") as stream:
+                return stream.read() if stat.S_ISREG(os.fstat(stream.fileno()).st_mode) else None
+        except OSError:
+            return None
 
     def finish(self) -> tuple[Manifest, Manifest | None]:
         """Remove what is not wanted and swap the tree in; (live manifest, spare manifest) after."""
@@ -499,3 +515,6 @@ class _Nowhere:
 
     def keep_live(self, relative: str) -> bool:
         return self.kept
+
+    def read_live(self, relative: str) -> bytes | None:
+        return None

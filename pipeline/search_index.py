@@ -33,7 +33,8 @@ FORMAT = 1
 CHUNK_BYTES = 24_000  # about what one terms chunk weighs before compression
 PAGES_PER_RECORD_FILE = 200
 LONGEST_COMPOUND = 16  # clusters; a longer word is not looked inside
-UPDATE_SHARE = 20  # an index is updated when at most one page in 20 changed; made anew past that
+UPDATE_SHARE = 20  # an index is updated when at most one page in 20 changed, and the changed pages'
+UPDATE_CHUNKS = 2  # terms are in at most half of its chunks; it is made anew past that
 _AND = "និង"  # the context a part of a word is read in (see `_Inside`)
 
 
@@ -201,9 +202,10 @@ class _Stale(Exception):
 def _updated(language: _Language, memo: Memo, before: Mapping[bytes, SearchPage],
              read: Callable[[str], bytes | None]) -> tuple[dict[str, bytes | None], Memo] | None:
     """The index brought up to date from the last one, or None where it is better made anew: the
-    pages are not as many (every later page's number would change), too many changed, a page the
-    memo counts is not among `before`, a file is not as it was made, or a word of one letter
-    cluster came or went (whether it stands inside longer words changes, `_Inside`)."""
+    pages are not as many (every later page's number would change), too many changed or their
+    words are in most chunks, a page the memo counts is not among `before`, a file is not as it
+    was made, or a word of one letter cluster came or went where it may stand inside another
+    (whether it is found there changes, `_Inside`)."""
     pages = language.pages
     if len(pages) != len(memo.pages):
         return None
@@ -240,11 +242,14 @@ class _Update:
             for term, score in self.language.pages[number].terms:
                 now[term][number] = score
         touched = set(now).union(*(dict(page.terms) for _, page in old))
+        if len({self.where[term] for term in touched if term in self.where}) * UPDATE_CHUNKS > len(self.last.chunks):
+            raise _Stale  # most chunks would be read and made again: making the index anew is quicker
         self.whole = {term: _spliced(self._last("w", term), self.changed, now.get(term, {})) for term in touched}
-        for term in touched:
-            came_or_went = bool(self.whole[term]) != (term in self.vocabulary)
-            if came_or_went and _one_cluster(term):
-                raise _Stale  # whether a word stands inside longer words may change (`_Inside._is_word`)
+        came_or_went = {term for term in touched if bool(self.whole[term]) != (term in self.vocabulary)}
+        lone = tuple(term for term in came_or_went if _one_cluster(term))
+        if lone and any(term.startswith(lone) or term.endswith(lone) for term in self.vocabulary | came_or_went
+                        if term not in lone):
+            raise _Stale  # a word of one cluster came or went, and a word it may stand inside is there (`_Inside`)
         inside: dict[str, dict[int, int]] = defaultdict(dict)
         pieces = set()
         for _, page in old:
@@ -256,6 +261,7 @@ class _Update:
                     inside[piece][number] = min(HIGHEST_SCORE, inside[piece].get(number, 0) + score)
         self.inner = {piece: _spliced(self._last("i", piece), self.changed, inside.get(piece, {}))
                       for piece in pieces | inside.keys()}
+        self.decoded.clear()  # (a decoded chunk's numbers weigh ten times its bytes: read again when needed)
 
     def files(self) -> dict[str, bytes | None]:
         self.counts = dict(self.last.counts)
@@ -303,6 +309,9 @@ class _Update:
             else:
                 files[path] = _chunk(terms, lambda term: self._now(self.whole, "w", term),
                                      lambda term: self._now(self.inner, "i", term))
+                lowest = min((self.where[term] for term in terms if term in self.where), default=0)
+                for done in [number for number in self.decoded if number < lowest]:
+                    del self.decoded[done]  # the chunks after this one need none before it: terms are in order
         return files
 
     def _now(self, changed: Mapping[str, list[int]], key: str, term: str) -> list[int]:

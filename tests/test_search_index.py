@@ -1,5 +1,5 @@
-"""The search index as the browser reads it (`pipeline.search`): every term can be found by the
-manifest's chunks, pages are numbered newest first, the text files' word offsets are JavaScript
+"""The search index as the browser reads it (`pipeline.search`, `pipeline.search_index`): every
+term can be found by the manifest's chunks, pages are numbered newest first, the text files' word offsets are JavaScript
 string indexes of the words the index holds, compounds are looked inside, and spelling variants,
 Khmer digits and case fold to one term. The browser side is tested in tests/test_search_browser.py."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from bisect import bisect_right
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -91,7 +93,8 @@ def changed(site: dict[str, dict[str, dict]], how: tuple) -> None:
 def test_an_index_brought_up_to_date_is_the_index_made_anew(first: list, builds: list, chunk_bytes: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_index, "CHUNK_BYTES", chunk_bytes)  # many chunks, whose boundaries move
-        patch.setattr(search_index, "UPDATE_SHARE", 1)  # updated however many pages changed
+        patch.setattr(search_index, "UPDATE_SHARE", 1)  # updated however many pages changed,
+        patch.setattr(search_index, "UPDATE_CHUNKS", 0)  # and however many chunks they touch
         site = {f"news/{n}": {"en": article(w, n), **({"km": article(w[::-1], n)} if km else {})}
                 for n, (w, km) in enumerate(first)}
         before = pages_of(site)
@@ -165,3 +168,49 @@ def test_the_update_reads_postings_the_browser_can_find() -> None:
     found = [json.loads(now[f"en/search/terms/{k}.json"])["w"].get("kiwifruit") for k in range(len(manifest["chunks"]))]
     postings = next(p for p in found if p)
     assert numbers[postings[0]] == "/base/en/news/20/"
+
+
+# --- in a build --------------------------------------------------------------------------------------
+
+
+def test_a_build_brings_the_index_up_to_date_and_it_is_a_clean_builds(ready, tmp_path, monkeypatch) -> None:
+    """81 articles; one edited, and one translated edited so that its Khmer page is held back (an
+    English page takes its place in the Khmer index): the build updates both languages' index
+    (nothing is made anew), keeps the files that did not change as they were, and its site is the
+    one a build from nothing writes. A live index file altered behind the build's back is not
+    read into the files the next build makes."""
+    from conftest import same_as_a_clean_build
+
+    monkeypatch.setattr(search_index, "CHUNK_BYTES", 300)  # many chunks: most unchanged
+    monkeypatch.setattr(search_index, "UPDATE_CHUNKS", 0)  # (a site of few words has each in most chunks)
+    for n in range(80):
+        ready.write(f"content/news/a{n:02d}.md", f"---\ntitle: Article {n}\ndate: 2025-03-{1 + n % 28:02d}\n---\n"
+                                                 f"The {WORDS[n % 7]} of {WORDS[n % 5]} number {n}.\n")
+    options = ("--now", "2025-09-01")
+    assert ready.run("extract") == 0
+    catalog = ready.root / "locale/km/LC_MESSAGES/news/a07.po"  # words of several letter clusters each
+    catalog.write_text(re.sub(r'(msgid "[^"\n][^\n]*"\nmsgstr )""', r'\1"សេវា ខេត្តតាកែវ ៧"',
+                              catalog.read_text(encoding="utf-8")), encoding="utf-8")
+    assert ready.run("build", *options) == 0
+    site = ready.root / "site"
+    assert (site / "km/news/a07/index.html").is_file()
+    before = {p: p.stat().st_ino for p in (site / "en/search/terms").glob("*.json")}
+    made_anew = []
+    monkeypatch.setattr(search_index, "_made", lambda language, made=search_index._made: (
+        made_anew.append(language.lang), made(language))[1])
+    ready.write("content/news/a07.md", "---\ntitle: Article 7\ndate: 2025-03-08\n---\nThe post of office number 7.\n"
+                                       "\nA kiwifruit grows.\n")
+    ready.write("content/news/a09.md", "---\ntitle: Article 9\ndate: 2025-03-10\n---\nA durian falls.\n")
+    assert ready.run("extract") == 0 and ready.run("build", *options) == 0
+    assert not (site / "km/news/a07/index.html").exists()
+    assert made_anew == []
+    assert any(p.stat().st_ino == inode for p, inode in before.items()), "an unchanged chunk is the same file"
+    same_as_a_clean_build(ready, tmp_path / "1", *options)
+    for lang in ("en", "km"):  # the chunk the next change needs to read, altered behind the build's back
+        manifest = json.loads((site / lang / "search/index.json").read_bytes())
+        number = bisect_right([first.encode("utf-16-be") for first in manifest["chunks"]], "number".encode("utf-16-be"))
+        chunk = site / lang / f"search/terms/{number - 1}.json"
+        chunk.write_bytes(chunk.read_bytes().replace(b'"number":[', b'"number":[0,999,'))
+    ready.write("content/news/a08.md", "---\ntitle: Article 8\ndate: 2025-03-09\n---\nA rambutan falls.\n")
+    assert ready.run("extract") == 0 and ready.run("build", *options) == 0
+    same_as_a_clean_build(ready, tmp_path / "2", *options)

@@ -22,19 +22,34 @@ def _sort_key(entry: Entry) -> tuple:
     return (-(entry.date.toordinal() if entry.date else 0), entry.id)
 
 
+@dataclass(frozen=True)
+class PlanGroup:
+    """Index pages planned together: a list's pages (a collection's or a tag's, in one language),
+    or one page. A list's pages are made from its `entries` and `besides`, the configuration and
+    the collections, nothing else: a build whose list shows what it showed need not plan them
+    again. A page of its own has no `entries` (None): it is cheap to plan."""
+
+    key: str
+    entries: tuple[Entry, ...] | None
+    besides: tuple
+    make: Callable[[], list[PagePlan]]
+
+
 def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ...],
-                options: BuildOptions) -> list[PagePlan]:
-    """The pages made from every article's entry: lists, feeds, the root and 404 pages, the sitemap.
-    `entries` are those of every published article page."""
+                options: BuildOptions) -> list[PlanGroup]:
+    """The pages made from every article's entry, by group: each list's pages, then the feeds, the
+    tags indexes, the search, root and 404 pages and the sitemap, a group each. `entries` are those
+    of every published article page."""
     entries = sorted(entries, key=_sort_key)
-    plans = []
+    groups = []
     for lang in config.languages:
         own = [e for e in entries if e.lang == lang]
-        plans.extend(_list_pages(config, lang, own, collections))
-        plans.append(_feed(config, lang, own, options))
-        plans.extend(_feed(config, lang, [e for e in own if e.collection == c], options, c) for c in collections)
-    plans.extend(_tag_pages(config, entries, collections))
-    plans.extend(_search_pages(config, collections))
+        groups.extend(_list_pages(config, lang, own, collections))
+        groups.append(_one(_feed(config, lang, own, options)))
+        groups.extend(_one(_feed(config, lang, [e for e in own if e.collection == c], options, c)) for c in collections)
+    groups.extend(_tag_pages(config, entries, collections))
+    groups.extend(_one(plan) for plan in _search_pages(config, collections))
+    plans = []
     home, default = config.home_language, config.default_language
     bilingual = {"lang": home, "site": site_context(config), "languages": home_first(config), "bilingual": True,
                  "collections": collections}
@@ -44,7 +59,11 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
     plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
     plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
         "site": site_context(config), "pairs": _sitemap_pairs(config, entries)}))
-    return plans
+    return groups + [_one(plan) for plan in plans]
+
+
+def _one(plan: PagePlan) -> PlanGroup:
+    return PlanGroup(plan.path, None, (), lambda: [plan])
 
 
 def home_first(config: Config) -> tuple[str, ...]:
@@ -60,20 +79,21 @@ def _root_page(config: Config) -> dict:
             "og_locale": "", "og_image": None}
 
 
-def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> list[PagePlan]:
+def _list_pages(config: Config, lang: str, entries: list[Entry], collections: tuple[str, ...]) -> list[PlanGroup]:
     """A language's home page and the list pages of each collection in it."""
     home_page = _home_page(config, lang)
-    plans = [PagePlan(f"{lang}/index.html", lang, "home.html", {
+    groups = [_one(PagePlan(f"{lang}/index.html", lang, "home.html", {
         "lang": lang, "site": site_context(config), "collections": collections, "page": home_page,
         "entries": entries[: config.page_size],
-        "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]})]
+        "switcher": [(other, f"/{other}/") for other in config.languages if other != lang]}))]
     for collection in collections:
         own = [e for e in entries if e.collection == collection]
         pages = max(1, -(-len(own) // config.page_size))
         listing = _Listing(lambda other, c=collection: f"/{other}/{c}/", str, dict.fromkeys(config.languages, pages),
                            "list.html", {"title": collection_label(collection), "collection": collection})
-        plans.extend(_paged(config, lang, own, listing, collections))
-    return plans
+        groups.append(PlanGroup(f"list {lang} {collection}", tuple(own), (),
+                                lambda own=own, listing=listing: _paged(config, lang, own, listing, collections)))
+    return groups
 
 
 def _home_page(config: Config, lang: str) -> dict:
@@ -120,16 +140,16 @@ def _paged(config: Config, lang: str, entries: list[Entry], listing: _Listing,
     return plans
 
 
-def _tag_pages(config: Config, entries: list[Entry], collections: tuple[str, ...]) -> list[PagePlan]:
+def _tag_pages(config: Config, entries: list[Entry], collections: tuple[str, ...]) -> list[PlanGroup]:
     """In each language, the index of its tags (`<lang>/tags/`) and the list of each tag that a
     published page in that language carries (`<lang>/tags/<slug>/`, paged as collections are)."""
     tagged: dict[str, dict[str, list[Entry]]] = {lang: {} for lang in config.languages}
     for entry in entries:  # (newest first)
         for slug in entry.tags:
             tagged[entry.lang].setdefault(slug, []).append(entry)
-    plans = []
+    groups = []
     for lang in config.languages:
-        plans.append(_tags_index(config, lang, tagged[lang], collections))
+        groups.append(_one(_tags_index(config, lang, tagged[lang], collections)))
         for slug, own in sorted(tagged[lang].items()):
             pages_in = {other: -(-len(tagged[other][slug]) // config.page_size) for other in config.languages
                         if slug in tagged[other]}
@@ -137,8 +157,10 @@ def _tag_pages(config: Config, entries: list[Entry], collections: tuple[str, ...
                                {"title": tag_label(slug), "tag": {"slug": slug, "label": tag_label(slug),
                                                                   "count": len(own)},
                                 "tags_url": f"/{lang}/{TAGS_FOLDER}/"})
-            plans.extend(_paged(config, lang, own, listing, collections))
-    return plans
+            groups.append(PlanGroup(f"tag {lang} {slug}", tuple(own), tuple(sorted(pages_in.items())),
+                                    lambda lang=lang, own=own, listing=listing: _paged(config, lang, own, listing,
+                                                                                     collections)))
+    return groups
 
 
 def _tags_index(config: Config, lang: str, tagged: Mapping[str, list[Entry]],

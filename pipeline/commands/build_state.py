@@ -82,6 +82,7 @@ class State:
     folders: Folders = dataclasses.field(default_factory=dict)  # output folders as the last build left them
     generation: str = ""  # new each time the state is saved, by whichever build or session saves it
     search: dict = dataclasses.field(default_factory=dict)  # language → what its index was made from (`search_index.Memo`)
+    lists: dict = dataclasses.field(default_factory=dict)  # list → (what it shows, its pages' paths) (`commands.lists`)
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -91,11 +92,11 @@ class State:
 def load_state(store: Store, facts_key: str, pages_key: str) -> State:
     state = State(Records(store, "facts", facts_key).load(), Records(store, "pages", pages_key).load())
     found = store.load("site.pickle")
-    if isinstance(found, tuple) and len(found) == 5:
-        indexes_key, indexes, search, folders, state.generation = found
+    if isinstance(found, tuple) and len(found) == 6:
+        indexes_key, indexes, search, lists, folders, state.generation = found
         state.folders = unpacked_folders(folders)
         if indexes_key == pages_key:
-            state.indexes, state.search = indexes, search
+            state.indexes, state.search, state.lists = indexes, search, lists
     return state
 
 
@@ -103,8 +104,8 @@ def save_state(store: Store, state: State) -> None:
     state.facts.save()
     state.pages.save()
     state.generation = os.urandom(16).hex()
-    store.save("site.pickle", (state.pages.key, state.indexes, state.search, packed_folders(state.folders),
-                               state.generation))
+    store.save("site.pickle", (state.pages.key, state.indexes, state.search, state.lists,
+                               packed_folders(state.folders), state.generation))
 
 
 @dataclass(frozen=True)

@@ -13,43 +13,71 @@ from pipeline.commands.articles import content_digest
 from pipeline.commands.build_state import PagesRecord, State
 from pipeline.config import Config
 from pipeline.engine.trees import OutputTrees
-from pipeline.indexes import index_pages
+from pipeline.indexes import PlanGroup, index_pages
 from pipeline.khmer.words import WordBreaker
-from pipeline.pages import OPTIONAL_TEMPLATES, BuildOptions, Entry, PageContext
+from pipeline.pages import OPTIONAL_TEMPLATES, BuildOptions, Entry, PageContext, PagePlan
 
 
 def publish_indexes(state: State, context: PageContext, trees: OutputTrees, options: BuildOptions,
-                     pages_key: str, shown: list[PagesRecord], previous: dict, unchanged: bool) -> None:
-    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`unchanged`),
-    else each rendered again only when the values it shows changed. `previous` (kept by a session)
-    has the plan each page was last made from, with the page's digest: an equal plan needs no
-    digest of its values."""
+                    pages_key: str, shown: list[PagesRecord], previous: dict, unchanged: bool) -> None:
+    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`unchanged`);
+    else a list that shows what it showed is kept without planning its pages, and each other page is
+    rendered again only when the values it shows changed. `previous` (kept by a session) has the
+    plan each page was last made from, with the page's digest: an equal plan needs no digest of its
+    values."""
     site = trees[0]
     if unchanged and all(site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
         return  # every list, feed and sitemap shows what it showed
     config = context.config
-    plans = [plan for plan in index_pages(config, [e for p in shown for e in p.entries], context.collections, options)
-             if plan.template in context.templates.sources or plan.template not in OPTIONAL_TEMPLATES]
     indexes: dict[str, tuple[str, str]] = {}
+    lists: dict[str, tuple[str, tuple[str, ...]]] = {}
     plain: dict[int, tuple] = {}  # each entry's values made plain once: the lists, tags and feeds show it again
-    for plan in plans:
-        known = state.indexes.get(plan.path)
-        made = previous.get(plan.path)
-        if made is not None and known is not None and made == (plan, known[1]) and site.keep(plan.path, known[1]):
-            indexes[plan.path] = known
+    for group in index_pages(config, [e for p in shown for e in p.entries], context.collections, options):
+        shows = None if group.entries is None else _group_shows(pages_key, group, context.collections, plain)
+        kept = state.lists.get(group.key)
+        if shows is not None and kept is not None and kept[0] == shows and \
+                all(path in state.indexes and site.keep(path, state.indexes[path][1]) for path in kept[1]):
+            indexes.update((path, state.indexes[path]) for path in kept[1])
+            lists[group.key] = kept
             continue
-        values = _shown(pages_key, plan, plain)
-        if known is None or known[0] != values or not site.keep(plan.path, known[1]):
-            data = context.render(plan)
-            known = (values, content_digest(data))
-            site.put(plan.path, known[1], data)
-        indexes[plan.path] = known
-        previous[plan.path] = (plan, known[1])
+        plans = [plan for plan in group.make()
+                 if plan.template in context.templates.sources or plan.template not in OPTIONAL_TEMPLATES]
+        for plan in plans:
+            indexes[plan.path] = _published(state, context, site, pages_key, plan, previous, plain)
+        if shows is not None:
+            lists[group.key] = (shows, tuple(plan.path for plan in plans))
+    state.lists = lists
     if context.searchable:
         indexes.update(_publish_search(state, config, site, [page for record in shown for page in record.search]))
     else:
         state.search = {}
     state.indexes = indexes
+
+
+def _published(state: State, context: PageContext, site, pages_key: str, plan: PagePlan, previous: dict,
+               plain: dict[int, tuple]) -> tuple[str, str]:
+    """One index page, kept when its values are what they were, else rendered: (shown, digest)."""
+    known = state.indexes.get(plan.path)
+    made = previous.get(plan.path)
+    if made is not None and known is not None and made == (plan, known[1]) and site.keep(plan.path, known[1]):
+        return known
+    values = _shown(pages_key, plan, plain)
+    if known is None or known[0] != values or not site.keep(plan.path, known[1]):
+        data = context.render(plan)
+        known = (values, content_digest(data))
+        site.put(plan.path, known[1], data)
+    previous[plan.path] = (plan, known[1])
+    return known
+
+
+def _group_shows(pages_key: str, group: PlanGroup, collections: tuple[str, ...],
+                 plain: dict[int, tuple]) -> str | None:
+    """A digest of what a list's pages are made from (`PlanGroup`); None when it cannot be made."""
+    try:
+        data = marshal.dumps((pages_key, group.key, collections, _plain(group.entries, plain), group.besides), 2)
+    except ValueError:  # a value marshal cannot write: the list is planned again
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _publish_search(state: State, config: Config, site, pages: list) -> dict[str, tuple[str, str]]:
@@ -81,14 +109,18 @@ def _shown(pages_key: str, plan, plain: dict[int, tuple]) -> str:
     over the ~30 MB of entries that 10,000 articles' lists show; format 2 writes equal values as
     equal bytes (no references to objects met before). Entries and dates become plain values
     (`plain`: those made so far, by the entry's identity)."""
-    values = {key: [plain.get(id(e)) or plain.setdefault(id(e), _plain_entry(e)) for e in value]
-              if key == "entries" else value.toordinal() if isinstance(value, dt.date) else value
-              for key, value in plan.context.items()}
+    values = {key: _plain(value, plain) if key == "entries" else value.toordinal() if isinstance(value, dt.date)
+              else value for key, value in plan.context.items()}
     try:
         data = marshal.dumps((pages_key, plan.template, plan.lang, values), 2)
     except ValueError:  # a value marshal cannot write
         data = repr((pages_key, plan.template, plan.lang, plan.context)).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _plain(entries, plain: dict[int, tuple]) -> list[tuple]:
+    """Each entry's values as plain values (dates as numbers), each entry's made once (`plain`, by identity)."""
+    return [plain.get(id(e)) or plain.setdefault(id(e), _plain_entry(e)) for e in entries]
 
 
 def _plain_entry(entry: Entry) -> tuple:

@@ -45,7 +45,7 @@ def _asset_or_hidden(relative: str) -> bool:
     return relative.startswith(("assets/", ".")) or "/." in relative
 
 
-# What the build writes besides article pages (see `indexes.index_pages`, `pipeline.search`,
+# What the build writes besides article pages (see `indexes.index_pages`, `pipeline.search_index`,
 # and the static and image files the build copies), by where it lies in the site:
 #   index.html  404.html  sitemap.xml  static/…  assets/…  <collection>/<image>  (images keep their
 #   path under the content folder)

@@ -17,6 +17,7 @@ used: the index is then made anew. Both ways give the same bytes (tests/test_sea
 from __future__ import annotations
 
 import json
+from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
@@ -231,8 +232,8 @@ class _Update:
         self.where = {term: number for number, terms in enumerate(memo.chunks) for term in terms}
         self.decoded: dict[int, dict] = {}
         self.vocabulary = {term for term, (whole, _) in memo.counts.items() if whole}
-        self.whole: dict[str, list[int]] = {}  # the terms the changed pages had or have: their postings now
-        self.inner: dict[str, list[int]] = {}
+        self.whole: dict[str, array] = {}  # the terms the changed pages had or have: their postings now
+        self.inner: dict[str, array] = {}
 
     def take_out(self, old: list[tuple[int, SearchPage]]) -> None:
         """Bring the postings of every term the changed pages had or have up to date (`old`: each
@@ -244,7 +245,7 @@ class _Update:
         touched = set(now).union(*(dict(page.terms) for _, page in old))
         if len({self.where[term] for term in touched if term in self.where}) * UPDATE_CHUNKS > len(self.last.chunks):
             raise _Stale  # most chunks would be read and made again: making the index anew is quicker
-        self.whole = {term: _spliced(self._last("w", term), self.changed, now.get(term, {})) for term in touched}
+        self.whole = self._spliced("w", touched, now)
         came_or_went = {term for term in touched if bool(self.whole[term]) != (term in self.vocabulary)}
         lone = tuple(term for term in came_or_went if _one_cluster(term))
         if lone and any(term.startswith(lone) or term.endswith(lone) for term in self.vocabulary | came_or_went
@@ -259,9 +260,7 @@ class _Update:
             for piece in self.language.inside.pieces(term, self.vocabulary):
                 for number, score in found.items():
                     inside[piece][number] = min(HIGHEST_SCORE, inside[piece].get(number, 0) + score)
-        self.inner = {piece: _spliced(self._last("i", piece), self.changed, inside.get(piece, {}))
-                      for piece in pieces | inside.keys()}
-        self.decoded.clear()  # (a decoded chunk's numbers weigh ten times its bytes: read again when needed)
+        self.inner = self._spliced("i", pieces | inside.keys(), inside)
 
     def files(self) -> dict[str, bytes | None]:
         self.counts = dict(self.last.counts)
@@ -309,13 +308,27 @@ class _Update:
             else:
                 files[path] = _chunk(terms, lambda term: self._now(self.whole, "w", term),
                                      lambda term: self._now(self.inner, "i", term))
-                lowest = min((self.where[term] for term in terms if term in self.where), default=0)
-                for done in [number for number in self.decoded if number < lowest]:
-                    del self.decoded[done]  # the chunks after this one need none before it: terms are in order
+                self._forget_before(min((self.where[term] for term in terms if term in self.where), default=0))
         return files
 
-    def _now(self, changed: Mapping[str, list[int]], key: str, term: str) -> list[int]:
-        return changed[term] if term in changed else self._last(key, term)
+    def _spliced(self, key: str, terms: set[str], now: Mapping[str, Mapping[int, int]]) -> dict[str, array]:
+        """The postings of `terms` (as words, "w", or inside words, "i") with the changed pages' taken
+        out and put in again (`now`: term → page → score), as arrays: 4 bytes a number, where a
+        decoded chunk's take 36. The chunks are read in order, each dropped once it is no longer needed."""
+        spliced = {}
+        for term in sorted(terms, key=lambda term: self.where.get(term, -1)):
+            spliced[term] = _spliced(self._last(key, term), self.changed, now.get(term, {}))
+            self._forget_before(self.where.get(term, 0))
+        self.decoded.clear()
+        return spliced
+
+    def _forget_before(self, number: int) -> None:
+        """Drop the decoded chunks before `number`: what follows needs none of them (terms are in order)."""
+        for done in [known for known in self.decoded if known < number]:
+            del self.decoded[done]
+
+    def _now(self, changed: Mapping[str, array], key: str, term: str) -> list[int]:
+        return changed[term].tolist() if term in changed else self._last(key, term)
 
     def _last(self, key: str, term: str) -> list[int]:
         """A term's postings in the last index: as a word ("w") or inside one ("i")."""
@@ -333,19 +346,19 @@ class _Update:
         return data
 
 
-def _spliced(postings: list[int], changed: list[int], now: Mapping[int, int]) -> list[int]:
+def _spliced(postings: list[int], changed: list[int], now: Mapping[int, int]) -> array:
     """`postings` (page, score, page, score… by page) with the `changed` pages' taken out and
     `now`'s (page → score) put in."""
     if not postings:
-        return [value for number in sorted(now) for value in (number, now[number])]
-    result = list(postings)
+        return array("I", [value for number in sorted(now) for value in (number, now[number])])
+    result = array("I", postings)
     numbers = postings[0::2]
     for number in sorted(changed, reverse=True):  # from the last, so that the places before stay where they are
         at = bisect_left(numbers, number)
         if at < len(numbers) and numbers[at] == number:
             del result[2 * at:2 * at + 2]
         if number in now:
-            result[2 * at:2 * at] = [number, now[number]]
+            result[2 * at:2 * at] = array("I", (number, now[number]))
     return result
 
 

@@ -4,6 +4,7 @@ and 404 pages and the sitemap. Values in, page plans out (`pipeline.pages.PagePl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Mapping
@@ -57,9 +58,10 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
     not_found = {**_root_page(config), "canonical": None, "alternates": []}
     del not_found["x_default"]
     plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
-    plans.append(PagePlan("sitemap.xml", default, "sitemap.xml", {
-        "site": site_context(config), "pairs": _sitemap_pairs(config, entries)}))
-    return groups + [_one(plan) for plan in plans]
+    sitemap = PagePlan("sitemap.xml", default, "sitemap.xml", {"site": site_context(config)})
+    shown = tuple((e.id, e.lang, e.url, e.updated.toordinal() if e.updated else None) for e in entries)
+    return groups + [_one(plan) for plan in plans] + [PlanGroup("sitemap", (), shown, lambda: [dataclasses.replace(
+        sitemap, context={**sitemap.context, "pairs": _sitemap_pairs(config, entries)})])]
 
 
 def _one(plan: PagePlan) -> PlanGroup:

@@ -278,3 +278,13 @@ def test_a_list_that_shows_what_it_showed_follows_a_new_collection_into_its_menu
     _build(site)  # (not extracted: the interface catalogs, which name the collections, are as they were)
     built = _same_as_clean(site, tmp_path)
     assert 'href="/en/events/"' in built["site/en/news/index.html"].decode()
+
+
+def test_the_sitemap_follows_an_articles_last_change(site: Project, tmp_path: Path) -> None:
+    """The sitemap is planned again only when what it shows of an entry changed: its URL, its
+    languages, its last change (`updated`)."""
+    _build(site)
+    site.write("content/news/a3.md", _article(3).replace("date: ", "updated: 2025-08-30\ndate: ", 1))
+    _build(site)
+    built = _same_as_clean(site, tmp_path)
+    assert "<lastmod>2025-08-30</lastmod>" in built["site/sitemap.xml"].decode()

@@ -32,8 +32,9 @@ def publish_indexes(state: State, context: PageContext, trees: OutputTrees, opti
     indexes: dict[str, tuple[str, str]] = {}
     lists: dict[str, tuple[str, tuple[str, ...]]] = {}
     plain: dict[int, tuple] = {}  # each entry's values made plain once: the lists, tags and feeds show it again
+    digests: dict[int, bytes] = {}  # and digested once
     for group in index_pages(config, [e for p in shown for e in p.entries], context.collections, options):
-        shows = None if group.entries is None else _group_shows(pages_key, group, context.collections, plain)
+        shows = None if group.entries is None else _group_shows(pages_key, group, context.collections, plain, digests)
         kept = state.lists.get(group.key)
         if shows is not None and kept is not None and kept[0] == shows and \
                 all(path in state.indexes and site.keep(path, state.indexes[path][1]) for path in kept[1]):
@@ -70,14 +71,22 @@ def _published(state: State, context: PageContext, site, pages_key: str, plan: P
     return known
 
 
-def _group_shows(pages_key: str, group: PlanGroup, collections: tuple[str, ...],
-                 plain: dict[int, tuple]) -> str | None:
-    """A digest of what a list's pages are made from (`PlanGroup`); None when it cannot be made."""
+def _group_shows(pages_key: str, group: PlanGroup, collections: tuple[str, ...], plain: dict[int, tuple],
+                 digests: dict[int, bytes]) -> str | None:
+    """A digest of what a list's pages are made from (`PlanGroup`): of the digest of each of its
+    entries (`digests`: by the entry's identity, each made once) and the rest; None when it cannot
+    be made."""
     try:
-        data = marshal.dumps((pages_key, group.key, collections, _plain(group.entries, plain), group.besides), 2)
+        found = hashlib.blake2b(marshal.dumps((pages_key, group.key, collections, group.besides), 2), digest_size=16)
+        for entry in group.entries:
+            digest = digests.get(id(entry))
+            if digest is None:
+                digest = digests[id(entry)] = hashlib.blake2b(marshal.dumps(_plain([entry], plain)[0], 2),
+                                                              digest_size=16).digest()
+            found.update(digest)
     except ValueError:  # a value marshal cannot write: the list is planned again
         return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return found.hexdigest()
 
 
 def _publish_search(state: State, config: Config, site, pages: list) -> dict[str, tuple[str, str]]:

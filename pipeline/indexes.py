@@ -4,7 +4,6 @@ and 404 pages and the sitemap. Values in, page plans out (`pipeline.pages.PagePl
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Mapping
@@ -28,7 +27,8 @@ class PlanGroup:
     """Index pages planned together: a list's pages (a collection's or a tag's, in one language),
     or one page. A list's pages are made from its `entries` and `besides`, the configuration and
     the collections, nothing else: a build whose list shows what it showed need not plan them
-    again. A page of its own has no `entries` (None): it is cheap to plan."""
+    again (the sitemap is such a group too: what it shows of each entry is in `besides`). A page
+    of its own has no `entries` (None): it is cheap to plan."""
 
     key: str
     entries: tuple[Entry, ...] | None
@@ -58,10 +58,10 @@ def index_pages(config: Config, entries: list[Entry], collections: tuple[str, ..
     not_found = {**_root_page(config), "canonical": None, "alternates": []}
     del not_found["x_default"]
     plans.append(PagePlan("404.html", home, "404.html", {**bilingual, "page": not_found}))
-    sitemap = PagePlan("sitemap.xml", default, "sitemap.xml", {"site": site_context(config)})
     shown = tuple((e.id, e.lang, e.url, e.updated.toordinal() if e.updated else None) for e in entries)
-    return groups + [_one(plan) for plan in plans] + [PlanGroup("sitemap", (), shown, lambda: [dataclasses.replace(
-        sitemap, context={**sitemap.context, "pairs": _sitemap_pairs(config, entries)})])]
+    sitemap = PlanGroup("sitemap", (), shown, lambda: [PagePlan("sitemap.xml", default, "sitemap.xml", {
+        "site": site_context(config), "pairs": _sitemap_pairs(config, entries)})])
+    return groups + [_one(plan) for plan in plans] + [sitemap]
 
 
 def _one(plan: PagePlan) -> PlanGroup:

@@ -136,14 +136,11 @@ def _made(language: _Language) -> tuple[dict[str, bytes | None], Memo]:
     for number, page in enumerate(language.pages):
         for term, score in page.terms:
             whole[term] += [number, score]
-    within: dict[str, dict[int, int]] = defaultdict(dict)  # term → page → score, where it is inside a word
-    for term, postings in whole.items():
+    inside: dict[str, list[str]] = defaultdict(list)  # term → the words it stands inside
+    for term in whole:
         for piece in language.inside.pieces(term, whole):
-            found = within[piece]
-            for at in range(0, len(postings), 2):
-                found[postings[at]] = min(HIGHEST_SCORE, found.get(postings[at], 0) + postings[at + 1])
-    inner = {term: [value for number in sorted(found) for value in (number, found[number])]
-             for term, found in within.items()}
+            inside[piece].append(term)
+    inner = {piece: _merged([whole[term] for term in words]) for piece, words in inside.items()}
     counts = {term: (len(whole.get(term, ())) // 2, len(inner.get(term, ())) // 2)
               for term in whole.keys() | inner.keys()}
     chunks = _cut(sorted(counts, key=_utf16_key), counts)
@@ -152,6 +149,19 @@ def _made(language: _Language) -> tuple[dict[str, bytes | None], Memo]:
     files.update(language.record_files(lambda start: True))
     files.update(language.manifest(chunks))
     return files, language.memo(counts, chunks)
+
+
+def _merged(postings: list[list[int]]) -> list[int]:
+    """Postings (page, score, page, score… by page) merged: a page's scores summed, up to
+    HIGHEST_SCORE. One list is its own merge (a page's scores are no higher than that already);
+    a page → score map is made only for a term inside several words, and only while it is merged."""
+    if len(postings) == 1:
+        return postings[0]
+    found: dict[int, int] = {}
+    for one in postings:
+        for at in range(0, len(one), 2):
+            found[one[at]] = min(HIGHEST_SCORE, found.get(one[at], 0) + one[at + 1])
+    return [value for number in sorted(found) for value in (number, found[number])]
 
 
 def _cut(terms: list[str], counts: Mapping[str, tuple[int, int]]) -> list[tuple[str, ...]]:

@@ -214,3 +214,30 @@ def test_a_build_brings_the_index_up_to_date_and_it_is_a_clean_builds(ready, tmp
     ready.write("content/news/a08.md", "---\ntitle: Article 8\ndate: 2025-03-09\n---\nA rambutan falls.\n")
     assert ready.run("extract") == 0 and ready.run("build", *options) == 0
     same_as_a_clean_build(ready, tmp_path / "2", *options)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(words, words), min_size=1, max_size=12))
+def test_what_stands_inside_a_word_is_what_a_page_by_page_count_finds(bodies: list) -> None:
+    """The index made anew merges the postings of the words a term stands inside; the reference
+    counts them page by page, capped at the highest score."""
+    site = {f"news/{n}": {"en": article(en, n), "km": article(km, n)} for n, (en, km) in enumerate(bodies)}
+    pages = pages_of(site)
+    files = made_anew(pages).files
+    inside = search_index._Inside(BREAKER)
+    for lang in LANGUAGES:
+        listed = search_index._newest_first([p for p in pages if p.lang == lang])
+        whole: dict[str, dict[int, int]] = {}
+        for number, page in enumerate(listed):
+            for term, score in page.terms:
+                whole.setdefault(term, {})[number] = score
+        expected: dict[str, dict[int, int]] = {}
+        for term, found in whole.items():
+            for piece in inside.pieces(term, whole):
+                for number, score in found.items():
+                    total = expected.setdefault(piece, {})
+                    total[number] = min(search.HIGHEST_SCORE, total.get(number, 0) + score)
+        chunks = [json.loads(data) for path, data in sorted(files.items()) if path.startswith(f"{lang}/search/terms/")]
+        inner = {term: postings for chunk in chunks for term, postings in chunk["i"].items()}
+        assert inner == {piece: [v for number in sorted(found) for v in (number, found[number])]
+                         for piece, found in expected.items()}

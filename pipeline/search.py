@@ -8,9 +8,9 @@ breaker as word counts), after its Khmer is typed the standard way (`repair`: sp
 coeng RO last, zero-width characters dropped…), and each word is folded (`fold`: lower case, Khmer
 digits as Latin ones, the spellings writers use alike made one). The browser does the same to the
 query with `Intl.Segmenter`; the two segmenters do not always agree, so the index also knows which
-words stand inside a longer word that ICU kept whole (`search_index._Inside`), and the browser can put a query
-word together from several indexed words. The format, and how the browser matches, is in
-`docs/SEARCH.md`.
+words stand inside a longer word that ICU kept whole (`search_index._Inside`), and the browser can
+put a query word together from several indexed words. The format, and how the browser matches,
+is in `docs/SEARCH.md`.
 
 Each published page has its text for excerpts at `<lang>/search/text/<article id>.json`, made
 with the article's pages (`page_search`), so that an unchanged article's is kept as they are."""

@@ -124,8 +124,10 @@ class _Language:
             "format": FORMAT, "lang": self.lang, "pages": len(self.pages), "chunks": firsts,
             "per_meta": PAGES_PER_RECORD_FILE})}
 
-    def memo(self, counts: Mapping[str, tuple[int, int]], chunks: list[tuple[str, ...]]) -> Memo:
-        return Memo(tuple(page.digest for page in self.pages), self.groups(), counts, tuple(chunks))
+    def memo(self, counts: Mapping[str, tuple[int, int]], chunks: list[tuple[str, ...]],
+             groups: tuple[bytes, ...] | None = None) -> Memo:
+        return Memo(tuple(page.digest for page in self.pages), groups if groups is not None else self.groups(), counts,
+                    tuple(chunks))
 
 
 # --- made anew -------------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ def _updated(language: _Language, memo: Memo, before: Mapping[bytes, SearchPage]
     try:
         update = _Update(language, memo, read, changed)
         update.take_out([(number, before[memo.pages[number]]) for number in changed])
-        return update.files(), update.memo()
+        return update.made()
     except _Stale:
         return None
 
@@ -272,44 +274,40 @@ class _Update:
                     inside[piece][number] = min(HIGHEST_SCORE, inside[piece].get(number, 0) + score)
         self.inner = self._spliced("i", pieces | inside.keys(), inside)
 
-    def files(self) -> dict[str, bytes | None]:
-        self.counts = dict(self.last.counts)
+    def made(self) -> tuple[dict[str, bytes | None], Memo]:
+        """The files (None: as the last index has them) and the memo of the index brought up to date."""
+        counts = dict(self.last.counts)
         for term in self.whole.keys() | self.inner.keys():
-            found = self.counts.get(term, (0, 0))
+            found = counts.get(term, (0, 0))
             counted = (len(self.whole[term]) // 2 if term in self.whole else found[0],
                        len(self.inner[term]) // 2 if term in self.inner else found[1])
             if counted == (0, 0):
-                self.counts.pop(term, None)
+                counts.pop(term, None)
             else:
-                self.counts[term] = counted
-        self.chunks = _cut(self._order(), self.counts)
-        files = self._terms_files()
-        groups, last_groups = self.language.groups(), self.last.groups
-        self.groups = groups
-        per = PAGES_PER_RECORD_FILE
+                counts[term] = counted
+        chunks = _cut(self._order(counts), counts)
+        files = self._terms_files(chunks)
+        groups, last_groups, per = self.language.groups(), self.last.groups, PAGES_PER_RECORD_FILE
         files.update(self.language.record_files(lambda start: groups[start:start + per] != last_groups[start:start + per]))
-        files.update(self.language.manifest(self.chunks))
-        return files
+        files.update(self.language.manifest(chunks))
+        return files, self.language.memo(counts, chunks, groups)
 
-    def memo(self) -> Memo:
-        return Memo(tuple(page.digest for page in self.language.pages), self.groups, self.counts, tuple(self.chunks))
-
-    def _order(self) -> list[str]:
-        """Every term of the index now, in order."""
+    def _order(self, counts: Mapping[str, tuple[int, int]]) -> list[str]:
+        """Every term of the index now (those `counts` has), in order."""
         order = [term for terms in self.last.chunks for term in terms]
-        gone = {term for term in self.last.counts if term not in self.counts}
+        gone = {term for term in self.last.counts if term not in counts}
         if gone:
             order = [term for term in order if term not in gone]
-        for term in self.counts.keys() - self.last.counts.keys():
+        for term in counts.keys() - self.last.counts.keys():
             insort(order, term, key=_utf16_key)
         return order
 
-    def _terms_files(self) -> dict[str, bytes | None]:
+    def _terms_files(self, chunks: list[tuple[str, ...]]) -> dict[str, bytes | None]:
         touched = self.whole.keys() | self.inner.keys()
         was = {terms: number for number, terms in enumerate(self.last.chunks)}
         folder = self.language.folder
         files: dict[str, bytes | None] = {}
-        for number, terms in enumerate(self.chunks):
+        for number, terms in enumerate(chunks):
             path = f"{folder}/terms/{number}.json"
             if touched.isdisjoint(terms) and was.get(terms) == number:
                 files[path] = None

@@ -81,7 +81,7 @@ def _group_shows(pages_key: str, group: PlanGroup, collections: tuple[str, ...],
         for entry in group.entries:
             digest = digests.get(id(entry))
             if digest is None:
-                digest = digests[id(entry)] = hashlib.blake2b(marshal.dumps(_plain([entry], plain)[0], 2),
+                digest = digests[id(entry)] = hashlib.blake2b(marshal.dumps(_plain_once(entry, plain), 2),
                                                               digest_size=16).digest()
             found.update(digest)
     except ValueError:  # a value marshal cannot write: the list is planned again
@@ -129,7 +129,11 @@ def _shown(pages_key: str, plan, plain: dict[int, tuple]) -> str:
 
 def _plain(entries, plain: dict[int, tuple]) -> list[tuple]:
     """Each entry's values as plain values (dates as numbers), each entry's made once (`plain`, by identity)."""
-    return [plain.get(id(e)) or plain.setdefault(id(e), _plain_entry(e)) for e in entries]
+    return [_plain_once(e, plain) for e in entries]
+
+
+def _plain_once(entry: Entry, plain: dict[int, tuple]) -> tuple:
+    return plain.get(id(entry)) or plain.setdefault(id(entry), _plain_entry(entry))
 
 
 def _plain_entry(entry: Entry) -> tuple:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -217,13 +219,23 @@ def test_a_cache_written_under_another_key_is_ignored(yesterday: Project, tmp_pa
     assert {**tree(yesterday.root, "site"), **tree(yesterday.root, "locale")} == clean_build(yesterday, tmp_path)
 
 
+def _build_within(project: Project, seconds: int) -> int:
+    """A build in its own process, which fails (rather than hangs) when it takes longer than `seconds`."""
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", "--root", str(project.root), "-q", "build", "--now", NOW],
+                          cwd=REPO, timeout=seconds, capture_output=True).returncode
+
+
 def _a_page(root: Path) -> Path:
     return root / "site/en" / ARTICLES[0] / "index.html"
 
 
 @pytest.mark.parametrize("tamper", ["script injected, size and time kept", "a file added", "a file removed",
-                                    "a page replaced by a link"])
+                                    "a page replaced by a link", "a page replaced by a FIFO",
+                                    "a link to nothing added"])
 def test_an_altered_site_is_not_kept(yesterday: Project, tmp_path: Path, tamper: str) -> None:
+    """Verifying the restored site reads every file it names: what is not a regular file holding
+    what the last build wrote is not kept, and nothing it could do makes the build wait (a FIFO
+    without a writer blocks whoever opens it for reading)."""
     fresh_checkout(yesterday)
     page = _a_page(yesterday.root)
     if tamper == "script injected, size and time kept":
@@ -237,10 +249,16 @@ def test_an_altered_site_is_not_kept(yesterday: Project, tmp_path: Path, tamper:
         (yesterday.root / "site/en/evil.html").write_text("<script>alert(1)</script>", encoding="utf-8")
     elif tamper == "a file removed":
         page.unlink()
-    else:
+    elif tamper == "a page replaced by a link":
         page.unlink()
         page.symlink_to("/etc/passwd")
-    assert yesterday.run("build", "--now", NOW) == 0
+    elif tamper == "a page replaced by a FIFO":
+        page.unlink()
+        os.mkfifo(page)
+    else:
+        (yesterday.root / "site/en/evil.html").symlink_to(tmp_path / "not yet there.html")
+    assert _build_within(yesterday, 120) == 0
+    assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in (yesterday.root / "site").rglob("*"))
     built = tree(yesterday.root, "site")
     assert not any(b"alert(1)" in data for data in built.values())
     assert {**built, **tree(yesterday.root, "locale")} == clean_build(yesterday, tmp_path)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -240,3 +242,25 @@ def test_a_killed_parallel_build_leaves_no_workers_behind(ready: Project) -> Non
     survivors = [pid for pid in children if Path(f"/proc/{pid}").exists()
                  and "pipeline.cli" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
     assert survivors == []
+
+
+@pytest.mark.parametrize("where", ["content/news/waiting.md", "content/news/good.md",
+                                   "locale/km/LC_MESSAGES/news/waiting.po", "locale/km/LC_MESSAGES/ui.po",
+                                   "templates/waiting.html", "templates/static/waiting.css",
+                                   "content/news/photo.jpg", "locale/km/LC_MESSAGES/news/good.po"])
+def test_a_fifo_among_the_sources_never_makes_a_command_wait(ready: Project, where: str) -> None:
+    """Opening a FIFO for reading waits for a writer that never comes: every command treats one as
+    no file at all (as git does), says what that leaves missing, and finishes; the FIFO is left as it is."""
+    if where.endswith(".jpg"):
+        good = ready.root / "content/news/good.md"
+        good.write_text(good.read_text(encoding="utf-8") + "\n![a photo](photo.jpg)\n", encoding="utf-8")
+    path = ready.root / where
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    for command in (["extract"], ["check"], ["build", "--now", "2025-09-01"], ["status"]):
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "--root", str(ready.root), *command],
+                              cwd=REPO, timeout=60, capture_output=True, text=True)
+        assert done.returncode in (0, 1), (command, done.stderr)
+        assert "Traceback" not in done.stderr, (command, done.stderr)
+    assert stat.S_ISFIFO(path.lstat().st_mode)

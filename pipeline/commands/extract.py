@@ -42,7 +42,7 @@ from pipeline.config import Config
 from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, changed_files, language_of_catalog, memory_path,
                                   template_path)
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
-from pipeline.disk.scan import Stamp, scan_stamps, stable_digest, stamp as file_stamp
+from pipeline.disk.scan import Stamp, read_regular, scan_stamps, stable_digest, stamp as file_stamp
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
 from pipeline.engine.contents import (Standing, few, files_store, forget_missing, keep_files, recognize,
                                       remembered_files, written)
@@ -294,7 +294,7 @@ def _orphan_units(config: Config, paths: Iterable[Path]) -> dict[str, set[tuple[
         old = _orphan_id(config, path)
         shown = config.relative(path)
         try:
-            catalog = parse_po(decode_po(path.read_bytes(), shown), shown)
+            catalog = parse_po(decode_po(read_regular(path), shown), shown)
         except (OSError, PipelineError):
             continue
         units.setdefault(old, set()).update(m.key for m in catalog.messages if m.msgid)

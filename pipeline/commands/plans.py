@@ -20,7 +20,7 @@ from pipeline.disk.files import named
 from pipeline.disk.layout import catalog_path, target_languages, template_path, ui_paths
 from pipeline.disk.project import Source, find_articles, read_templates
 from pipeline.disk.saves import digest as content_digest, read_when_quiet
-from pipeline.disk.scan import Stamp, stamp as file_stamp
+from pipeline.disk.scan import Stamp, read_regular, stamp as file_stamp
 from pipeline.engine.contents import Standing
 from pipeline.engine.stamps import RACY_NS
 from pipeline.errors import PipelineError
@@ -49,7 +49,7 @@ def read_text(path: Path) -> tuple[Stamp | None, bytes | None]:
     if stamp is None:
         return None, None
     try:
-        return stamp, path.read_bytes()
+        return stamp, read_regular(path)
     except FileNotFoundError:
         return None, None
 

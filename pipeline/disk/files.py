@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from pipeline.disk.scan import read_regular
+
 AT_FDCWD = -100
 RENAME_NOREPLACE = 1
 RENAME_EXCHANGE = 2
@@ -154,7 +156,7 @@ def exchange(a: Path, b: Path) -> None:
 def read_json(path: Path) -> dict:
     """A cache file's content, or {} when it is missing or unreadable (caches are safe to delete)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

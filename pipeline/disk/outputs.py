@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 from pipeline.config import Config
 from pipeline.disk.files import named
 from pipeline.disk.layout import cache_folder
+from pipeline.disk.scan import read_regular
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
 
@@ -130,6 +131,6 @@ def read_page(file: Path) -> bytes | None:
     if file.suffix != ".html":
         return None
     try:
-        return file.read_bytes()
+        return read_regular(file)
     except OSError:
         return None

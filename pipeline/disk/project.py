@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 from pipeline.config import SPELLING_CUTOFF, Config, closest, config_from_toml
 from pipeline.content import Article, decode_source, parse_article
 from pipeline.disk.layout import article_id_of, catalog_folder, reserved_id_diagnostic, template_path
-from pipeline.disk.scan import Stamp, stamp
+from pipeline.disk.scan import Stamp, read_regular, stamp
 from pipeline.errors import PipelineError
 from pipeline.model import Catalog, Diagnostic, Templates
 from pipeline.po import decode_po, parse_po
@@ -153,13 +153,13 @@ def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         raise PipelineError(Diagnostic("pyproject.toml", 0, "config", f"no pyproject.toml in {root}"))
-    return config_from_toml(pyproject.read_bytes(), root.resolve())
+    return config_from_toml(read_regular(pyproject), root.resolve())
 
 
 def read_article(config: Config, source: Source) -> Article:
     """An article file read and parsed (a PipelineError, located, when it cannot be)."""
     shown = config.relative(config.content_dir / (source.id + os.path.splitext(source.path)[1]))
-    return parse_article(decode_source(Path(source.path).read_bytes(), shown), source.id, shown,
+    return parse_article(decode_source(read_regular(source.path), shown), source.id, shown,
                          config.default_language)
 
 
@@ -183,7 +183,7 @@ def read_catalog(config: Config, path: Path) -> Catalog | None:
     if not path.is_file():
         return None
     shown = config.relative(path)
-    return parse_po(decode_po(path.read_bytes(), shown), shown)
+    return parse_po(decode_po(read_regular(path), shown), shown)
 
 
 TEMPLATE_SUFFIXES = (".html", ".xml")
@@ -210,7 +210,7 @@ def find_project_root(start: Path) -> Path | None:
     skipped); None when there is none up to the top of the file system."""
     for folder in (start, *start.parents):
         try:
-            data = (folder / "pyproject.toml").read_bytes()
+            data = read_regular(folder / "pyproject.toml")
         except OSError:  # none here (or unreadable): look further up
             continue
         try:

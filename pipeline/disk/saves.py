@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.disk.files import RENAME_CANNOT, RENAME_EXCHANGE, RENAME_NOREPLACE, named, remove_quietly, rename2
-from pipeline.disk.scan import Stamp, stamp
+from pipeline.disk.scan import Stamp, open_regular, stamp
 
 _LEASE_SIGNAL = getattr(signal, "SIGURG", 0)  # sent to a lease holder when a writer waits: ignored unless handled
 QUIET_WAIT = 2.0  # seconds to wait for a program to finish writing a file before reading it as it is
@@ -128,7 +128,7 @@ def _read(path: str, lease: bool) -> Snapshot | None:
     """The file read under a read lease (where granted), or None when a program has it open for
     writing; `lease` False: read as it is."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        handle = open_regular(path)
     except FileNotFoundError:
         return Snapshot(None, None, True)
     try:

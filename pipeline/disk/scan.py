@@ -1,22 +1,26 @@
 """Cheap change detection: the stamp (size, modification time, inode) of a file, and of every file
-under a folder in one walk."""
+under a folder in one walk; reading a file, only when it is a regular file."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Callable
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode
+READ_SIZE = 1 << 20  # bytes read at a time when hashing a file
 DIGEST_LENGTH = 32  # hex digits of SHA-256 a file is known by (in the files records and the site manifests)
 
 
 def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) -> tuple[dict[str, Stamp], dict[str, str]]:
-    """Every file under `root` (absolute path → stamp of what it points to), walked with os.scandir,
-    and the symbolic links met (path → target): what resolving paths depends on. Links to folders
-    are not followed, links to missing files are left out, names for which `skip` is true are not
-    visited."""
+    """Every regular file under `root` (absolute path → stamp of what it points to), walked with
+    os.scandir, and the symbolic links met (path → target): what resolving paths depends on. Links
+    to folders are not followed, links to missing files are left out, names for which `skip` is
+    true are not visited. A FIFO, socket or device is no file to read (opening a FIFO waits for a
+    writer) and is left out."""
     found: dict[str, Stamp] = {}
     links: dict[str, str] = {}
     pending = [str(root)]
@@ -38,9 +42,31 @@ def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) ->
                     info = entry.stat()
                 except OSError:
                     continue
-                found[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+                if S_ISREG(info.st_mode):
+                    found[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return found, links
 
+
+
+def names_under(root: str) -> set[str]:
+    """The path (relative, with `/`) of everything under `root` that is not a folder, whatever it is
+    (a symbolic link, even to nothing, a FIFO…): what a folder holds, named without reading or
+    stating anything."""
+    found = set()
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.add(prefix + entry.name)
+    return found
 
 
 def stamp(path: Path | str) -> Stamp | None:
@@ -58,12 +84,57 @@ def stable_digest(path: str, seen: Stamp) -> str | None:
     """The SHA-256 of a file's content (its first DIGEST_LENGTH hex digits: 128 bits), when the file
     still has the stamp `seen` after it was read (so the digest is of what that stamp stands for);
     None when it changed or cannot be read."""
+    found = file_digest(path)
+    if found is None or found[1] != seen:
+        return None
+    return found[0][:DIGEST_LENGTH]
+
+
+def file_digest(path: str, follow_links: bool = True) -> tuple[str, Stamp] | None:
+    """The SHA-256 (hex) of a regular file's content, and the file's stamp once it was read; None
+    when it cannot be read, is not a regular file, or (`follow_links` false) is a symbolic link.
+    (Read through the descriptor: a third of the time of `Path.read_bytes` on small files, which is
+    what a restored site of 85,000 pages is made of.)"""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-            info = os.fstat(stream.fileno())
+        descriptor = open_regular(path, 0 if follow_links else os.O_NOFOLLOW)
     except OSError:
         return None
-    if (info.st_size, info.st_mtime_ns, info.st_ino) != seen:
+    try:
+        hasher = hashlib.sha256()
+        while chunk := os.read(descriptor, READ_SIZE):
+            hasher.update(chunk)
+        info = os.fstat(descriptor)
+    except OSError:
         return None
-    return hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
+    finally:
+        os.close(descriptor)
+    return hasher.hexdigest(), (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def open_regular(path: Path | str, flags: int = 0) -> int:
+    """A descriptor for reading a regular file. Anything else raises an OSError naming the path: a
+    folder, and a FIFO, socket or device (a FIFO is opened without waiting for a writer, which would
+    never come)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a named pipe, a socket or a device)", str(path))
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of a regular file (`open_regular` says what else raises)."""
+    descriptor = open_regular(path)
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, READ_SIZE):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)

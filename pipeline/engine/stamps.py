@@ -7,7 +7,6 @@ run's start is not trusted later (the work that read such a file is not kept, an
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as stat_module
 import time
@@ -16,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, TypeVar
 
-from pipeline.disk.scan import Stamp, scan_stamps
+from pipeline.disk.scan import Stamp, file_digest, scan_stamps
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-HASHING_THREADS = 4
+HASHING_THREADS = 2  # more only wait for the interpreter's lock, on files of a few kilobytes
 RACY_NS = 100_000_000  # a file changed this close to a run's start may change again unseen
 
 
@@ -55,11 +54,7 @@ class Inputs:
         name = str(path)
         if name.startswith(self.roots):
             return self.stamps.get(name)
-        try:
-            info = os.stat(name)
-        except OSError:
-            return None
-        return (info.st_size, info.st_mtime_ns, info.st_ino) if os.path.isfile(name) else None
+        return _file_stamp(name)
 
     def resolve(self, path: Path) -> Path:
         """The real path: lexical inside the walked folders when the walk met no symbolic link."""
@@ -141,12 +136,10 @@ def rescanned(inputs: Inputs, changed: Iterable[str]) -> Rescan:
     return Rescan(fresh, tuple(files), folders, added_or_removed)
 
 
-def content_digest(path: str) -> str | None:
-    """The SHA-256 of a file's content, or None when it cannot be read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
+def content_digest(path: str, follow_links: bool = True) -> str | None:
+    """The SHA-256 of a regular file's content, or None when it cannot be read (`scan.file_digest`)."""
+    found = file_digest(path, follow_links)
+    return found[0] if found is not None else None
 
 
 def hashed(read: Callable[[Item], Result], items: list[Item]) -> list[Result]:
@@ -179,9 +172,9 @@ def _is_git(name: str) -> bool:
 
 
 def _file_stamp(path: str) -> Stamp | None:
-    """The stamp of what a path names when that is not a folder, or None."""
+    """The stamp of what a path names when that is a regular file (as the walk sees files), or None."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return None if stat_module.S_ISDIR(info.st_mode) else (info.st_size, info.st_mtime_ns, info.st_ino)
+    return (info.st_size, info.st_mtime_ns, info.st_ino) if stat_module.S_ISREG(info.st_mode) else None

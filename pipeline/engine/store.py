@@ -19,6 +19,7 @@ from typing import Mapping
 
 import pipeline
 from pipeline.disk.files import write_atomic
+from pipeline.disk.scan import read_regular
 
 KEY_VARIABLE = "PIPELINE_CACHE_KEY"  # a secret shared by the machines that share a cache (CI)
 _MAC = hashlib.sha256().digest_size
@@ -65,7 +66,7 @@ class Store:
     def load(self, name: str):
         """The value kept under `name`, or None."""
         try:
-            data = (self.folder / name).read_bytes()
+            data = read_regular(self.folder / name)
             if not hmac.compare_digest(data[:_MAC], self._mac(name, memoryview(data)[_MAC:])):
                 return None
             found, value = pickle.loads(memoryview(data)[_MAC:])

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.disk.files import exchange, named, remove_quietly
 from pipeline.disk.outputs import OUTPUT_MARKER, mark_output_tree
-from pipeline.disk.scan import Stamp, scan_stamps, stamp
+from pipeline.disk.scan import Stamp, names_under, stamp
 from pipeline.engine.stamps import content_digest, hashed
 
 Manifest = dict[str, str]  # relative posix path → digest of the file's content
@@ -439,9 +439,8 @@ def recognized_folders(folders: Folders, expected: Callable[[str], str | None]) 
 
 def _verified(folder: str, manifest: Manifest, expected: Callable[[str], str | None]) -> tuple[Manifest, bool]:
     """The part of `manifest` that the folder's files hold, and whether the folder holds nothing else."""
-    found, _ = scan_stamps(Path(folder))
     prefix = folder + os.sep
-    present = {path[len(prefix):].replace(os.sep, "/") for path in found} - {OUTPUT_MARKER}
+    present = names_under(folder) - {OUTPUT_MARKER}
     wanted = [(relative, digest, expected(digest)) for relative, digest in manifest.items() if relative in present]
     holds = hashed(lambda item: item[2] is not None and _begins_with(prefix + item[0], item[2]), wanted)
     verified = {relative: digest for (relative, digest, _), good in zip(wanted, holds) if good}
@@ -449,9 +448,7 @@ def _verified(folder: str, manifest: Manifest, expected: Callable[[str], str | N
 
 
 def _begins_with(path: str, digest: str) -> bool:
-    if os.path.islink(path):
-        return False
-    found = content_digest(path)
+    found = content_digest(path, follow_links=False)
     return found is not None and found.startswith(digest)
 
 

@@ -258,6 +258,12 @@ def test_an_altered_site_is_not_kept(yesterday: Project, tmp_path: Path, tamper:
     else:
         (yesterday.root / "site/en/evil.html").symlink_to(tmp_path / "not yet there.html")
     assert _build_within(yesterday, 120) == 0
+    # the next build works in the tree the restored one became (the spare): nothing of it may stay
+    article = yesterday.root / "content" / f"{ARTICLES[1]}.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    aged(yesterday)
+    assert yesterday.run("extract") == 0
+    assert _build_within(yesterday, 120) == 0
     assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in (yesterday.root / "site").rglob("*"))
     built = tree(yesterday.root, "site")
     assert not any(b"alert(1)" in data for data in built.values())

@@ -288,3 +288,46 @@ def test_the_sitemap_follows_an_articles_last_change(site: Project, tmp_path: Pa
     _build(site)
     built = _same_as_clean(site, tmp_path)
     assert "<lastmod>2025-08-30</lastmod>" in built["site/sitemap.xml"].decode()
+
+
+class _Killed(BaseException):
+    """What kill -9 does to a build: nothing after it runs (no handler catches a BaseException of its own)."""
+
+
+@pytest.mark.parametrize("last_saved", ["nothing", "some facts", "every record, not the site's index state",
+                                        "half the pages records"])
+def test_a_build_killed_while_saving_its_state_leaves_nothing_to_mistrust(
+        site: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last_saved: str) -> None:
+    """The state is saved in pieces (records by shard, then the index pages', lists' and search
+    index's state with the output manifests): a build killed between two of them leaves pieces of
+    two generations. The next builds, which change other articles, still give a clean build's bytes."""
+    from pipeline.engine.store import Store
+
+    _build(site)
+    site.write("content/news/a3.md", _article(3, " Edited."))
+    _build(site)  # (a second generation: the spare tree exists)
+    real_save, saved = Store.save, []
+
+    def save_then_die(self, name: str, value: object) -> None:
+        if not name.startswith(("facts-", "pages-", "site.")):
+            return real_save(self, name, value)
+        pages = [n for n in saved if n.startswith("pages-")]
+        if (last_saved == "nothing" or (last_saved == "some facts" and len(saved) == 1)
+                or (last_saved == "half the pages records" and pages and len(pages) >= 2)
+                or name == "site.pickle"):
+            raise _Killed(name)
+        saved.append(name)
+        real_save(self, name, value)
+
+    site.write("content/news/a1.md", _article(1, " Changed, then the machine went down."))
+    site.write("content/news/a0.md", _article(0).replace("date: 2025-08-01", "date: 2025-08-29"))
+    _age(site.root)
+    monkeypatch.setattr(Store, "save", save_then_die)
+    with pytest.raises(_Killed):
+        site.run("build", "--now", NOW, "--markdown", str(site.root / "export"))
+    monkeypatch.undo()
+    _same_as_clean(site, tmp_path)  # the killed build's site was swapped in whole before the state was saved
+    for step in range(3):
+        site.write(f"content/news/a{step}.md", _article(step, f" Step {step}."))
+        _build(site)
+        _same_as_clean(site, tmp_path)

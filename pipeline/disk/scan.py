@@ -47,7 +47,6 @@ def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) ->
     return found, links
 
 
-
 def names_under(root: str) -> set[str]:
     """The path (relative, with `/`) of everything under `root` that is not a folder, whatever it is
     (a symbolic link, even to nothing, a FIFO…): what a folder holds, named without reading or
@@ -128,9 +127,9 @@ def open_regular(path: Path | str, flags: int = 0) -> int:
     return descriptor
 
 
-def read_regular(path: Path | str) -> bytes:
-    """The bytes of a regular file (`open_regular` says what else raises)."""
-    descriptor = open_regular(path)
+def read_regular(path: Path | str, flags: int = 0) -> bytes:
+    """The bytes of a regular file (`open_regular` says what else raises; `flags` such as O_NOFOLLOW)."""
+    descriptor = open_regular(path, flags)
     try:
         chunks = []
         while chunk := os.read(descriptor, READ_SIZE):

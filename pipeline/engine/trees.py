@@ -9,7 +9,6 @@ import dataclasses
 import fcntl
 import os
 import shutil
-import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.disk.files import exchange, named, remove_quietly
 from pipeline.disk.outputs import OUTPUT_MARKER, mark_output_tree
-from pipeline.disk.scan import Stamp, names_under, stamp
+from pipeline.disk.scan import Stamp, names_under, read_regular, stamp
 from pipeline.engine.stamps import content_digest, hashed
 
 Manifest = dict[str, str]  # relative posix path → digest of the file's content
@@ -41,14 +40,17 @@ class TreeUpdate:
     for sure), or else a fresh folder. Only files whose digest differs are written; unchanged files
     the spare lacks are hard-linked from the live tree. Files are never changed in place, so live
     and spare may share them. A marker file says the spare is being worked on: a build killed
-    midway leaves it, and the next build does not trust that spare."""
+    midway leaves it, and the next build does not trust that spare. A live tree that holds files
+    its manifest does not name (`live_exact` false: restored from a cache, or left by a build
+    killed before it recorded it) never becomes a trusted spare: those files would stay in it."""
 
     MARKER = ".pipeline-incomplete"
 
-    def __init__(self, out: Path, live: Manifest | None, spare: Manifest | None):
+    def __init__(self, out: Path, live: Manifest | None, spare: Manifest | None, live_exact: bool = True):
         self.out = out.resolve()
         self.spare_path = spare_of(self.out)
         self.live = live or {}
+        self.live_exact = live_exact
         self.swapped = False
         for stale in self.out.parent.glob(f".{self.out.name}.new-*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
@@ -147,12 +149,7 @@ class TreeUpdate:
         if relative not in self.live:
             return None
         try:
-            handle = os.open(f"{self.out}/{relative}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            return None
-        try:
-            with open(handle, "rb") as stream:
-                return stream.read() if stat.S_ISREG(os.fstat(stream.fileno()).st_mode) else None
+            return read_regular(f"{self.out}/{relative}", os.O_NOFOLLOW)
         except OSError:
             return None
 
@@ -206,7 +203,7 @@ class TreeUpdate:
             except OSError:  # the site is in place; without a spare, the next build starts a fresh tree
                 shutil.rmtree(self.root, ignore_errors=True)
                 return self.wanted, None
-        return self.wanted, self.live if self.live else None
+        return self.wanted, self.live if self.live and self.live_exact else None
 
     def abandon(self) -> None:
         """The build failed: leave the live tree alone, drop a fresh folder; a spare gets its marker
@@ -372,7 +369,7 @@ class OutputTrees:
         known = self.folders.get(str(folder.resolve()))
         if in_place and live is not None and known is not None and known.exact:
             return InPlaceUpdate(folder, live, spare)
-        return TreeUpdate(folder, live, spare)
+        return TreeUpdate(folder, live, spare, live_exact=known is None or known.exact)
 
     def _manifest(self, folder: Path, spare: bool = False) -> Manifest | None:
         """The manifest of a folder (or of its spare), when it is the one the last run left there."""

@@ -247,10 +247,12 @@ def test_a_killed_parallel_build_leaves_no_workers_behind(ready: Project) -> Non
 @pytest.mark.parametrize("where", ["content/news/waiting.md", "content/news/good.md",
                                    "locale/km/LC_MESSAGES/news/waiting.po", "locale/km/LC_MESSAGES/ui.po",
                                    "templates/waiting.html", "templates/static/waiting.css",
-                                   "content/news/photo.jpg", "locale/km/LC_MESSAGES/news/good.po"])
+                                   "content/news/photo.jpg", "locale/km/LC_MESSAGES/news/good.po",
+                                   "glossary.csv", ".cache/pipeline/build/site.pickle"])
 def test_a_fifo_among_the_sources_never_makes_a_command_wait(ready: Project, where: str) -> None:
     """Opening a FIFO for reading waits for a writer that never comes: every command treats one as
-    no file at all (as git does), says what that leaves missing, and finishes; the FIFO is left as it is."""
+    no file at all (as git does), says what that leaves missing, and finishes; a FIFO among the
+    sources is left as it is (the cache is the pipeline's own: it writes its files anew)."""
     if where.endswith(".jpg"):
         good = ready.root / "content/news/good.md"
         good.write_text(good.read_text(encoding="utf-8") + "\n![a photo](photo.jpg)\n", encoding="utf-8")
@@ -263,4 +265,4 @@ def test_a_fifo_among_the_sources_never_makes_a_command_wait(ready: Project, whe
                               cwd=REPO, timeout=60, capture_output=True, text=True)
         assert done.returncode in (0, 1), (command, done.stderr)
         assert "Traceback" not in done.stderr, (command, done.stderr)
-    assert stat.S_ISFIFO(path.lstat().st_mode)
+    assert stat.S_ISFIFO(path.lstat().st_mode) or where.startswith(".cache/")

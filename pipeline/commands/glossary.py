@@ -13,6 +13,7 @@ from pipeline.disk.files import write_atomic
 from pipeline.disk.saves import write_unless_changed
 from pipeline.disk.layout import catalog_path, target_languages
 from pipeline.disk.project import load_articles, read_catalog
+from pipeline.disk.scan import read_regular
 from pipeline.errors import PipelineError
 from pipeline.glossary import (Glossary, Term, english_variants, glossary_csv, glossary_tbx, merged, read_glossary_csv,
                                terms_from_tbx, uses)
@@ -30,7 +31,7 @@ def load_glossary(config: Config) -> Glossary | None:
 
 def _glossary_bytes(config: Config) -> bytes | None:
     try:
-        return config.glossary.read_bytes()
+        return read_regular(config.glossary)
     except FileNotFoundError:
         return None
 
@@ -162,7 +163,7 @@ def import_tbx(config: Config, source: Path) -> Imported:
     """Merge the terms of a TBX file into the glossary file (created when missing), written
     atomically: no row is dropped, no Khmer term lost."""
     shown = config.relative(source.resolve()) if source.is_absolute() else source.as_posix()
-    found = terms_from_tbx(source.read_bytes(), shown)
+    found = terms_from_tbx(read_regular(source), shown)
     before = _glossary_bytes(config)
     existing = None if before is None else read_glossary_csv(before, config.relative(config.glossary))
     result = merged(existing or Glossary(shown=config.relative(config.glossary)), found.terms)

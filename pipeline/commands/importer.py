@@ -33,6 +33,7 @@ from pipeline.content import Article, decode_source, parse_article
 from pipeline.disk.files import write_files_atomic
 from pipeline.disk.layout import (ARTICLE_SUFFIXES, article_id_problem, catalog_path, id_spelling_problem,
                                   template_path)
+from pipeline.disk.scan import read_regular
 from pipeline.errors import PipelineError
 from pipeline.links import is_site_local, link_target
 from pipeline.markdown import parse, rewrite_destinations
@@ -290,7 +291,7 @@ def _pair_by_identity(sources: Mapping[str, Path], targets: Mapping[str, Path]) 
 
 def _identity(path: Path) -> dict[str, str]:
     try:
-        article = parse_article(decode_source(path.read_bytes(), path.as_posix()), "x/x", path.as_posix(), "en")
+        article = parse_article(decode_source(read_regular(path), path.as_posix()), "x/x", path.as_posix(), "en")
     except PipelineError:
         return {}
     return {k: str(article.metadata[k]) for k in IDENTITY_KEYS
@@ -399,7 +400,7 @@ def _plan_article(config: Config, item: FoundArticle, article_id: str, renames: 
                   info: catalogs.CatalogInfo, force: bool) -> _Planned:
     suffix = "." + item.source.relative.rsplit(".", 1)[1]
     destination = config.content_dir / f"{article_id}{suffix}"
-    data = item.source.path.read_bytes()
+    data = read_regular(item.source.path)
     text = decode_source(data, item.source.shown)
     shown = config.relative(destination)
     article = parse_article(text, article_id, shown, config.default_language)
@@ -413,7 +414,7 @@ def _plan_article(config: Config, item: FoundArticle, article_id: str, renames: 
         article = parse_article(relinked, article_id, shown, config.default_language)
     files: dict[Path, bytes] = {}
     if destination.is_file():
-        status = "unchanged" if destination.read_bytes() == data else ("written" if force else "kept")
+        status = "unchanged" if read_regular(destination) == data else ("written" if force else "kept")
     else:
         status = "written"
     if status == "kept":
@@ -447,7 +448,7 @@ def _plan_article(config: Config, item: FoundArticle, article_id: str, renames: 
 
 def _translation(source: SourceFile, lang: str, renames: _Renames, collection: str, article_id: str) -> Article:
     """A translated file as an article, its links to renamed articles pointing at their new ids."""
-    text = decode_source(source.path.read_bytes(), source.shown)
+    text = decode_source(read_regular(source.path), source.shown)
     translation = parse_article(text, article_id, source.shown, lang)
     old_home = f"{collection}/{source.relative.rsplit('.', 1)[0]}"
     relinked = renames.relinked(text, translation.body_offset, old_home, article_id)
@@ -542,9 +543,9 @@ def _plan_assets(config: Config, folder: Path, target_root: Path, boundary: Path
             notes.append(_outside_warning(path.as_posix(), path))
             continue
         target = target_root / path.relative_to(folder)
-        data = path.read_bytes()
+        data = read_regular(path)
         if target.is_file():
-            if target.read_bytes() == data:
+            if read_regular(target) == data:
                 continue
             if not force:
                 notes.append(Diagnostic(config.relative(target), 0, "import",

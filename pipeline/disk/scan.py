@@ -131,9 +131,10 @@ def read_regular(path: Path | str, flags: int = 0) -> bytes:
     """The bytes of a regular file (`open_regular` says what else raises; `flags` such as O_NOFOLLOW)."""
     descriptor = open_regular(path, flags)
     try:
-        chunks = []
-        while chunk := os.read(descriptor, READ_SIZE):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        data = os.read(descriptor, os.fstat(descriptor).st_size + 1)  # (in one piece, as the file stands)
+        rest = []
+        while chunk := os.read(descriptor, READ_SIZE):  # (what was added while it was read)
+            rest.append(chunk)
+        return data + b"".join(rest) if rest else data
     finally:
         os.close(descriptor)

@@ -120,7 +120,7 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         while not self._done.wait(0.05):
             parents: dict[int, int] = {}
-            rss: dict[int, int] = {}
+            held: dict[int, int] = {}  # pid → KiB (PSS)
             for entry in os.scandir("/proc"):
                 if not entry.name.isdigit():
                     continue
@@ -128,14 +128,14 @@ class TreeSampler(threading.Thread):
                     with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as status:
                         fields = dict(line.split(":", 1) for line in status if ":" in line)
                     parents[int(entry.name)] = int(fields["PPid"])
-                    rss[int(entry.name)] = _pss_kib(entry.name) or int(fields.get("VmRSS", "0 kB").split()[0])
+                    held[int(entry.name)] = _pss_kib(entry.name) or int(fields.get("VmRSS", "0 kB").split()[0])
                 except (OSError, KeyError, ValueError):
                     continue
             tree, frontier = set(), {self.root}
             while frontier:
                 tree |= frontier
                 frontier = {pid for pid, parent in parents.items() if parent in frontier} - tree
-            self.peak_kib = max(self.peak_kib, sum(rss.get(pid, 0) for pid in tree))
+            self.peak_kib = max(self.peak_kib, sum(held.get(pid, 0) for pid in tree))
 
 
 def _pss_kib(pid: str) -> int | None:

@@ -162,8 +162,13 @@ def _merged(postings: list[list[int]]) -> list[int]:
     found: dict[int, int] = {}
     for one in postings:
         for at in range(0, len(one), 2):
-            found[one[at]] = min(HIGHEST_SCORE, found.get(one[at], 0) + one[at + 1])
+            _add_score(found, one[at], one[at + 1])
     return [value for number in sorted(found) for value in (number, found[number])]
+
+
+def _add_score(found: dict[int, int], number: int, score: int) -> None:
+    """A page's score for a term that stands inside several of its words: their sum, up to HIGHEST_SCORE."""
+    found[number] = min(HIGHEST_SCORE, found.get(number, 0) + score)
 
 
 def _cut(terms: list[str], counts: Mapping[str, tuple[int, int]]) -> list[tuple[str, ...]]:
@@ -271,7 +276,7 @@ class _Update:
         for term, found in now.items():
             for piece in self.language.inside.pieces(term, self.vocabulary):
                 for number, score in found.items():
-                    inside[piece][number] = min(HIGHEST_SCORE, inside[piece].get(number, 0) + score)
+                    _add_score(inside[piece], number, score)
         self.inner = self._spliced("i", pieces | inside.keys(), inside)
 
     def made(self) -> tuple[dict[str, bytes | None], Memo]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +17,7 @@ from conftest import REPO, Project
 from pipeline.commands import build as build_command
 from pipeline.commands import extract as extract_command
 from pipeline.engine.store import KEY_VARIABLE
+from test_hostile import run_cli
 from test_incremental import tree
 
 NOW = "2026-01-01"
@@ -219,12 +218,6 @@ def test_a_cache_written_under_another_key_is_ignored(yesterday: Project, tmp_pa
     assert {**tree(yesterday.root, "site"), **tree(yesterday.root, "locale")} == clean_build(yesterday, tmp_path)
 
 
-def _build_within(project: Project, seconds: int) -> int:
-    """A build in its own process, which fails (rather than hangs) when it takes longer than `seconds`."""
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "--root", str(project.root), "-q", "build", "--now", NOW],
-                          cwd=REPO, timeout=seconds, capture_output=True).returncode
-
-
 def _a_page(root: Path) -> Path:
     return root / "site/en" / ARTICLES[0] / "index.html"
 
@@ -257,13 +250,13 @@ def test_an_altered_site_is_not_kept(yesterday: Project, tmp_path: Path, tamper:
         os.mkfifo(page)
     else:
         (yesterday.root / "site/en/evil.html").symlink_to(tmp_path / "not yet there.html")
-    assert _build_within(yesterday, 120) == 0
+    assert run_cli(yesterday, "-q", "build", "--now", NOW, timeout=120).returncode == 0
     # the next build works in the tree the restored one became (the spare): nothing of it may stay
     article = yesterday.root / "content" / f"{ARTICLES[1]}.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     aged(yesterday)
     assert yesterday.run("extract") == 0
-    assert _build_within(yesterday, 120) == 0
+    assert run_cli(yesterday, "-q", "build", "--now", NOW, timeout=120).returncode == 0
     assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in (yesterday.root / "site").rglob("*"))
     built = tree(yesterday.root, "site")
     assert not any(b"alert(1)" in data for data in built.values())

@@ -11,7 +11,7 @@ from stat import S_ISDIR, S_ISREG
 from typing import Callable
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode
-READ_SIZE = 1 << 20  # bytes read at a time when hashing a file
+READ_SIZE = 1 << 20  # bytes read at a time from a file that grows while it is read
 DIGEST_LENGTH = 32  # hex digits of SHA-256 a file is known by (in the files records and the site manifests)
 
 
@@ -99,15 +99,13 @@ def file_digest(path: str, follow_links: bool = True) -> tuple[str, Stamp] | Non
     except OSError:
         return None
     try:
-        hasher = hashlib.sha256()
-        while chunk := os.read(descriptor, READ_SIZE):
-            hasher.update(chunk)
+        data = _read_all(descriptor)
         info = os.fstat(descriptor)
     except OSError:
         return None
     finally:
         os.close(descriptor)
-    return hasher.hexdigest(), (info.st_size, info.st_mtime_ns, info.st_ino)
+    return hashlib.sha256(data).hexdigest(), (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def open_regular(path: Path | str, flags: int = 0) -> int:
@@ -131,10 +129,15 @@ def read_regular(path: Path | str, flags: int = 0) -> bytes:
     """The bytes of a regular file (`open_regular` says what else raises; `flags` such as O_NOFOLLOW)."""
     descriptor = open_regular(path, flags)
     try:
-        data = os.read(descriptor, os.fstat(descriptor).st_size + 1)  # (in one piece, as the file stands)
-        rest = []
-        while chunk := os.read(descriptor, READ_SIZE):  # (what was added while it was read)
-            rest.append(chunk)
-        return data + b"".join(rest) if rest else data
+        return _read_all(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _read_all(descriptor: int) -> bytes:
+    """What an open file holds: in one piece as it stands, then whatever was added while it was read."""
+    data = os.read(descriptor, os.fstat(descriptor).st_size + 1)
+    rest = []
+    while chunk := os.read(descriptor, READ_SIZE):
+        rest.append(chunk)
+    return data + b"".join(rest) if rest else data

@@ -250,19 +250,24 @@ def test_a_killed_parallel_build_leaves_no_workers_behind(ready: Project) -> Non
                                    "templates/waiting.html", "templates/static/waiting.css",
                                    "content/news/photo.jpg", "locale/km/LC_MESSAGES/news/good.po",
                                    "glossary.csv", ".cache/pipeline/build/site.pickle"])
-def test_a_fifo_among_the_sources_never_makes_a_command_wait(ready: Project, where: str) -> None:
-    """Opening a FIFO for reading waits for a writer that never comes: every command treats one as
-    no file at all (as git does), says what that leaves missing, and finishes; a FIFO among the
-    sources is left as it is (the cache is the pipeline's own: it writes its files anew)."""
+@pytest.mark.parametrize("kind", ["FIFO", "link to a device"])
+def test_a_fifo_or_device_among_the_sources_never_makes_a_command_wait(ready: Project, where: str, kind: str) -> None:
+    """Opening a FIFO for reading waits for a writer that never comes, and /dev/zero never ends:
+    every command treats such a name as no file at all (as git does), says what that leaves
+    missing, and finishes; it is left as it is among the sources (the cache is the pipeline's own:
+    it writes its files anew)."""
     if where.endswith(".jpg"):
         good = ready.root / "content/news/good.md"
         good.write_text(good.read_text(encoding="utf-8") + "\n![a photo](photo.jpg)\n", encoding="utf-8")
     path = ready.root / where
     path.unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.mkfifo(path)
+    if kind == "FIFO":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
     for command in (["extract"], ["check"], ["build", "--now", "2025-09-01"], ["status"]):
         done = run_cli(ready, *command, timeout=60)
         assert done.returncode in (0, 1), (command, done.stderr)
         assert "Traceback" not in done.stderr, (command, done.stderr)
-    assert stat.S_ISFIFO(path.lstat().st_mode) or where.startswith(".cache/")
+    assert (stat.S_ISFIFO(path.lstat().st_mode) if kind == "FIFO" else path.is_symlink()) or where.startswith(".cache/")

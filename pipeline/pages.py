@@ -296,15 +296,17 @@ def _entry(result: Translated, assets: AssetCollector) -> Entry:
     image = article.metadata.get("image")
     image_url = assets.url_for(article, result.lang, image) if isinstance(image, str) and image else None
     title_key = title_key_of(result)
+    summary = result.value("description")
+    shortened = excerpt(summary or result.first_paragraph, EXCERPT_CHARS)
     return Entry(
         id=article.id, lang=result.lang, url=page_url(result.lang, article.id),
         title=result.value(title_key, article.id),
         title_lang=_value_lang(result, title_key, article.id),
-        summary=result.value("description"),
+        summary=summary,
         summary_lang=_value_lang(result, "description"),
         date=article.date, image_url=image_url, collection=article.collection,
-        excerpt=excerpt(result.value("description") or result.first_paragraph, EXCERPT_CHARS),
-        excerpt_lang=_value_lang(result, "description") if result.value("description")
+        excerpt=summary if shortened == summary else shortened,  # (one string, kept once by the build state)
+        excerpt_lang=_value_lang(result, "description") if summary
         else result.first_paragraph_lang or result.lang,
         updated=_last_change(article.metadata, article.date),
         tags=tags_of(article.metadata),

@@ -21,7 +21,7 @@ from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from pipeline.khmer.script import BASE, kind_of, scan_cluster
@@ -71,22 +71,30 @@ class Index:
 def index_files(pages: Iterable[SearchPage], languages: tuple[str, ...], base_path: str,
                 breaker: WordBreaker, last: Last | None = None) -> Index:
     """Every language's index: brought up to date from `last` where that can be done, else made anew."""
+    files: dict[str, bytes | None] = {}
+    memos = {}
+    for lang, (made_files, memos[lang]) in language_indexes(pages, languages, base_path, breaker, last):
+        files.update(made_files)
+    return Index(files, memos)
+
+
+def language_indexes(pages: Iterable[SearchPage], languages: tuple[str, ...], base_path: str, breaker: WordBreaker,
+                     last: Last | None = None) -> Iterator[tuple[str, tuple[dict[str, bytes | None], Memo]]]:
+    """`index_files`, one language at a time: (language, (its files, its memo)). The next language's
+    index is made when it is asked for, so a caller that writes each one's files before asking
+    holds one language's at a time (at 10,000 articles, the English index is 25 MB)."""
     pages = list(pages)
     by_id: dict[str, list[SearchPage]] = defaultdict(list)
     for page in pages:
         by_id[page.id].append(page)
     inside = _Inside(breaker)
     before = {page.digest: page for page in last.pages} if last is not None else {}
-    files: dict[str, bytes | None] = {}
-    memos = {}
     for lang in languages:
         listed = _newest_first([p for p in pages if p.lang == lang or not any(o.lang == lang for o in by_id[p.id])])
         language = _Language(lang, listed, by_id, base_path, inside)
         memo = last.memos.get(lang) if last is not None else None
-        made = _updated(language, memo, before, last.read) if memo is not None else None
-        made_files, memos[lang] = made or _made(language)
-        files.update(made_files)
-    return Index(files, memos)
+        # (in one expression: no variable of this frame holds a language's files while the next is made)
+        yield lang, (memo is not None and _updated(language, memo, before, last.read)) or _made(language)
 
 
 def _newest_first(pages: list[SearchPage]) -> list[SearchPage]:
@@ -134,10 +142,10 @@ class _Language:
 
 
 def _made(language: _Language) -> tuple[dict[str, bytes | None], Memo]:
-    whole: dict[str, list[int]] = defaultdict(list)  # term → page, score, page, score…
+    whole: dict[str, array] = defaultdict(_postings)  # term → page, score, page, score…
     for number, page in enumerate(language.pages):
         for term, score in page.terms:
-            whole[term] += [number, score]
+            whole[term].extend((number, score))
     inside: dict[str, list[str]] = defaultdict(list)  # term → the words it stands inside
     for term in whole:
         for piece in language.inside.pieces(term, whole):
@@ -153,7 +161,12 @@ def _made(language: _Language) -> tuple[dict[str, bytes | None], Memo]:
     return files, language.memo(counts, chunks)
 
 
-def _merged(postings: list[list[int]]) -> list[int]:
+def _postings() -> array:
+    """A term's postings while an index is made: 4 bytes a number, where a list takes 8 and more."""
+    return array("I")
+
+
+def _merged(postings: list[array]) -> array:
     """Postings (page, score, page, score… by page) merged: a page's scores summed, up to
     HIGHEST_SCORE. One list is its own merge (a page's scores are no higher than that already);
     a page → score map is made only for a term inside several words, and only while it is merged."""
@@ -163,7 +176,7 @@ def _merged(postings: list[list[int]]) -> list[int]:
     for one in postings:
         for at in range(0, len(one), 2):
             _add_score(found, one[at], one[at + 1])
-    return [value for number in sorted(found) for value in (number, found[number])]
+    return array("I", [value for number in sorted(found) for value in (number, found[number])])
 
 
 def _add_score(found: dict[int, int], number: int, score: int) -> None:
@@ -187,13 +200,13 @@ def _cut(terms: list[str], counts: Mapping[str, tuple[int, int]]) -> list[tuple[
     return chunks
 
 
-def _chunk(terms: tuple[str, ...], whole: Callable[[str], list[int] | None],
-           inner: Callable[[str], list[int] | None]) -> bytes:
+def _chunk(terms: tuple[str, ...], whole: Callable[[str], Sequence[int] | None],
+           inner: Callable[[str], Sequence[int] | None]) -> bytes:
     found = {"w": {}, "i": {}}
     for term in terms:
         for key, postings in (("w", whole(term)), ("i", inner(term))):
             if postings:
-                found[key][term] = postings
+                found[key][term] = list(postings)
     return compact_json(found)
 
 

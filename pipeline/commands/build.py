@@ -29,7 +29,7 @@ from pipeline.commands import build_state
 from pipeline.commands.articles import (DIGEST_LENGTH, ArticleWork, Rendered, content_digest, copied_file_digest,
                                         copied_file_source, own_language_problems, read_and_render, render_article)
 from pipeline.commands.build_state import (BuildReport, FactsRecord, Hint, PagesRecord, Session, Shortcut, State,
-                                           last_build, load_state, save_state)
+                                           found_digest, last_build, load_state, save_state, seen_paths)
 from pipeline.config import Config
 from pipeline.disk.layout import cache_folder, catalog_folder, site_path_problem, ui_paths
 from pipeline.disk.outputs import check_cache_writable, check_output_folders
@@ -468,7 +468,7 @@ def _still_valid(article_id: str, record: PagesRecord, context: PageContext, inp
     return (record.langs == links.published.get(article_id, ())
             and record.collections == context.collections
             and all(links.target(target) == (found, langs) for target, found, langs in record.links)
-            and all(inputs.lookup(path) == state for path, state in record.seen))
+            and found_digest(map(inputs.lookup, seen_paths(record))) == record.seen_digest)
 
 
 def _reuse(record: PagesRecord, trees: OutputTrees, inputs: Inputs, images_unchanged: bool = False) -> bool:
@@ -501,7 +501,9 @@ def _store_pages(rendered: Rendered, context: PageContext, trees: OutputTrees, i
     return PagesRecord(
         langs=pages.langs, collections=context.collections,
         links=tuple((target, found, langs) for target, (found, langs) in sorted(pages.links.items())),
-        seen=tuple(sorted(pages.seen.items())), files=rendered.digests, entries=pages.entries,
+        seen="".join(f"{path}\0" for path in sorted(pages.seen)),
+        seen_digest=found_digest(pages.seen[path] for path in sorted(pages.seen)),
+        files=rendered.digests, entries=pages.entries,
         assets=tuple((relative, str(source)) for relative, source in sorted(pages.assets.items())),
         exports=None if rendered.exports is None else tuple((p, d) for p, _, d in rendered.exports),
         layout=rendered.layout, search=pages.search,

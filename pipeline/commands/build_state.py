@@ -11,6 +11,8 @@ The engine (`pipeline.engine`) stores them and decides, from them, what to redo.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import marshal
 import os
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -61,7 +63,8 @@ class PagesRecord:
     langs: tuple[str, ...]
     collections: tuple[str, ...]
     links: tuple[tuple[str, str | None, tuple[str, ...]], ...]  # link target, article id, its languages
-    seen: tuple[tuple[str, Stamp | None], ...]  # image files looked at
+    seen: str  # the image files looked at, each path followed by NUL (one string: 10,000 records are held at once)
+    seen_digest: bytes  # of what was found of each (`found_digest`)
     files: tuple[tuple[str, str], ...]  # site path → digest
     entries: tuple[Entry, ...]
     assets: tuple[tuple[str, str], ...]  # site path → source file
@@ -87,6 +90,15 @@ class State:
     @property
     def keys(self) -> tuple[str, str]:
         return self.facts.key, self.pages.key
+
+
+def found_digest(found: Iterable[Stamp | None]) -> bytes:
+    """A digest of what was found of some files, in order: each one's stamp, or None when missing."""
+    return hashlib.blake2b(marshal.dumps(tuple(found), 2), digest_size=16).digest()
+
+
+def seen_paths(record: PagesRecord) -> list[str]:
+    return record.seen.split("\0")[:-1]
 
 
 def load_state(store: Store, facts_key: str, pages_key: str) -> State:

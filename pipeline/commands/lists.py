@@ -91,7 +91,8 @@ def _group_shows(pages_key: str, group: PlanGroup, collections: tuple[str, ...],
 
 def _publish_search(state: State, config: Config, site, pages: list) -> dict[str, tuple[str, str]]:
     """The search index, brought up to date from the last build's where it can be (a file as the
-    last build made it is kept), else made anew: site path → (digest, digest)."""
+    last build made it is kept), else made anew: site path → (digest, digest). One language's
+    files are written before the next language's are made."""
     def last_file(path: str) -> bytes | None:
         known = state.indexes.get(path)
         data = site.read_live(path) if known is not None else None
@@ -99,18 +100,28 @@ def _publish_search(state: State, config: Config, site, pages: list) -> dict[str
 
     last = search_index.Last(state.search, (page for record in state.pages.values.values() for page in record.search),
                              last_file)
-    made = search_index.index_files(pages, config.languages, config.base_path, WordBreaker(), last)
-    if not all(data is not None or (path in state.indexes and site.keep(path, state.indexes[path][1]))
-               for path, data in made.files.items()):
-        made = search_index.index_files(pages, config.languages, config.base_path, WordBreaker())
-    found = {}
-    for path, data in made.files.items():
+    found: dict[str, tuple[str, str]] = {}
+    memos = {}
+    for lang, (files, memo) in search_index.language_indexes(pages, config.languages, config.base_path,
+                                                             WordBreaker(), last):
+        if not all(data is not None or (path in state.indexes and site.keep(path, state.indexes[path][1]))
+                   for path, data in files.items()):
+            (_, (files, memo)), = search_index.language_indexes(pages, (lang,), config.base_path, WordBreaker())
+        _put_index(state, site, files, found)
+        memos[lang] = memo
+        del files  # (before the next language's index is made)
+    state.search = memos
+    return found
+
+
+def _put_index(state: State, site, files: dict[str, bytes | None], found: dict[str, tuple[str, str]]) -> None:
+    """Write one language's index files that changed (None: as the last build made it); their
+    digests go into `found`."""
+    for path, data in files.items():
         digest = state.indexes[path][1] if data is None else content_digest(data)
         if data is not None and not site.keep(path, digest):
             site.put(path, digest, data)
         found[path] = (digest, digest)
-    state.search = made.memos
-    return found
 
 
 def _shown(pages_key: str, plan, plain: dict[int, tuple]) -> str:

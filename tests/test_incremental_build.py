@@ -102,6 +102,30 @@ def test_nothing_changed_leaves_the_site_folder_alone(site: Project) -> None:
     assert (site.root / "site").stat().st_ino == folder
 
 
+@pytest.mark.parametrize("removed", ["site/en/news/a2/index.html", "site/km/news/a2/index.html",
+                                     "site/assets/news/p2.jpg", "site/km/news/index.html", "site/en/atom.xml",
+                                     "site/en/search/terms/0.json", "site/km/search/index.json",
+                                     "site/en/search/text/news/a2.json", "site/static/style.css",
+                                     "export/km/news/a2.md", "site/km/news"])
+@pytest.mark.parametrize("spare", ["kept", "gone"])
+def test_a_file_removed_from_the_live_site_by_hand_is_made_again(site: Project, tmp_path: Path, removed: str,
+                                                                  spare: str) -> None:
+    """The next build after an edit writes the file again (where it would have hard-linked the
+    live tree's copy), with or without a spare tree that still has its own copy."""
+    _build(site)
+    site.write("content/news/a3.md", _article(3, " Edited."))
+    _build(site)  # a second generation, so that the spare trees exist
+    target = site.root / removed
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    if spare == "gone":
+        for folder in (".site.spare", ".export.spare"):
+            shutil.rmtree(site.root / folder)
+    site.write("content/news/a0.md", _article(0, " Edited too."))
+    _build(site)
+    assert target.exists()
+    _same_as_clean(site, tmp_path)
+
+
 def test_a_link_follows_its_target_being_translated(site: Project, tmp_path: Path) -> None:
     site.write("content/news/a0.md", _article(0, " See [the last one](a3.md)."))
     assert site.run("extract") == 0

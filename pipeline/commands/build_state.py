@@ -98,6 +98,7 @@ def found_digest(found: Iterable[Stamp | None]) -> bytes:
 
 
 def seen_paths(record: PagesRecord) -> list[str]:
+    """The image files the record's pages looked at, in the order of `seen_digest`."""
     return record.seen.split("\0")[:-1]
 
 

@@ -118,6 +118,10 @@ class TreeUpdate:
             except FileExistsError:
                 os.unlink(target)
                 os.link(source, target)
+            except FileNotFoundError:  # removed from the live tree by hand: not there to keep, made again
+                del self.live[relative]
+                self.have.pop(relative, None)  # (the version this tree had is gone too: `_clear` removed it)
+                return False
             except OSError:  # another file system, or one without hard links
                 shutil.copyfile(source, target)
         except OSError as error:

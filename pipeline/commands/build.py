@@ -126,10 +126,10 @@ def _last_shortcut(store: Store) -> Shortcut | None:
     return found if isinstance(found, Shortcut) else None
 
 
-def _as_last_time(walked: Inputs, shortcut: Shortcut | None) -> Inputs | None:
+def _as_last_time(walked: Inputs, walked_fingerprint: str, shortcut: Shortcut | None) -> Inputs | None:
     """The inputs as the last build saw them, when the walk finds every file with the stamp it had
     then: the files stand for what they stood for (no record of the files need be read)."""
-    if shortcut is None or shortcut.walked != fingerprint(walked.stamps):
+    if shortcut is None or shortcut.walked != walked_fingerprint:
         return None
     return dataclasses.replace(walked, stamps=shortcut.stamps)
 
@@ -169,7 +169,9 @@ def _start_once(config: Config, store: Store, run: Run) -> _Once | BuildReport:
     articles, are not held while the build runs.)"""
     shortcut = _last_shortcut(store)
     walked = _walked(config)
-    inputs = _as_last_time(walked, shortcut) or standing_inputs(walked, files_store(cache_folder(config)))
+    walked_fingerprint = fingerprint(walked.stamps)  # (sorts every stamp: taken once)
+    inputs = _as_last_time(walked, walked_fingerprint, shortcut) or \
+        standing_inputs(walked, files_store(cache_folder(config)))
     keys = _keys(config, inputs, store.version, _template_stamps(config, inputs), run.glossary)
     settings = _digest(*keys, run.rules, [p.resolve() for p in run.outputs], run.layout)
     if shortcut is None or shortcut.settings != settings:
@@ -180,7 +182,7 @@ def _start_once(config: Config, store: Store, run: Run) -> _Once | BuildReport:
     if shortcut is not None and shortcut.generation != state.generation:
         shortcut = None
     hint = build_state.difference(config, shortcut.stamps, inputs) if shortcut is not None and not inputs.links else None
-    return _Once(settings, inputs, keys, state, last_build(config, state, shortcut), hint, fingerprint(walked.stamps))
+    return _Once(settings, inputs, keys, state, last_build(config, state, shortcut), hint, walked_fingerprint)
 
 
 def _output_stamps(run: Run) -> tuple:

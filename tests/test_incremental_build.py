@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Project
+from pipeline.indexes import index_pages
 from pipeline.po import format_po, parse_po
 from test_incremental import tree
 
@@ -93,6 +94,29 @@ def test_one_edited_article_rewrites_only_its_own_pages_and_the_lists(site: Proj
     assert not {n for n in rewritten if "/a0/" in n or "/a2/" in n or "/a3/" in n}
     assert not {n for n in rewritten if n.endswith(".jpg") or "/static/" in n}
     assert "Now with more." in built["site/en/news/a1/index.html"].decode()
+
+
+def test_an_edit_the_lists_do_not_show_leaves_them_unplanned_and_brings_the_search_up_to_date(
+        site: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change to an article's second paragraph changes its page and its search words, not its
+    entry (title, summary, excerpt: the first paragraph): the lists are kept without being planned.
+    (a3 has no Khmer translation: its Khmer page stays held back, nothing else is published anew.)"""
+    import pipeline.commands.lists as lists
+
+    _build(site)
+    site.write("content/news/a3.md", _article(3, " Edited."))
+    _build(site)
+    planned = []
+    monkeypatch.setattr(lists, "index_pages", lambda *args: planned.append(args) or index_pages(*args))
+    site.write("content/news/a3.md", _article(3, " Zanzibar."))
+    _build(site)
+    assert planned == []
+    built = _same_as_clean(site, tmp_path)
+    assert any(b"zanzibar" in data for name, data in built.items() if name.startswith("site/en/search/terms/"))
+    site.write("content/news/a3.md", _article(3).replace("First paragraph", "Opening paragraph"))
+    _build(site)  # the excerpt changed: the lists are planned again
+    assert planned
+    _same_as_clean(site, tmp_path)
 
 
 def test_nothing_changed_leaves_the_site_folder_alone(site: Project) -> None:

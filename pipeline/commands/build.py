@@ -47,7 +47,7 @@ from pipeline.engine.work import done, split
 from pipeline.links import Links
 from pipeline.errors import PipelineError
 from pipeline.model import Diagnostic
-from pipeline.commands.lists import publish_indexes
+from pipeline.commands.lists import SameValues, publish_indexes
 from pipeline.pages import (PAGE_TEMPLATES, SEARCH_TEMPLATE, BuildOptions, PageContext,
                             availability, is_visible, languages_of, published_languages, visible_collections)
 from pipeline.render import template_problems
@@ -315,9 +315,8 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
     found.stop(redirects.problems)
     if found.failed:
         return Built(found)
-    unchanged = recheck is not None and all(_same_index_values(state.pages.values.get(a), pages[a])
-                                            for a in recheck if a in pages)
-    publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans, unchanged)
+    publish_indexes(state, context, trees, run.options, pages_key, shown, session.plans,
+                    _same_values(state, pages, recheck))
     _publish_static(config, inputs, trees)
     for path, data in redirects.pages:
         trees[0].put(path, content_digest(data), data)
@@ -333,9 +332,14 @@ def _pages(config: Config, state: State, inputs: Inputs, pages_key: str, run: Ru
                  (links, context.collections), (paths, ()))
 
 
-def _same_index_values(known: PagesRecord | None, now: PagesRecord) -> bool:
-    """What the lists, feeds, sitemap and search index show of an article is what they showed."""
-    return known is not None and known.entries == now.entries and known.search == now.search
+def _same_values(state: State, pages: Mapping[str, PagesRecord], recheck: set[str] | None) -> SameValues:
+    """Whether the lists and the search index show what they showed of every article: known only
+    when `recheck` has every article whose pages were made anew (None: not known)."""
+    if recheck is None:
+        return SameValues()
+    pairs = [(state.pages.values.get(a), pages[a]) for a in recheck if a in pages]
+    return SameValues(entries=all(known is not None and known.entries == now.entries for known, now in pairs),
+                      search=all(known is not None and known.search == now.search for known, now in pairs))
 
 
 def _redirects(config: Config, facts: Mapping[str, FactsRecord], visible: tuple, links: Links,

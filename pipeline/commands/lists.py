@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
+from dataclasses import dataclass
 
 from pipeline import search_index
 from pipeline.commands.articles import content_digest
@@ -19,18 +20,40 @@ from pipeline.pages import OPTIONAL_TEMPLATES, BuildOptions, Entry, PageContext,
 
 
 def publish_indexes(state: State, context: PageContext, trees: OutputTrees, options: BuildOptions,
-                    pages_key: str, shown: list[PagesRecord], previous: dict, unchanged: bool) -> None:
-    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`unchanged`);
+                    pages_key: str, shown: list[PagesRecord], previous: dict, same: "SameValues") -> None:
+    """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`same.entries`);
     else a list that shows what it showed is kept without planning its pages, and each other page is
     rendered again only when the values it shows changed. `previous` (kept by a session) has the
     plan each page was last made from, with the page's digest: an equal plan needs no digest of its
-    values."""
+    values. The search index likewise: kept whole when no page's search values can have changed."""
     site = trees[0]
-    if unchanged and all(site.keep(path, digest) for path, (_, digest) in state.indexes.items()):
-        return  # every list, feed and sitemap shows what it showed
+    lists = {path: state.indexes.get(path) for _, paths in state.lists.values() for path in paths}
+    if not (same.entries and all(known is not None and site.keep(path, known[1]) for path, known in lists.items())):
+        lists = _publish_lists(state, context, site, options, pages_key, shown, previous)
+    searched = {path: known for path, known in state.indexes.items() if path not in lists}
+    if not context.searchable:
+        state.search, searched = {}, {}
+    elif not (same.search and state.search and all(site.keep(path, known[1]) for path, known in searched.items())):
+        searched = _publish_search(state, context.config, site, [page for record in shown for page in record.search])
+    state.indexes = {**lists, **searched}
+
+
+@dataclass(frozen=True)
+class SameValues:
+    """What the caller knows did not change since the last build: every article's entry (what the
+    lists, feeds and sitemap show of it), every page's search values."""
+
+    entries: bool = False
+    search: bool = False
+
+
+def _publish_lists(state: State, context: PageContext, site, options: BuildOptions, pages_key: str,
+                   shown: list[PagesRecord], previous: dict) -> dict[str, tuple[str, str]]:
+    """Every list, feed and the sitemap, each kept or made again: site path → (shown, digest). A
+    page of its own (not made from entries) is recorded in `state.lists` with nothing shown."""
     config = context.config
     indexes: dict[str, tuple[str, str]] = {}
-    lists: dict[str, tuple[str, tuple[str, ...]]] = {}
+    lists: dict[str, tuple[str | None, tuple[str, ...]]] = {}
     plain: dict[int, tuple] = {}  # each entry's values made plain once: the lists, tags and feeds show it again
     digests: dict[int, bytes] = {}  # and digested once
     for group in index_pages(config, [e for p in shown for e in p.entries], context.collections, options):
@@ -45,14 +68,9 @@ def publish_indexes(state: State, context: PageContext, trees: OutputTrees, opti
                  if plan.template in context.templates.sources or plan.template not in OPTIONAL_TEMPLATES]
         for plan in plans:
             indexes[plan.path] = _published(state, context, site, pages_key, plan, previous, plain)
-        if shows is not None:
-            lists[group.key] = (shows, tuple(plan.path for plan in plans))
+        lists[group.key] = (shows, tuple(plan.path for plan in plans))
     state.lists = lists
-    if context.searchable:
-        indexes.update(_publish_search(state, config, site, [page for record in shown for page in record.search]))
-    else:
-        state.search = {}
-    state.indexes = indexes
+    return indexes
 
 
 def _published(state: State, context: PageContext, site, pages_key: str, plan: PagePlan, previous: dict,

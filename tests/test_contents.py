@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.disk.scan import DIGEST_LENGTH, scan_stamps
+from pipeline.disk.scan import DIGEST_LENGTH, scan_stamps, stamp, walked
 from pipeline.engine.contents import recognize, written
 
 CONTENTS = [b"", b"a", b"b", b"ab", "ក្រសួង".encode()]
@@ -99,3 +99,39 @@ def test_a_file_a_run_wrote_is_recognized_by_what_it_wrote(tmp_path: Path) -> No
     shutil.copyfile(path, tmp_path / "copy")
     os.replace(tmp_path / "copy", path)  # the same bytes, checked out anew
     assert recognize(scan_stamps(tmp_path)[0], known, time.time_ns()).stamps[str(path)] == placed
+
+
+TREE_NAMES = ["km/LC_MESSAGES/a.po", "km/LC_MESSAGES/sub/b.po", "km/.hidden/c.po", "km/LC_MESSAGES/.d.po",
+              "templates/a.pot", "en/LC_MESSAGES/a.po", ".git/x", "km/x.po"]
+TREE_PARTS = ["km/LC_MESSAGES", "km", "templates", "en/LC_MESSAGES", "km/.hidden", "missing", "km/LC_MESSAGES/sub"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(TREE_NAMES)),
+       st.sampled_from([None, "km/LC_MESSAGES", "km/LC_MESSAGES/sub", "templates/a.pot", "km/x.po"]),
+       st.sampled_from(TREE_PARTS), st.booleans())
+def test_one_walk_answers_as_walking_or_stating_each_part_would(tmp_path_factory, names, linked, part, hidden) -> None:
+    """What a run looks up in its one walk of a folder (`disk.scan.Walked`) is what walking a part
+    of it, or stating each file, finds now: with hidden names skipped or not, and a part of the
+    tree reached through a symbolic link (which the walk does not follow into a folder)."""
+    root = tmp_path_factory.mktemp("locale")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name)
+    if linked is not None:
+        target = elsewhere / "target"
+        if (root / linked).is_dir():
+            shutil.copytree(root / linked, target)
+            shutil.rmtree(root / linked)
+        else:
+            (root / linked).parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("linked")
+            (root / linked).unlink(missing_ok=True)
+        os.symlink(target, root / linked)
+    skip = (lambda name: name.startswith(".")) if hidden else (lambda name: False)
+    walk = walked(root, skip)
+    folder = root / part
+    assert walk.under(folder) == scan_stamps(folder, skip)[0]
+    for name in TREE_NAMES + ["templates/nothing.pot"]:
+        assert walk.stamp(str(root / name)) == (stamp(root / name) if (root / name).is_file() else None)

@@ -42,7 +42,7 @@ from pipeline.config import Config
 from pipeline.disk.layout import (cache_folder, catalog_folder, catalog_path, changed_files, language_of_catalog, memory_path,
                                   template_path)
 from pipeline.disk.project import Source, find_articles, orphan_catalogs, read_article, read_templates
-from pipeline.disk.scan import Stamp, read_regular, scan_stamps, stable_digest, stamp as file_stamp
+from pipeline.disk.scan import Stamp, Walked, read_regular, stable_digest, stamp as file_stamp, walked
 from pipeline.engine.pool import Progress, imap_in_order, no_progress
 from pipeline.engine.contents import (Standing, few, files_store, forget_missing, keep_files, recognize,
                                       remembered_files, written)
@@ -68,13 +68,19 @@ def _settled(stamp: Stamp | None, now_ns: int) -> Stamp | None:
     return stamp if stamp is not None and trusted(stamp, now_ns) else None
 
 
-def _catalog_stamps(config: Config, lang: str, standing: Standing) -> dict[str, str]:
-    """Every catalog of one language (path as shown → stamp text), in one walk (`disk.scan`)."""
+def _catalog_stamps(config: Config, lang: str, standing: Standing, locale: Walked) -> dict[str, str]:
+    """Every catalog of one language (path as shown → stamp text), as the run's walk of the locale
+    folder found them."""
     folder = catalog_folder(config, lang)
     shown, prefix = config.relative(folder), str(folder) + os.sep
-    found, _ = scan_stamps(folder, skip=lambda name: name.startswith("."))
+    found = locale.under(folder)
     return {f"{shown}/{path[len(prefix):].replace(os.sep, '/')}": stamp_text(standing.of(path, stamp))
             for path, stamp in found.items() if path.endswith(".po")}
+
+
+def _walk_locale(config: Config) -> Walked:
+    """Every file under the locale folder (hidden names left out): the catalogs and templates."""
+    return walked(config.locale_dir, skip=lambda name: name.startswith("."))
 
 
 def _restamped(config: Config, lang: str, remembered: Mapping[str, str], changed: Iterable[str]) -> dict[str, str]:
@@ -133,6 +139,7 @@ class _Run:
     seen: set[str] = field(default_factory=set)
     ours: Mapping[str, Stamp] = field(default_factory=dict)  # outputs (as shown) → stamp when last written
     standing: Standing = field(default_factory=lambda: Standing({}))  # the files as runs know them
+    locale: Walked | None = None  # every file under the locale folder, walked at the start (None: told what changed)
 
     def remember(self, updates: Mapping[str, Mapping[str, tuple[str, Sequence[Remembered]]]],
                  removed: Mapping[str, Iterable[str]] | None = None) -> None:
@@ -323,8 +330,11 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
+    locale = None
     if hint is None:
-        standing, remembered, known_files = _recognized(config, sources, known)
+        walk_started_ns = time.time_ns()
+        locale = _walk_locale(config)
+        standing, remembered, known_files = _recognized(config, sources, known, locale, walk_started_ns)
         sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in sources]
     moved = _adopt_renamed(config, sources, known) if adopt else ()
     if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
@@ -336,9 +346,10 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
                                                 started_ns, standing)
         entries.update(rechecked)
     else:
-        entries, changed = _unchanged_entries(config, sources, known, started_ns, standing)
+        entries, changed = _unchanged_entries(config, sources, known, started_ns, standing, locale)
     kept_tags = site_tags(entry.tags for entry in entries.values())
-    ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI), standing) else None  # (None: to make again)
+    current_ui = _outputs_current(config, known.get(UI), standing, locale)
+    ui_made_from = known[UI].tags if current_ui else None  # (None: to make again)
     if not changed and ui_made_from == kept_tags:
         if remembered is not None:
             _remember(config, remembered, known_files, ())
@@ -355,7 +366,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     staging = tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=folder)
     try:
         run = _Run(config, jobs, progress, {lang: memory_path(config, lang) for lang in config.languages},
-                   version=_memory_version(config), started_ns=started_ns, standing=standing,
+                   version=_memory_version(config), started_ns=started_ns, standing=standing, locale=locale,
                    ours={name: stamp for source in changed if source.id in known
                          for name, stamp in known[source.id].outputs.items() if stamp is not None})
         planned_ui = _plan_everything(run, changed, staging, collections, hint.catalogs if hint is not None else None,
@@ -398,18 +409,17 @@ def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | N
             for name in plan.outputs}
 
 
-def _recognized(config: Config, sources: Iterable[Source],
-                entries: Mapping[str, Extracted]) -> tuple[Standing, dict | None, dict | None]:
+def _recognized(config: Config, sources: Iterable[Source], entries: Mapping[str, Extracted], locale: Walked,
+                started_ns: int) -> tuple[Standing, dict | None, dict | None]:
     """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
     are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them.
     Returns how the files are seen, what to remember of them, and what was remembered. When at
     most a few files have stamps the last extraction did not record (`entries`), they are taken
     as they are, without reading what is remembered: a file of those that was only touched is
-    planned again, which costs less than reading the records of every file."""
-    started_ns = time.time_ns()
+    planned again, which costs less than reading the records of every file. (`locale`: the walk of
+    the locale folder, begun at `started_ns`.)"""
     stamps = {source.path: source.stamp for source in sources if source.stamp is not None}
-    locale = str(config.locale_dir)
-    stamps.update(scan_stamps(config.locale_dir, skip=lambda name: name.startswith("."))[0])
+    stamps.update(locale.stamps)
     recorded = {f"{config.root}/{name}": stamp for entry in entries.values()
                 for name, stamp in entry.outputs.items() if stamp is not None}
     recorded.update((source.path, entries[source.id].source) for source in sources if source.id in entries)
@@ -417,7 +427,7 @@ def _recognized(config: Config, sources: Iterable[Source],
         return Standing({}), None, None
     known = remembered_files(files_store(cache_folder(config)))
     found = recognize(stamps, known, started_ns)
-    return found.standing(stamps), forget_missing(found.known, stamps, (locale + os.sep,)), known
+    return found.standing(stamps), forget_missing(found.known, stamps, (locale.folder,)), known
 
 
 def _remember(config: Config, remembered: dict, known: dict, placed: Iterable[Placed]) -> None:
@@ -447,7 +457,8 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
             remembered_stamps = memory.stamps()
         finally:
             memory.close()
-        on_disk = _catalog_stamps(config, lang, run.standing) if catalogs_changed is None else \
+        on_disk = _catalog_stamps(config, lang, run.standing, run.locale or _walk_locale(config)) \
+            if catalogs_changed is None else \
             _restamped(config, lang, remembered_stamps, catalogs_changed)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]
@@ -502,12 +513,13 @@ def _written_units(config: Config, plans: Iterable[Planned], placed: Iterable[Pl
 
 
 def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str, Extracted],
-                       now_ns: int, standing: Standing) -> tuple[dict[str, Extracted], list[Source]]:
+                       now_ns: int, standing: Standing,
+                       locale: Walked | None = None) -> tuple[dict[str, Extracted], list[Source]]:
     """The cache entries of the articles whose source and outputs are as the last run left them,
     and the articles to plan again. A source whose stamp changed is hashed: same content, same entry."""
 
     def holds(source: Source, entry: Extracted) -> bool:
-        return _outputs_current(config, entry, standing) and \
+        return _outputs_current(config, entry, standing, locale) and \
             same_content(source.path, source.stamp, entry.source, entry.digest)
 
     found = split(sources, lambda source: source.id, known, holds)
@@ -517,10 +529,11 @@ def _unchanged_entries(config: Config, sources: list[Source], known: Mapping[str
     return entries, found.redo
 
 
-def _outputs_current(config: Config, entry: Extracted | None, standing: Standing) -> bool:
+def _outputs_current(config: Config, entry: Extracted | None, standing: Standing, locale: Walked | None) -> bool:
+    """Whether an entry's outputs are as it left them (`locale`: the run's walk, else each is stated)."""
     outputs = entry.outputs if entry else {}
-    root = str(config.root)
-    return bool(outputs) and all(standing.of(f"{root}/{name}", file_stamp(f"{root}/{name}")) == stamp
+    root, stamp_of = str(config.root), locale.stamp if locale is not None else file_stamp
+    return bool(outputs) and all(standing.of(f"{root}/{name}", stamp_of(f"{root}/{name}")) == stamp
                                  for name, stamp in outputs.items())  # names: relative
 
 

@@ -61,7 +61,7 @@ def find_articles(config: Config) -> Sources:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((inner, entry.path))
             elif relative and article_id_of(inner) is not None and entry.is_file():
-                found.append((inner, entry.path, stamp(Path(entry.path))))
+                found.append((inner, entry.path, stamp(entry.path)))
     return _identified(config, found)
 
 

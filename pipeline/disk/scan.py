@@ -6,16 +6,21 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import Callable
+from typing import Callable, Mapping
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode
 READ_SIZE = 1 << 20  # bytes read at a time from a file that grows while it is read
 DIGEST_LENGTH = 32  # hex digits of SHA-256 a file is known by (in the files records and the site manifests)
 
 
-def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) -> tuple[dict[str, Stamp], dict[str, str]]:
+def _never(name: str) -> bool:
+    return False
+
+
+def scan_stamps(root: Path, skip: Callable[[str], bool] = _never) -> tuple[dict[str, Stamp], dict[str, str]]:
     """Every regular file under `root` (absolute path → stamp of what it points to), walked with
     os.scandir, and the symbolic links met (path → target): what resolving paths depends on. Links
     to folders are not followed, links to missing files are left out, names for which `skip` is
@@ -45,6 +50,38 @@ def scan_stamps(root: Path, skip: Callable[[str], bool] = lambda name: False) ->
                 if S_ISREG(info.st_mode):
                     found[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return found, links
+
+
+@dataclass(frozen=True)
+class Walked:
+    """Every regular file under a folder with its stamp, from one walk (`scan_stamps`): what the
+    steps of one run look up instead of each stating or walking a part of the folder again."""
+
+    folder: str  # the folder walked, with a trailing separator
+    stamps: Mapping[str, Stamp]
+    skip: Callable[[str], bool]  # the names the walk did not visit
+    links: bool  # a symbolic link was met: what lies behind one may be missing from `stamps`
+
+    def stamp(self, path: str) -> Stamp | None:
+        """A file's stamp as the walk found it; a file it did not find (behind a link, elsewhere,
+        or missing) is stated now."""
+        found = self.stamps.get(path)
+        return found if found is not None else stamp(path)
+
+    def under(self, folder: Path) -> dict[str, Stamp]:
+        """The files under `folder` as `scan_stamps(folder, skip)` would find them: from the walk
+        when the folder is inside the walked one and the walk saw all of it."""
+        prefix = str(folder) + os.sep
+        if self.links or not prefix.startswith(self.folder) or \
+                any(self.skip(name) for name in prefix[len(self.folder):].split(os.sep) if name):
+            return scan_stamps(folder, self.skip)[0]
+        return {path: found for path, found in self.stamps.items() if path.startswith(prefix)}
+
+
+def walked(folder: Path, skip: Callable[[str], bool] = _never) -> Walked:
+    """The stamps of every regular file under `folder`, in one walk (`scan_stamps`)."""
+    found, links = scan_stamps(folder, skip)
+    return Walked(str(folder) + os.sep, found, skip, bool(links))
 
 
 def names_under(root: str) -> set[str]:

@@ -393,15 +393,17 @@ def khmerize(text: str) -> str:
     return "".join(out)
 
 
-def fill_catalogs(root: Path, lang: str = "km") -> int:
-    """Give every non-obsolete message of every `lang` catalog a pseudo-Khmer translation."""
+def fill_catalogs(root: Path, lang: str = "km", only: list[str] | None = None) -> int:
+    """Give every non-obsolete message of every `lang` catalog (or only those of the articles whose
+    ids are in `only`) a pseudo-Khmer translation."""
     sys.path.insert(0, str(REPO))
     from dataclasses import replace
 
     from pipeline.po import decode_po, format_po, parse_po
 
     filled = 0
-    for path in sorted((root / "locale" / lang / "LC_MESSAGES").rglob("*.po")):
+    folder = root / "locale" / lang / "LC_MESSAGES"
+    for path in sorted(folder.rglob("*.po")) if only is None else [folder / f"{i}.po" for i in only]:
         shown = path.relative_to(root).as_posix()
         catalog = parse_po(decode_po(path.read_bytes(), shown), shown)
         messages = []

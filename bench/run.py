@@ -298,11 +298,14 @@ def bench_ours(source: Path, work: Path, n: int, runner: Runner, results: dict[s
 
 
 def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: dict[str, Series], extra: dict,
-                   edits: int = 10) -> None:
+                   edits: int = 10, translated: bool = False) -> None:
     """A scheduled CI build: yesterday's run left `.cache/` and `site/`, which the CI's cache action
     restores into a fresh clone (every file a new inode and modification time; the restored ones keep
     their modification times, as tar does); a day's work edited `edits` articles. Timed: extract,
-    then build. Then a clean build of the same tree (no cache, no site) must give the same bytes."""
+    then build. Then a clean build of the same tree (no cache, no site) must give the same bytes.
+    With `translated`, the day's commits also hold the edited articles' catalogs, extracted and
+    translated again (no Khmer page is held back); else their Khmer pages are held back, and every
+    later page of their Khmer lists shifts."""
     clone = work / f"clone-{n}"  # (the checkout is at the same place every day, as on a CI runner)
     fresh_copy(source, clone)
     build = ("build", "--now", NOW)
@@ -320,7 +323,11 @@ def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: di
     for folder in (".cache", "site"):  # what the cache action restores
         shutil.copytree(yesterday / folder, clone / folder, symlinks=True)
     shutil.rmtree(yesterday)
-    extra["restored_edited"] = len(generate.edit_articles(clone, edits))
+    edited = generate.edit_articles(clone, edits)
+    extra["restored_edited"] = len(edited)
+    extra["restored_translated"] = translated
+    if translated:
+        _translate_edits(clone, edited, work / f"editor-{n}", runner)
     clean = work / f"clean-{n}"
     if clean.exists():
         shutil.rmtree(clean)
@@ -335,6 +342,25 @@ def bench_restored(source: Path, work: Path, n: int, runner: Runner, results: di
           flush=True)
     shutil.rmtree(clone)
     shutil.rmtree(clean)
+
+
+def _translate_edits(clone: Path, edited: list[str], editor: Path, runner: Runner) -> None:
+    """What an editor and the translators commit with the day's edits: on another machine (`editor`,
+    a copy of the sources), `pipeline extract` then the edited articles' Khmer catalogs translated
+    again; the catalogs and templates that changed are then checked out anew into `clone`."""
+    if editor.exists():
+        shutil.rmtree(editor)
+    shutil.copytree(clone, editor, ignore=shutil.ignore_patterns(".cache", "site"))
+    if runner.run("editor-extract", pipeline_cmd(editor, "extract")).returncode:
+        raise SystemExit(f"the editor's extract failed; see {runner.log}")
+    ids = [Path(path).relative_to("content").with_suffix("").as_posix() for path in edited]
+    generate.fill_catalogs(editor, only=ids)
+    for path in (editor / "locale").rglob("*"):
+        target = clone / path.relative_to(editor)
+        if path.is_file() and (not target.exists() or target.read_bytes() != path.read_bytes()):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    shutil.rmtree(editor)
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -596,7 +622,8 @@ def targets(result: dict) -> list[str]:
         if "restored-build" in med:
             restored = med["restored-extract"] + med["restored-build"]
             verdict(restored <= 3 and size["extra"].get("restored_identical_to_clean", False),
-                    f"N={n:,}: fresh clone, restored cache, 10 edited articles: extract + build ≤ 3 s: "
+                    f"N={n:,}: fresh clone, restored cache, 10 edited articles"
+                    f"{' (translated again)' if size['extra'].get('restored_translated') else ''}: extract + build ≤ 3 s: "
                     f"{med['restored-extract']:.2f} + {med['restored-build']:.2f} s; same bytes as a clean build: "
                     f"{size['extra'].get('restored_identical_to_clean')}")
         if n >= 10000 and "extract-edit5" in med:
@@ -643,6 +670,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time a fresh clone with the last build's .cache/ and site/ restored and 10 "
                              "articles edited (a scheduled CI build), and compare it with a clean build")
     parser.add_argument("--only-restored", action="store_true", help="--restored, and none of the other steps")
+    parser.add_argument("--translated", action="store_true",
+                        help="with --restored: the edited articles' catalogs are extracted and translated again "
+                             "before the clone (their Khmer pages stay published)")
     parser.add_argument("--tm-entries", type=int, default=100_000, help="translation-memory size (0: skip)")
     parser.add_argument("--tm-queries", type=int, default=1000)
     parser.add_argument("--only-tm", action="store_true", help="run only the translation-memory micro-benchmark")
@@ -686,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.peers:
                 bench_peers(source, work, n, runner, series, extra)
             if args.restored or args.only_restored:
-                bench_restored(source, work, n, runner, series, extra)
+                bench_restored(source, work, n, runner, series, extra, translated=args.translated)
         failed = [k for k, s in series.items() if any(x.returncode for x in s.samples)]
         if failed:
             extra["failed_steps"] = failed

@@ -119,6 +119,25 @@ def test_an_edit_the_lists_do_not_show_leaves_them_unplanned_and_brings_the_sear
     _same_as_clean(site, tmp_path)
 
 
+@pytest.mark.parametrize("change", ["tag dropped", "tag renamed", "tag added"])
+def test_an_edit_of_the_lists_alone_leaves_no_list_page_behind(site: Project, tmp_path: Path, change: str) -> None:
+    """An article's tags are in its entry, not in its search words: when they change, the lists
+    change and the search index does not. A tag's list that no page carries any more is gone."""
+    def tagged(tags: str) -> str:
+        return _article(3).replace("image:", f"tags: [{tags}]\nimage:") if tags else _article(3)
+
+    before, after = {"tag dropped": ("zanzibar", ""), "tag renamed": ("zanzibar", "pemba"),
+                     "tag added": ("", "zanzibar")}[change]
+    site.write("content/news/a3.md", tagged(before))
+    _build(site)
+    site.write("content/news/a1.md", _article(1, " Edited."))
+    _build(site)  # a second generation, so that the spare tree exists
+    site.write("content/news/a3.md", tagged(after))
+    _build(site)
+    built = _same_as_clean(site, tmp_path)
+    assert ("site/en/tags/zanzibar/index.html" in built) == (after == "zanzibar")
+
+
 def test_nothing_changed_leaves_the_site_folder_alone(site: Project) -> None:
     _build(site)
     folder = (site.root / "site").stat().st_ino
@@ -221,7 +240,7 @@ def _random_edit(project: Project, rng: random.Random) -> str:
     """One change an editor, translator or designer saves between two builds."""
     articles = sorted((project.root / "content/news").glob("a*.md"))
     action = rng.choice(["edit", "edit", "add", "delete", "translate", "link", "image", "khmer-image",
-                         "retitle", "template", "touch", "break"])
+                         "retitle", "retag", "retag", "template", "touch", "break"])
     n = int(rng.choice(articles).stem[1:]) if articles else 0
     if action == "add" or not articles:
         n = rng.randrange(10, 28)
@@ -242,6 +261,11 @@ def _random_edit(project: Project, rng: random.Random) -> str:
     elif action == "retitle":  # what lists, feeds and the sitemap show
         text = (project.root / f"content/news/a{n}.md").read_text(encoding="utf-8")
         project.write(f"content/news/a{n}.md", text.replace("title: ", f"title: New {rng.randrange(99)} ", 1))
+    elif action == "retag":  # what the lists show, not the search index: a tag's list may come or go
+        text = (project.root / f"content/news/a{n}.md").read_text(encoding="utf-8")
+        text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("tags:"))
+        tags = [tag for tag in ("zanzibar", "pemba") if rng.random() < 0.5]
+        project.write(f"content/news/a{n}.md", text.replace("title:", f"tags: [{', '.join(tags)}]\ntitle:", 1))
     elif action == "template":
         base = project.root / "templates/base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- again --></body>"), encoding="utf-8")

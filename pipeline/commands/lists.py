@@ -28,9 +28,9 @@ def publish_indexes(state: State, context: PageContext, trees: OutputTrees, opti
     values. The search index likewise: kept whole when no page's search values can have changed."""
     site = trees[0]
     lists = {path: state.indexes.get(path) for _, paths in state.lists.values() for path in paths}
+    searched = {path: known for path, known in state.indexes.items() if path not in lists}  # (the last index's)
     if not (same.entries and all(known is not None and site.keep(path, known[1]) for path, known in lists.items())):
         lists = _publish_lists(state, context, site, options, pages_key, shown, previous)
-    searched = {path: known for path, known in state.indexes.items() if path not in lists}
     if not context.searchable:
         state.search, searched = {}, {}
     elif not (same.search and state.search and all(site.keep(path, known[1]) for path, known in searched.items())):

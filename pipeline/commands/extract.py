@@ -318,7 +318,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
              adopt: bool = False) -> ExtractReport:
     """One extraction; with `adopt`, articles renamed by hand first take their old catalogs."""
     if hint is not None:
-        sources, standing, remembered = hint.sources, Standing({}), None
+        sources, standing, remembered, locale = hint.sources, Standing({}), None, None
     else:
         found = find_articles(config)
         if found.problems:
@@ -330,11 +330,8 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     collections = collections_of(config, sources)
     key = _extract_key(config, collections)
     known = cache[1] if isinstance(cache, tuple) and cache[0] == key else {}
-    locale = None
     if hint is None:
-        walk_started_ns = time.time_ns()
-        locale = _walk_locale(config)
-        standing, remembered, known_files = _recognized(config, sources, known, locale, walk_started_ns)
+        standing, remembered, known_files, locale = _recognized(config, sources, known)
         sources = [replace(s, stamp=standing.of(s.path, s.stamp)) for s in sources]
     moved = _adopt_renamed(config, sources, known) if adopt else ()
     if moved:  # catalogs moved, and links in other articles followed: everything is looked at again
@@ -348,8 +345,7 @@ def _extract(config: Config, progress: Progress, jobs: int, session: Session | N
     else:
         entries, changed = _unchanged_entries(config, sources, known, started_ns, standing, locale)
     kept_tags = site_tags(entry.tags for entry in entries.values())
-    current_ui = _outputs_current(config, known.get(UI), standing, locale)
-    ui_made_from = known[UI].tags if current_ui else None  # (None: to make again)
+    ui_made_from = known[UI].tags if _outputs_current(config, known.get(UI), standing, locale) else None  # None: anew
     if not changed and ui_made_from == kept_tags:
         if remembered is not None:
             _remember(config, remembered, known_files, ())
@@ -409,25 +405,27 @@ def _output_stamps(config: Config, plan: Planned, placed: Mapping[str, Stamp | N
             for name in plan.outputs}
 
 
-def _recognized(config: Config, sources: Iterable[Source], entries: Mapping[str, Extracted], locale: Walked,
-                started_ns: int) -> tuple[Standing, dict | None, dict | None]:
+def _recognized(config: Config, sources: Iterable[Source],
+                entries: Mapping[str, Extracted]) -> tuple[Standing, dict | None, dict | None, Walked]:
     """What is remembered of the articles and catalogs (`engine.contents`): the files whose stamps
     are new are hashed, so that a fresh checkout of unchanged files keeps what was made of them.
-    Returns how the files are seen, what to remember of them, and what was remembered. When at
-    most a few files have stamps the last extraction did not record (`entries`), they are taken
-    as they are, without reading what is remembered: a file of those that was only touched is
-    planned again, which costs less than reading the records of every file. (`locale`: the walk of
-    the locale folder, begun at `started_ns`.)"""
+    Returns how the files are seen, what to remember of them, what was remembered, and the walk of
+    the locale folder (every later step of the run looks its files up there). When at most a few
+    files have stamps the last extraction did not record (`entries`), they are taken as they are,
+    without reading what is remembered: a file of those that was only touched is planned again,
+    which costs less than reading the records of every file."""
+    started_ns = time.time_ns()
+    locale = _walk_locale(config)
     stamps = {source.path: source.stamp for source in sources if source.stamp is not None}
     stamps.update(locale.stamps)
     recorded = {f"{config.root}/{name}": stamp for entry in entries.values()
                 for name, stamp in entry.outputs.items() if stamp is not None}
     recorded.update((source.path, entries[source.id].source) for source in sources if source.id in entries)
     if few(sum(1 for path, now in stamps.items() if recorded.get(path) != now), len(stamps)):
-        return Standing({}), None, None
+        return Standing({}), None, None, locale
     known = remembered_files(files_store(cache_folder(config)))
     found = recognize(stamps, known, started_ns)
-    return found.standing(stamps), forget_missing(found.known, stamps, (locale.folder,)), known
+    return found.standing(stamps), forget_missing(found.known, stamps, (locale.folder,)), known, locale
 
 
 def _remember(config: Config, remembered: dict, known: dict, placed: Iterable[Placed]) -> None:

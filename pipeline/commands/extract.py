@@ -139,7 +139,8 @@ class _Run:
     seen: set[str] = field(default_factory=set)
     ours: Mapping[str, Stamp] = field(default_factory=dict)  # outputs (as shown) → stamp when last written
     standing: Standing = field(default_factory=lambda: Standing({}))  # the files as runs know them
-    locale: Walked | None = None  # every file under the locale folder, walked at the start (None: told what changed)
+    locale: Walked | None = None  # every file under the locale folder, walked at the start (None: told what changed,
+    # as a session is: then the catalogs that changed are given too)
 
     def remember(self, updates: Mapping[str, Mapping[str, tuple[str, Sequence[Remembered]]]],
                  removed: Mapping[str, Iterable[str]] | None = None) -> None:
@@ -455,8 +456,7 @@ def _plan_everything(run: _Run, changed: list[Source], staging: str, collections
             remembered_stamps = memory.stamps()
         finally:
             memory.close()
-        on_disk = _catalog_stamps(config, lang, run.standing, run.locale or _walk_locale(config)) \
-            if catalogs_changed is None else \
+        on_disk = _catalog_stamps(config, lang, run.standing, run.locale) if catalogs_changed is None else \
             _restamped(config, lang, remembered_stamps, catalogs_changed)
         stale[lang] = {shown for shown, stamp in on_disk.items() if remembered_stamps.get(shown) != stamp or not stamp}
         removed[lang] = [shown for shown in remembered_stamps if shown not in on_disk]

@@ -19,8 +19,17 @@ from pipeline.khmer.words import WordBreaker
 from pipeline.pages import OPTIONAL_TEMPLATES, BuildOptions, Entry, PageContext, PagePlan
 
 
+@dataclass(frozen=True)
+class SameValues:
+    """What the caller knows did not change since the last build: every article's entry (what the
+    lists, feeds and sitemap show of it), every page's search values."""
+
+    entries: bool = False
+    search: bool = False
+
+
 def publish_indexes(state: State, context: PageContext, trees: OutputTrees, options: BuildOptions,
-                    pages_key: str, shown: list[PagesRecord], previous: dict, same: "SameValues") -> None:
+                    pages_key: str, shown: list[PagesRecord], previous: dict, same: SameValues) -> None:
     """Lists, feeds, the sitemap: kept whole when no article's entry can have changed (`same.entries`);
     else a list that shows what it showed is kept without planning its pages, and each other page is
     rendered again only when the values it shows changed. `previous` (kept by a session) has the
@@ -36,15 +45,6 @@ def publish_indexes(state: State, context: PageContext, trees: OutputTrees, opti
     elif not (same.search and state.search and all(site.keep(path, known[1]) for path, known in searched.items())):
         searched = _publish_search(state, context.config, site, [page for record in shown for page in record.search])
     state.indexes = {**lists, **searched}
-
-
-@dataclass(frozen=True)
-class SameValues:
-    """What the caller knows did not change since the last build: every article's entry (what the
-    lists, feeds and sitemap show of it), every page's search values."""
-
-    entries: bool = False
-    search: bool = False
 
 
 def _publish_lists(state: State, context: PageContext, site, options: BuildOptions, pages_key: str,
